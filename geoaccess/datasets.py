@@ -1,0 +1,91 @@
+"""Bundled demo data: Rutland, an English county, end to end.
+
+===================  ==========================================================
+name                 what
+===================  ==========================================================
+``rutland-osm``      OpenStreetMap extract of Rutland (2022-07-20), ``.osm.pbf``
+``rutland-lsoa``     the 26 LSOAs (2021) with children 0-4 / 5-15, IMD 2025
+                     deciles, wards, Census 2021 ethnicity and disability shares
+``rutland-sites``    36 ILLUSTRATIVE candidate venues tagged in the OSM extract
+                     (libraries, community centres, kindergartens); kinds,
+                     capacities and sessions are assumptions for the demo
+``rutland-centres``  real children's centres and family hubs in and near Rutland
+``west-oakland``     tiny OSM XML extract (``.osm.bz2``) used by osmnx's tests
+===================  ==========================================================
+
+Licences: OpenStreetMap data © OpenStreetMap contributors, ODbL 1.0 (attribute
+"© OpenStreetMap contributors" wherever the data or maps of it are shown); ONS/MHCLG data
+under the Open Government Licence v3.0 (contains OS data © Crown copyright and database
+right). See ``data/README.md``.
+
+Examples
+--------
+>>> import geoaccess as ga
+>>> ga.datasets.get_path("rutland-lsoa").name
+'rutland_lsoa21.gpkg'
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["ATTRIBUTION", "available", "get_path"]
+
+#: Attribution to show with any map or table of the bundled OSM data.
+ATTRIBUTION = "© OpenStreetMap contributors (ODbL)"
+
+_FILES = {
+    "rutland-osm": "rutland-latest.osm.pbf",
+    "rutland-lsoa": "rutland_lsoa21.gpkg",
+    "rutland-sites": "rutland_sites.csv",
+    "rutland-centres": "rutland_area_childrens_centres.csv",
+    "west-oakland": "West-Oakland.osm.bz2",
+}
+
+
+def _folders() -> list[Path]:
+    here = Path(__file__).resolve().parent
+    return [here / "_data", here.parent / "data"]
+
+
+def available() -> list[str]:
+    """Names of the bundled datasets.
+
+    Examples
+    --------
+    >>> "rutland-osm" in available()
+    True
+    """
+    return sorted(_FILES)
+
+
+def get_path(name: str) -> Path:
+    """Path of a bundled dataset file.
+
+    Parameters
+    ----------
+    name : str
+        One of :func:`available`.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    ValueError
+        If the name is unknown (the message lists the names).
+
+    Examples
+    --------
+    >>> get_path("rutland-osm").suffix
+    '.pbf'
+    """
+    if name not in _FILES:
+        raise ValueError(f"unknown dataset {name!r}; available: {', '.join(available())}")
+    for folder in _folders():
+        path = folder / _FILES[name]
+        if path.exists():
+            return path
+    raise FileNotFoundError(f"dataset {name!r} ({_FILES[name]}) is missing from the "
+                            "installation; reinstall geoaccess")

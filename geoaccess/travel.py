@@ -1,0 +1,545 @@
+"""Area-to-site travel times over a network: the matrix computed once, used everywhere.
+
+:func:`travel_times` snaps every area origin and every site onto the nearest street
+segment of the network's main component, runs one shortest-path search per site on the
+reversed graph (so times run area → site, which matters on one-way drive networks), and
+adds the access legs (snap distances walked at ``access_speed_kmh``). The result is a
+:class:`TravelTimes`: minutes indexed by ``area_id`` with a column per ``site_id``, the
+snap of every point, and a reason for every missing value.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyproj
+
+from . import _csr, settings
+from .errors import InputError
+from .network import Network, _atomic_write_bytes
+
+__all__ = ["TravelTimes", "travel_times"]
+
+log = logging.getLogger(__name__)
+
+_FORMAT = 1
+
+
+class TravelTimes:
+    """A matrix of travel minutes from areas (rows) to sites (columns).
+
+    Use :func:`travel_times` to compute one over a :class:`~geoaccess.Network`,
+    :meth:`from_frame` to wrap one computed elsewhere (r5py, a routing server...), or
+    :meth:`load` to read one saved with :meth:`save`.
+
+    Attributes
+    ----------
+    minutes : pandas.DataFrame
+        Float minutes, index ``area_id``, one column per ``site_id``; NaN where no time
+        exists (see :attr:`reasons`).
+    area_reason : pandas.Series
+        Why an area has no times at all (e.g. its origin is too far from the network),
+        else missing.
+    site_reason : pandas.Series
+        Why a site has no times at all, else missing.
+    snap : pandas.DataFrame
+        For each area and site (index ``role``, ``id``): the network segment's end nodes
+        ``node_a``/``node_b``, ``fraction`` along it, ``snap_distance_m`` and the point's
+        ``x``/``y`` in the network CRS. Empty for matrices from :meth:`from_frame`.
+    mode : str
+        Travel mode of the matrix.
+    max_minutes : float or None
+        Search limit used; longer journeys are NaN.
+    provenance : dict
+        Network provenance plus the snapping and speed settings used.
+
+    Examples
+    --------
+    >>> import pandas as pd, geoaccess as ga
+    >>> tt = ga.TravelTimes.from_frame(
+    ...     pd.DataFrame({"A": [5.0, 12.5], "B": [20.0, None]}, index=["E1", "E2"]))
+    >>> tt.minutes.loc["E2", "A"]
+    np.float64(12.5)
+    >>> tt.reasons.reason.iloc[0]
+    'no time in the supplied matrix'
+    """
+
+    def __init__(
+        self,
+        minutes: pd.DataFrame,
+        *,
+        mode: str = "unknown",
+        area_reason: pd.Series | None = None,
+        site_reason: pd.Series | None = None,
+        pair_reason: str = "no route from the area to the site on the network",
+        snap: pd.DataFrame | None = None,
+        max_minutes: float | None = None,
+        provenance: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.minutes = minutes
+        self.mode = mode
+        self.area_reason = (area_reason if area_reason is not None
+                            else pd.Series(pd.NA, index=minutes.index, dtype="object"))
+        self.site_reason = (site_reason if site_reason is not None
+                            else pd.Series(pd.NA, index=minutes.columns, dtype="object"))
+        self.pair_reason = pair_reason
+        self.snap = snap if snap is not None else pd.DataFrame()
+        self.max_minutes = max_minutes
+        self.provenance = dict(provenance or {})
+
+    # ----------------------------------------------------------------- views
+    @property
+    def area_ids(self) -> pd.Index:
+        """Area ids (rows)."""
+        return self.minutes.index
+
+    @property
+    def site_ids(self) -> pd.Index:
+        """Site ids (columns)."""
+        return self.minutes.columns
+
+    @property
+    def values(self) -> np.ndarray:
+        """The minutes as a float64 array (areas × sites)."""
+        return self.minutes.to_numpy(dtype=np.float64)
+
+    def __repr__(self) -> str:
+        n_nan = int(self.minutes.isna().to_numpy().sum())
+        return (f"TravelTimes(mode={self.mode!r}, areas={len(self.area_ids):,}, "
+                f"sites={len(self.site_ids):,}, missing={n_nan:,})")
+
+    @property
+    def reasons(self) -> pd.DataFrame:
+        """One row per missing time: ``area_id``, ``site_id`` and ``reason``."""
+        mask = self.minutes.isna().to_numpy()
+        rows, cols = np.nonzero(mask)
+        area = self.minutes.index.to_numpy()[rows]
+        site = self.minutes.columns.to_numpy()[cols]
+        ar = self.area_reason.reindex(self.minutes.index).to_numpy()[rows]
+        sr = self.site_reason.reindex(self.minutes.columns).to_numpy()[cols]
+        reason = np.where(pd.notna(ar), ar, np.where(pd.notna(sr), sr, self.pair_reason))
+        return pd.DataFrame({"area_id": area, "site_id": site, "reason": reason.astype(object)})
+
+    def subset(self, sites: list[str] | pd.Index | None = None,
+               areas: list[str] | pd.Index | None = None) -> TravelTimes:
+        """A matrix restricted to some sites and/or areas (same order as given)."""
+        m = self.minutes
+        if sites is not None:
+            missing = [s for s in sites if s not in m.columns]
+            if missing:
+                raise InputError(f"unknown site ids {missing[:10]}", column="site_id",
+                                 rows=missing)
+            m = m.loc[:, list(sites)]
+        if areas is not None:
+            missing = [a for a in areas if a not in m.index]
+            if missing:
+                raise InputError(f"unknown area ids {missing[:10]}", column="area_id",
+                                 rows=missing)
+            m = m.loc[list(areas)]
+        return TravelTimes(m.copy(), mode=self.mode,
+                           area_reason=self.area_reason.reindex(m.index),
+                           site_reason=self.site_reason.reindex(m.columns),
+                           pair_reason=self.pair_reason, snap=self.snap,
+                           max_minutes=self.max_minutes, provenance=self.provenance)
+
+    # ---------------------------------------------------------- constructors
+    @classmethod
+    def from_frame(
+        cls,
+        minutes: pd.DataFrame,
+        *,
+        mode: str = "unknown",
+        area_id: str | None = None,
+        site_id: str | None = None,
+        value: str = "minutes",
+        provenance: Mapping[str, Any] | None = None,
+        path: str | None = None,
+    ) -> TravelTimes:
+        """Wrap a matrix computed elsewhere, validated like any other input.
+
+        Accepts a wide table (index = area ids, one column per site) or a long one with
+        ``area_id``, ``site_id`` and ``value`` columns (as r5py's ``TravelTimeMatrix``
+        writes, with ``from_id``/``to_id``/``travel_time``: pass those names).
+
+        Parameters
+        ----------
+        minutes : pandas.DataFrame
+            The matrix, in minutes.
+        mode : str
+            Travel mode, for reports.
+        area_id, site_id : str, optional
+            Columns of a long table holding the area and site ids.
+        value : str
+            Column of a long table holding the minutes.
+        provenance : dict, optional
+            Where the matrix came from.
+        path : str, optional
+            Name of the source file, for error messages.
+
+        Returns
+        -------
+        TravelTimes
+
+        Raises
+        ------
+        InputError
+            On duplicate ids, non-numeric or negative minutes.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> long = pd.DataFrame({"from_id": ["E1", "E1"], "to_id": ["A", "B"],
+        ...                      "travel_time": [5, 9]})
+        >>> TravelTimes.from_frame(long, area_id="from_id", site_id="to_id",
+        ...                        value="travel_time").minutes.shape
+        (1, 2)
+        """
+        where = path or "<matrix>"
+        if not isinstance(minutes, pd.DataFrame):
+            raise InputError(f"{where}: expected a pandas DataFrame, got "
+                             f"{type(minutes).__name__}", path=path)
+        frame = minutes
+        if area_id is not None or site_id is not None:
+            missing = [c for c in (area_id, site_id, value) if c not in frame.columns]
+            if missing:
+                raise InputError(f"{where}: missing column(s) {missing}; columns are "
+                                 f"{list(frame.columns)}", path=path, column=missing[0])
+            dup = frame.duplicated([area_id, site_id])
+            if dup.any():
+                rows = frame.loc[dup, area_id].astype(str).tolist()
+                raise InputError(f"{where}: {int(dup.sum())} duplicate area-site pairs "
+                                 f"(areas {rows[:5]})", path=path, column=area_id, rows=rows)
+            vals = pd.to_numeric(frame[value], errors="coerce")
+            bad = vals.isna() & frame[value].notna()
+            if bad.any():
+                rows = frame.loc[bad, area_id].astype(str).tolist()
+                raise InputError(f"{where}: column {value!r} has non-numeric values "
+                                 f"(areas {rows[:5]})", path=path, column=value, rows=rows)
+            frame = (pd.DataFrame({"a": frame[area_id].astype(str),
+                                   "s": frame[site_id].astype(str), "v": vals})
+                     .pivot(index="a", columns="s", values="v"))
+        frame = frame.copy()
+        frame.index = frame.index.astype(str)
+        frame.columns = frame.columns.astype(str)
+        problems = []
+        for axis, ids in (("area_id", frame.index), ("site_id", frame.columns)):
+            dup = ids[ids.duplicated()].unique().tolist()
+            if dup:
+                problems.append((axis, dup, f"duplicate {axis}s {dup[:5]}"))
+        numeric = frame.apply(pd.to_numeric, errors="coerce")
+        bad_cells = numeric.isna() & frame.notna()
+        if bad_cells.to_numpy().any():
+            rows = frame.index[bad_cells.any(axis=1)].tolist()
+            cols = frame.columns[bad_cells.any(axis=0)].tolist()
+            msg = f"non-numeric minutes in columns {cols[:5]} (areas {rows[:5]})"
+            problems.append((cols[0], rows, msg))
+        neg = numeric < 0
+        if neg.to_numpy().any():
+            rows = frame.index[neg.any(axis=1)].tolist()
+            cols = frame.columns[neg.any(axis=0)].tolist()
+            msg = f"negative minutes in columns {cols[:5]} (areas {rows[:5]})"
+            problems.append((cols[0], rows, msg))
+        if problems:
+            msg = f"{where}: " + "; ".join(p[2] for p in problems)
+            raise InputError(msg, path=path, column=problems[0][0],
+                             rows=[r for p in problems for r in p[1]])
+        numeric = numeric.astype(np.float64)
+        numeric.index.name = "area_id"
+        numeric.columns.name = "site_id"
+        return cls(numeric, mode=mode, pair_reason="no time in the supplied matrix",
+                   provenance=dict(provenance or {"source": where}))
+
+    # ---------------------------------------------------------- save / load
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Save to one Parquet file (minutes, snaps, reasons, provenance), atomically.
+
+        Parameters
+        ----------
+        path : path-like
+            Target ``.parquet`` file.
+
+        Returns
+        -------
+        pathlib.Path
+
+        Examples
+        --------
+        >>> import tempfile, pandas as pd
+        >>> tt = TravelTimes.from_frame(pd.DataFrame({"A": [1.5]}, index=["E1"]))
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     back = TravelTimes.load(tt.save(f"{d}/tt.parquet"))
+        >>> back.minutes.equals(tt.minutes)
+        True
+        """
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        path = Path(path)
+        cols = {"__area_id__": pa.array(self.minutes.index.astype(str).tolist(), pa.string())}
+        for i in range(self.minutes.shape[1]):
+            cols[f"__s{i}"] = pa.array(self.minutes.iloc[:, i].to_numpy(np.float64))
+        snap = self.snap.reset_index() if len(self.snap) else pd.DataFrame()
+        meta = {
+            "format": _FORMAT,
+            "mode": self.mode,
+            "sites": [str(s) for s in self.minutes.columns],
+            "max_minutes": self.max_minutes,
+            "pair_reason": self.pair_reason,
+            "area_reason": _series_json(self.area_reason),
+            "site_reason": _series_json(self.site_reason),
+            "snap": json.loads(snap.to_json(orient="split", index=False, double_precision=15))
+            if len(snap) else None,
+            "provenance": self.provenance,
+        }
+        table = pa.table(cols).replace_schema_metadata(
+            {b"geoaccess": json.dumps(meta, default=str).encode()})
+        sink = pa.BufferOutputStream()
+        pq.write_table(table, sink)
+        _atomic_write_bytes(path, sink.getvalue().to_pybytes())
+        return path
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> TravelTimes:
+        """Read a matrix written by :meth:`save`.
+
+        Parameters
+        ----------
+        path : path-like
+            The Parquet file.
+
+        Returns
+        -------
+        TravelTimes
+        """
+        import pyarrow.parquet as pq
+
+        path = Path(path)
+        if not path.exists():
+            raise InputError(f"{path}: travel-time file not found", path=path)
+        try:
+            table = pq.read_table(path)
+            meta = json.loads(table.schema.metadata[b"geoaccess"])
+        except Exception as exc:  # pyarrow raises many types
+            raise InputError(f"{path}: not a geoaccess travel-time file ({exc})",
+                             path=path) from exc
+        areas = pd.Index(table.column("__area_id__").to_pylist(), name="area_id").astype(str)
+        data = {s: table.column(f"__s{i}").to_numpy() for i, s in enumerate(meta["sites"])}
+        minutes = pd.DataFrame(data, index=areas, columns=pd.Index(meta["sites"]).astype(str))
+        minutes.columns.name = "site_id"
+        snap = pd.DataFrame()
+        if meta.get("snap"):
+            s = meta["snap"]
+            snap = pd.DataFrame(s["data"], columns=s["columns"]).set_index(["role", "id"])
+        return cls(minutes, mode=meta["mode"],
+                   area_reason=_series_from_json(meta["area_reason"], minutes.index),
+                   site_reason=_series_from_json(meta["site_reason"], minutes.columns),
+                   pair_reason=meta["pair_reason"], snap=snap,
+                   max_minutes=meta["max_minutes"], provenance=meta["provenance"])
+
+
+def _series_json(s: pd.Series) -> dict[str, str]:
+    s = s.dropna()
+    return {str(k): str(v) for k, v in s.items()}
+
+
+def _series_from_json(d: Mapping[str, str], index: pd.Index) -> pd.Series:
+    return pd.Series([d.get(str(i), pd.NA) for i in index], index=index, dtype="object")
+
+
+def _part(fraction: np.ndarray, seconds: np.ndarray) -> np.ndarray:
+    """``fraction * seconds`` where the arc exists (finite seconds), else inf."""
+    fraction = np.nan_to_num(np.asarray(fraction, np.float64))
+    ok = np.isfinite(seconds)
+    return np.where(ok, fraction * np.where(ok, seconds, 0.0), np.inf)
+
+
+def _points_in(gdf, crs: str, *, origin: bool) -> tuple[np.ndarray, np.ndarray]:
+    """x, y of sites (geometry) or area origins (``origin_x``/``origin_y``) in ``crs``."""
+    target = pyproj.CRS.from_user_input(crs)
+    if origin and {"origin_x", "origin_y"} <= set(gdf.columns):
+        x = gdf["origin_x"].to_numpy(np.float64)
+        y = gdf["origin_y"].to_numpy(np.float64)
+    else:
+        geom = gdf.geometry
+        pts = geom.where(geom.geom_type == "Point", geom.representative_point())
+        x, y = pts.x.to_numpy(np.float64), pts.y.to_numpy(np.float64)
+    source = pyproj.CRS.from_user_input(gdf.crs)
+    if source != target:
+        x, y = pyproj.Transformer.from_crs(source, target, always_xy=True).transform(x, y)
+    return np.asarray(x, np.float64), np.asarray(y, np.float64)
+
+
+def travel_times(
+    network: Network,
+    sites,
+    areas,
+    *,
+    max_snap_m: float | None = None,
+    max_minutes: float | None = None,
+    access_speed_kmh: float | None = None,
+    progress: bool = True,
+) -> TravelTimes:
+    """Compute area → site travel minutes over a network.
+
+    Every site and every area origin is snapped to the nearest point on a street segment
+    of the network's main strongly connected component; the snap distance is walked at
+    ``access_speed_kmh`` at both ends. One Dijkstra search per site runs on the reversed
+    graph (``scipy.sparse.csgraph``), so times are area → site even on one-way streets.
+
+    Parameters
+    ----------
+    network : Network
+        The mode's network.
+    sites : geopandas.GeoDataFrame
+        Sites from :func:`~geoaccess.read_sites` (``site_id`` and point geometry).
+    areas : geopandas.GeoDataFrame
+        Areas from :func:`~geoaccess.read_areas` (``area_id`` and ``origin_x``/``origin_y``
+        or geometry).
+    max_snap_m : float, optional
+        Largest snap distance in metres (default :data:`geoaccess.settings.max_snap_m`);
+        points further away get NaN with a reason.
+    max_minutes : float, optional
+        Stop searching beyond this many minutes; longer journeys are NaN with a reason.
+    access_speed_kmh : float, optional
+        Speed of the access legs (default :data:`geoaccess.settings.access_speed_kmh`).
+    progress : bool
+        Show a progress bar.
+
+    Returns
+    -------
+    TravelTimes
+
+    Examples
+    --------
+    >>> import geoaccess as ga
+    >>> net = ga.Network.from_osm_file(ga.datasets.get_path("rutland-osm"), mode="walk")
+    >>> sites = ga.read_sites(ga.datasets.get_path("rutland-sites"))
+    >>> areas = ga.read_areas(ga.datasets.get_path("rutland-lsoa"), population="children_0_4")
+    >>> tt = ga.travel_times(net, sites, areas, progress=False)
+    >>> tt.minutes.shape == (len(areas), len(sites))
+    True
+    """
+    from scipy.sparse.csgraph import dijkstra
+    from tqdm.auto import tqdm
+
+    from . import _snap
+
+    max_snap_m = float(settings.max_snap_m if max_snap_m is None else max_snap_m)
+    access_kmh = float(settings.access_speed_kmh if access_speed_kmh is None
+                       else access_speed_kmh)
+    for name, frame, col in (("sites", sites, "site_id"), ("areas", areas, "area_id")):
+        if col not in getattr(frame, "columns", ()):
+            raise InputError(f"{name}: no {col!r} column; load it with "
+                             f"geoaccess.read_{name}()", column=col)
+    site_ids = pd.Index(sites["site_id"].astype(str), name="site_id")
+    area_ids = pd.Index(areas["area_id"].astype(str), name="area_id")
+    sx, sy = _points_in(sites, network.crs, origin=False)
+    ax, ay = _points_in(areas, network.crs, origin=True)
+    segs = _snap.segments(network)
+    s_snap = _snap.snap(segs, network, sx, sy, max_snap_m)
+    a_snap = _snap.snap(segs, network, ax, ay, max_snap_m)
+
+    n = network.n_nodes
+    n_sites = len(site_ids)
+    ok_site = s_snap.seg >= 0
+    # reversed graph plus one virtual node per site: Q -> c costs s*w(c->d), Q -> d (1-s)*w(d->c)
+    rp, ri, rd = _csr.reverse(network.indptr, network.indices, network.seconds)
+    tails = _csr.arcs_from_csr(rp, ri).astype(np.int64)
+    seg_ok = np.maximum(s_snap.seg, 0)
+    w_cd = segs.w_ab[seg_ok]
+    w_dc = segs.w_ba[seg_ok]
+    q = n + np.arange(n_sites)
+    extra_u = np.concatenate([q, q])
+    extra_v = np.concatenate([s_snap.a, s_snap.b])
+    extra_w = np.concatenate([_part(s_snap.fraction, w_cd), _part(1 - s_snap.fraction, w_dc)])
+    keep = np.concatenate([ok_site, ok_site]) & np.isfinite(extra_w)
+    ip, ix, dat = _csr.csr_from_arcs(
+        np.concatenate([tails, extra_u[keep]]), np.concatenate([ri, extra_v[keep]]),
+        np.concatenate([rd, extra_w[keep]]), n + n_sites)
+    graph = _csr.as_matrix(ip, ix, dat, n + n_sites)
+    limit = np.inf if max_minutes is None else float(max_minutes) * 60.0
+
+    a_ok = a_snap.seg >= 0
+    a_a = np.maximum(a_snap.a, 0)
+    a_b = np.maximum(a_snap.b, 0)
+    t = np.nan_to_num(a_snap.fraction)
+    w_ab = segs.w_ab[np.maximum(a_snap.seg, 0)]
+    w_ba = segs.w_ba[np.maximum(a_snap.seg, 0)]
+    off_a = _part(t, w_ba)
+    off_b = _part(1 - t, w_ab)
+    access_ms = access_kmh / 3.6
+    seconds = np.full((len(area_ids), n_sites), np.inf)
+    todo = np.nonzero(ok_site)[0]
+    chunk = 8
+    bar = tqdm(total=len(todo), desc=f"{network.mode} travel times", unit="site",
+               disable=not progress, leave=False)
+    for start in range(0, len(todo), chunk):
+        idx = todo[start:start + chunk]
+        dist = dijkstra(graph, directed=True, indices=n + idx, limit=limit)
+        via_a = off_a[None, :] + dist[:, a_a]
+        via_b = off_b[None, :] + dist[:, a_b]
+        best = np.minimum(via_a, via_b)
+        # an area and a site on the same segment can also meet directly along it
+        same = a_snap.seg[None, :] == s_snap.seg[idx][:, None]
+        if same.any():
+            si, ai = np.nonzero(same)
+            s = s_snap.fraction[idx][si]
+            ta = t[ai]
+            direct = np.where(s >= ta, _part(s - ta, w_ab[ai]), _part(ta - s, w_ba[ai]))
+            best[si, ai] = np.minimum(best[si, ai], direct)
+        seconds[:, idx] = best.T
+        bar.update(len(idx))
+    bar.close()
+    seconds += (np.nan_to_num(a_snap.distance_m)[:, None]
+                + np.nan_to_num(s_snap.distance_m)[None, :]) / access_ms
+    seconds[~a_ok, :] = np.inf
+    seconds[:, ~ok_site] = np.inf
+    minutes = seconds / 60.0
+    if max_minutes is not None:
+        minutes[minutes > max_minutes] = np.inf
+    minutes[~np.isfinite(minutes)] = np.nan
+    frame = pd.DataFrame(minutes, index=area_ids, columns=site_ids)
+
+    def reason(kind: str, snapped) -> np.ndarray:
+        out = np.full(len(snapped.seg), pd.NA, dtype=object)
+        for i in np.nonzero(snapped.seg < 0)[0]:
+            near = snapped.nearest_m[i]
+            if np.isnan(near):
+                out[i] = f"{kind} has no valid location"
+            else:
+                out[i] = (f"{kind} is {near:,.0f} m from the nearest {network.mode} network "
+                          f"edge (max_snap_m={max_snap_m:g})")
+        return out
+
+    area_reason = pd.Series(reason("area origin", a_snap), index=area_ids, dtype="object")
+    site_reason = pd.Series(reason("site", s_snap), index=site_ids, dtype="object")
+    pair = "no route from the area to the site on the network"
+    if max_minutes is not None:
+        pair = (f"no route from the area to the site within max_minutes={max_minutes:g} "
+                "on the network")
+    snap = pd.concat([
+        pd.DataFrame({"role": "area", "id": area_ids.to_numpy(), "node_a": a_snap.a,
+                      "node_b": a_snap.b, "fraction": a_snap.fraction,
+                      "snap_distance_m": a_snap.distance_m, "x": ax, "y": ay}),
+        pd.DataFrame({"role": "site", "id": site_ids.to_numpy(), "node_a": s_snap.a,
+                      "node_b": s_snap.b, "fraction": s_snap.fraction,
+                      "snap_distance_m": s_snap.distance_m, "x": sx, "y": sy}),
+    ], ignore_index=True).set_index(["role", "id"])
+    provenance = dict(network.provenance)
+    provenance.update({"max_snap_m": max_snap_m, "access_speed_kmh": access_kmh,
+                       "max_minutes": max_minutes, "network_crs": network.crs,
+                       "snapping": "nearest point on a segment of the main component"})
+    n_bad = int((~a_ok).sum())
+    if n_bad:
+        log.warning("%d of %d area origins are beyond max_snap_m=%g m of the %s network",
+                    n_bad, len(a_ok), max_snap_m, network.mode)
+    return TravelTimes(frame, mode=network.mode, area_reason=area_reason,
+                       site_reason=site_reason, pair_reason=pair, snap=snap,
+                       max_minutes=max_minutes, provenance=provenance)

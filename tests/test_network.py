@@ -1,0 +1,196 @@
+"""Networks from OSM files and osmnx graphs: modes, speeds, directions, provenance."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import osmnx as ox
+import pytest
+
+import geoaccess as ga
+from geoaccess._modes import parse_maxspeed, way_rule, default_speeds
+
+
+def test_rutland_walk_sizes_and_provenance(rutland_walk, rutland_osm):
+    net = rutland_walk
+    assert net.crs == "EPSG:27700"
+    assert 35_000 < net.n_nodes < 45_000  # pyrosm reads ~39k walkable nodes
+    prov = net.provenance
+    assert prov["osm_timestamp"] == "2022-07-20T20:21:45Z"
+    assert prov["source"] == "rutland-latest.osm.pbf"
+    assert len(prov["sha256"]) == 64 and prov["sha256"].startswith("85f7540a")
+    assert prov["speeds_kmh"]["walk"] == 4.8
+    assert prov["nodes_outside_main_component"] == net.n_nodes - net.in_main_component().sum()
+    assert net.in_main_component().mean() > 0.95
+
+
+def test_walk_arcs_match_length_at_speed(rutland_walk):
+    """Each walk arc takes haversine length / 4.8 km/h and exists both ways."""
+    net = rutland_walk
+    G = net.to_networkx()
+    lon, lat = __import__("pyproj").Transformer.from_crs(net.crs, 4326, always_xy=True).transform(
+        net.x, net.y)
+    rng = np.random.default_rng(0)
+    edges = list(G.edges(data="weight"))
+    for i in rng.choice(len(edges), 50, replace=False):
+        u, v, w = edges[i]
+        assert G.has_edge(v, u)
+        metres = ox.distance.great_circle(lat[u], lon[u], lat[v], lon[v])
+        assert w == pytest.approx(metres / (4.8 / 3.6), rel=1e-3, abs=1e-6)
+
+
+def test_drive_has_one_ways_walk_does_not(rutland_walk, rutland_drive):
+    for net, expect_oneway in ((rutland_walk, False), (rutland_drive, True)):
+        G = net.to_networkx()
+        oneway = sum(1 for u, v in G.edges if not G.has_edge(v, u))
+        assert (oneway > 0) == expect_oneway
+
+
+def test_pushchair_avoids_steps_and_is_slower(rutland_osm, rutland_walk):
+    push = ga.Network.from_osm_file(rutland_osm, mode="pushchair")
+    assert push.n_arcs < rutland_walk.n_arcs
+    assert push.provenance["speeds_kmh"]["pushchair"] < 4.8
+
+
+def test_speed_override(rutland_osm, rutland_walk):
+    fast = ga.Network.from_osm_file(rutland_osm, mode="walk", speed_kmh=9.6)
+    assert np.allclose(fast.seconds * 2, rutland_walk.seconds)
+
+
+@pytest.mark.parametrize(("value", "kmh"), [
+    ("30 mph", 48.28032), ("50", 50.0), ("20mph", 32.18688), ("GB:nsl_single", 96.56064),
+    ("GB:nsl_dual", 112.65408), ("30;40", 35.0), ("none", None), ("", None), (None, None),
+])
+def test_parse_maxspeed(value, kmh):
+    got = parse_maxspeed(value)
+    assert got == (None if kmh is None else pytest.approx(kmh, rel=1e-6))
+
+
+def test_way_rules():
+    walk = default_speeds("walk", None)
+    drive = default_speeds("drive", None)
+    cycle = default_speeds("cycle", None)
+    assert way_rule({"highway": "motorway"}, "walk", walk) is None
+    assert way_rule({"highway": "footway", "foot": "no"}, "walk", walk) is None
+    assert way_rule({"highway": "footway"}, "drive", drive) is None
+    assert way_rule({"highway": "residential", "oneway": "yes"}, "drive", drive)[1] == 1
+    assert way_rule({"highway": "residential", "oneway": "-1"}, "drive", drive)[1] == -1
+    assert way_rule({"highway": "primary", "junction": "roundabout"}, "drive", drive)[1] == 1
+    assert way_rule({"highway": "primary", "maxspeed": "40 mph"}, "drive",
+                    drive)[0] == pytest.approx(64.37376)
+    assert way_rule({"highway": "residential", "oneway": "yes", "oneway:bicycle": "no"},
+                    "cycle", cycle)[1] == 0
+    assert way_rule({"highway": "residential", "oneway": "yes"}, "cycle", cycle)[1] == 1
+    assert way_rule({"highway": "footway"}, "cycle", cycle) is None
+    assert way_rule({"highway": "footway", "bicycle": "designated"}, "cycle", cycle) is not None
+    assert way_rule({"highway": "steps"}, "pushchair", default_speeds("pushchair", None)) is None
+    assert way_rule({"highway": "service", "service": "parking_aisle"}, "drive", drive) is None
+
+
+def test_unknown_mode_and_bad_speed(rutland_osm):
+    with pytest.raises(ValueError, match="unknown mode 'hover'"):
+        ga.Network.from_osm_file(rutland_osm, mode="hover")
+    with pytest.raises(ValueError, match="positive"):
+        ga.Network.from_osm_file(rutland_osm, mode="walk", speed_kmh=0)
+
+
+def test_bad_files(tmp_path):
+    with pytest.raises(ga.InputError, match="not found"):
+        ga.Network.from_osm_file(tmp_path / "x.osm.pbf")
+    doc = tmp_path / "x.docx"
+    doc.write_text("x")
+    with pytest.raises(ga.InputError, match="unknown OSM file format"):
+        ga.Network.from_osm_file(doc)
+    broken = tmp_path / "broken.osm.pbf"
+    broken.write_bytes(b"not a pbf")
+    with pytest.raises(ga.InputError, match="cannot read OSM file"):
+        ga.Network.from_osm_file(broken)
+
+
+def test_osm_bz2_and_xml_equal_to_osmnx():
+    """The .osm.bz2 reader sees the same walkable street nodes as osmnx."""
+    path = ga.datasets.get_path("west-oakland")
+    net = ga.Network.from_osm_file(path, mode="walk")
+    assert net.crs == "EPSG:32610"
+    G = ox.graph_from_xml(path, simplify=False, retain_all=True)
+    ours = set(net.osmid.tolist())
+    # graph_from_xml keeps every way of the file; compare the highway ones
+    theirs = {n for u, v, hw in G.edges(data="highway") if hw is not None for n in (u, v)}
+    assert ours <= theirs
+    assert len(ours) / len(theirs) > 0.9
+
+
+def test_from_graph_matches_osmnx_shortest_paths():
+    path = ga.datasets.get_path("west-oakland")
+    G = ox.graph_from_xml(path, simplify=True, retain_all=True)
+    net = ga.Network.from_graph(G, mode="walk")
+    lookup = {int(o): i for i, o in enumerate(net.osmid) if o >= 0}
+    D = nx.DiGraph()
+    for u, v, d in G.edges(data=True):
+        w = d["length"] / (4.8 / 3.6)
+        if not D.has_edge(u, v) or D[u][v]["weight"] > w:
+            D.add_edge(u, v, weight=w)
+    from scipy.sparse.csgraph import dijkstra
+
+    source = next(iter(G.nodes))
+    ours = dijkstra(net.matrix(), indices=lookup[source])
+    theirs = nx.single_source_dijkstra_path_length(D, source)
+    for node, secs in theirs.items():
+        # lengths from osmnx vs haversine of the vertex chain: equal to within 0.5%
+        assert ours[lookup[node]] == pytest.approx(secs, rel=5e-3, abs=1e-6)
+
+
+def test_from_graph_weight_attribute():
+    path = ga.datasets.get_path("west-oakland")
+    G = ox.graph_from_xml(path, simplify=False, retain_all=True)
+    for _, _, d in G.edges(data=True):
+        d["travel_time"] = 10.0
+    net = ga.Network.from_graph(G, mode="walk", weight="travel_time")
+    assert np.allclose(net.seconds, 10.0)
+    with pytest.raises(ga.InputError, match="no attribute 'secs'"):
+        ga.Network.from_graph(G, mode="walk", weight="secs")
+
+
+def test_save_load_round_trip(tmp_path, rutland_drive):
+    path = rutland_drive.save(tmp_path / "drive")
+    assert path.suffix == ".npz"
+    back = ga.Network.load(path)
+    for name in ("indptr", "indices", "seconds", "x", "y", "osmid", "component"):
+        assert np.array_equal(getattr(back, name), getattr(rutland_drive, name))
+    assert back.provenance == rutland_drive.provenance
+    with pytest.raises(ga.InputError, match="not a geoaccess network"):
+        (tmp_path / "junk.npz").write_bytes(b"junk")
+        ga.Network.load(tmp_path / "junk.npz")
+
+
+def test_memory_near_array_size(rutland_walk):
+    """The network holds arrays only: ~20 bytes per arc plus ~30 per node."""
+    assert rutland_walk.nbytes < 40 * rutland_walk.n_nodes + 24 * rutland_walk.n_arcs
+
+
+def test_parallel_arcs_keep_minimum():
+    net = ga.Network.from_arcs([0, 0, 1], [1, 1, 0], [30.0, 10.0, 5.0], np.array([0.0, 1.0]),
+                               np.array([0.0, 0.0]), crs="EPSG:27700", mode="walk")
+    assert net.n_arcs == 2
+    assert net.to_networkx()[0][1]["weight"] == 10.0
+
+
+def test_empty_network_raises():
+    with pytest.raises(ga.NetworkError, match="no edges"):
+        ga.Network.from_arcs([], [], [], np.array([0.0]), np.array([0.0]), crs="EPSG:27700",
+                             mode="walk")
+
+
+def test_helsinki_and_test_pbf(helsinki_pbf, test_pbf):
+    for path in (helsinki_pbf, test_pbf):
+        for mode in ("walk", "cycle", "drive"):
+            net = ga.Network.from_osm_file(path, mode=mode)
+            assert net.crs == "EPSG:32635"
+            assert net.n_arcs > net.n_nodes
+
+
+def test_network_pickles(rutland_drive):
+    import pickle
+
+    back = pickle.loads(pickle.dumps(rutland_drive))
+    assert np.array_equal(back.seconds, rutland_drive.seconds)
