@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -53,6 +54,7 @@ def read_ways(path: Path, mode: str, speeds: Mapping[str, float]) -> ParsedWays:
             .with_filter(osmium.filter.EntityFilter(osmium.osm.WAY))
             .with_filter(osmium.filter.KeyFilter("highway"))
         )
+        way: Any
         for way in processor:
             tags = dict(way.tags)
             rule = way_rule(tags, mode, speeds)

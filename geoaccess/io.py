@@ -15,7 +15,7 @@ import logging
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import geopandas as gpd
 import numpy as np
@@ -67,7 +67,7 @@ _CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 _PARQUET_SUFFIXES = {".parquet", ".geoparquet", ".pq"}
 _EXCEL_SUFFIXES = {".xlsx", ".xls", ".xlsm"}
 
-Source = str | os.PathLike[str] | gpd.GeoDataFrame | pd.DataFrame
+Source: TypeAlias = "str | os.PathLike[str] | gpd.GeoDataFrame | pd.DataFrame"
 
 
 # ------------------------------------------------------------------------------ reading

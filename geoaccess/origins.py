@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -33,7 +34,7 @@ RESIDENTIAL_BUILDINGS = frozenset({
 _MAX_CANDIDATES = 2000
 
 
-def _read_residential(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, list]:
+def _read_residential(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list]:
     """Lon/lat centroids and footprint sizes of homes, and residential landuse rings."""
     import osmium
 
@@ -41,6 +42,7 @@ def _read_residential(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, l
     processor = (osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
                  .with_locations()
                  .with_filter(osmium.filter.EntityFilter(osmium.osm.WAY)))
+    way: Any
     for way in processor:
         tags = way.tags
         building = tags.get("building")

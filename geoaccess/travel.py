@@ -211,11 +211,12 @@ class TravelTimes:
             if missing:
                 raise InputError(f"{where}: missing column(s) {missing}; columns are "
                                  f"{list(frame.columns)}", path=path, column=missing[0])
-            dup = frame.duplicated([area_id, site_id])
-            if dup.any():
-                rows = frame.loc[dup, area_id].astype(str).tolist()
-                raise InputError(f"{where}: {int(dup.sum())} duplicate area-site pairs "
-                                 f"(areas {rows[:5]})", path=path, column=area_id, rows=rows)
+            dup_pairs = frame.duplicated([area_id, site_id])
+            if dup_pairs.any():
+                pair_rows = frame.loc[dup_pairs, area_id].astype(str).tolist()
+                raise InputError(f"{where}: {int(dup_pairs.sum())} duplicate area-site pairs "
+                                 f"(areas {pair_rows[:5]})", path=path, column=area_id,
+                                 rows=pair_rows)
             vals = pd.to_numeric(frame[value], errors="coerce")
             bad = vals.isna() & frame[value].notna()
             if bad.any():
@@ -228,11 +229,11 @@ class TravelTimes:
         frame = frame.copy()
         frame.index = frame.index.astype(str)
         frame.columns = frame.columns.astype(str)
-        problems = []
+        problems: list[tuple[str, list[Any], str]] = []
         for axis, ids in (("area_id", frame.index), ("site_id", frame.columns)):
-            dup = ids[ids.duplicated()].unique().tolist()
-            if dup:
-                problems.append((axis, dup, f"duplicate {axis}s {dup[:5]}"))
+            dup_ids = ids[ids.duplicated()].unique().tolist()
+            if dup_ids:
+                problems.append((axis, dup_ids, f"duplicate {axis}s {dup_ids[:5]}"))
         numeric = frame.apply(pd.to_numeric, errors="coerce")
         bad_cells = numeric.isna() & frame.notna()
         if bad_cells.to_numpy().any():

@@ -11,8 +11,8 @@ import pytest
 matplotlib.use("Agg")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-import geoaccess as ga  # noqa: E402
-from geoaccess.io import set_origins  # noqa: E402
+import geoaccess as ga
+from geoaccess.io import set_origins
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 

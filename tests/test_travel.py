@@ -10,10 +10,10 @@ from scipy's csgraph on the reversed graph with virtual site nodes, vectorised.
 
 from __future__ import annotations
 
+import geopandas as gpd
 import networkx as nx
 import numpy as np
 import pandas as pd
-import geopandas as gpd
 import pytest
 
 import geoaccess as ga
