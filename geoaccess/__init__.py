@@ -30,9 +30,39 @@ from .travel import TravelTimes as TravelTimes
 from .travel import travel_times as travel_times
 
 # --- scenarios and measures (issue 4) ---
+# isort: split
+from . import measures as measures
+from .evaluate import Comparison as Comparison
+from .evaluate import Result as Result
+from .evaluate import compare as compare
+from .evaluate import evaluate as evaluate
+from .measures import AccessRule as AccessRule
+from .measures import NearestIndex as NearestIndex
+from .measures import enhanced_two_step_fca as enhanced_two_step_fca
+from .measures import gravity as gravity
+from .measures import meets_rule as meets_rule
+from .measures import nearest as nearest
+from .measures import nearest_minutes_many as nearest_minutes_many
+from .measures import score_many as score_many
+from .measures import two_step_fca as two_step_fca
+from .measures import within as within
+from .scenario import read_scenarios as read_scenarios
+from .scenario import scenario_table as scenario_table
+from .scenario import write_scenarios as write_scenarios
+
+# isort: split
 # --- end scenarios ---
 
 # --- equality (issue 5) ---
+# isort: split
+from . import equality as equality
+from .equality import breakdown as breakdown
+from .equality import eia_tables as eia_tables
+from .equality import findings as findings
+from .equality import group_exposure as group_exposure
+from .equality import relative_risk as relative_risk
+
+# isort: split
 # --- end equality ---
 
 # --- plot, explore, report (issue 6) ---
@@ -42,4 +72,7 @@ from .travel import travel_times as travel_times
 # --- end optimise ---
 
 # --- public transport (issue 10) ---
+from .gtfs import GTFSFeed as GTFSFeed
+from .gtfs import read_gtfs as read_gtfs
+from .transit import transit_travel_times as transit_travel_times
 # --- end public transport ---

@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 try:  # numba is optional (geoaccess[fast])
     import numba as _nb
 except ImportError:  # pragma: no cover - exercised only without numba
-    _nb = None
+    _nb = None  # type: ignore[assignment]
 
 _BIG = np.iinfo(np.int64).max
 
@@ -182,6 +182,15 @@ def _range_raptor_py(n_stops, pat_stop_ptr, pat_stops, pat_board, pat_alight,
             for k in range(1, kk_n):
                 if nm == 0:
                     break
+                # target pruning: a label no earlier than every site's best arrival
+                # cannot improve any site (walks only add time); later departures'
+                # bests are no better, so what is pruned here is useless to them too
+                worst = best[0] if n_sites else -inf
+                for j in range(1, n_sites):
+                    if best[j] > worst:
+                        worst = best[j]
+                if worst < lim:
+                    lim = worst
                 npl = 0
                 for i in range(nm):
                     s = mlist[i]
@@ -424,7 +433,7 @@ def build_patterns(trip, stop, arr, dep, board, alight, n_stops) -> Patterns:
 
 
 def range_raptor(pat: Patterns, n_stops, transfers, access, egress, walk_s, deps, *,
-                 max_rides, slack, max_trip, percentiles, keep_all=False):
+                 max_rides, slack, max_trip, percentiles, keep_all=False, compiled=True):
     """Run range RAPTOR for every origin; percentiles (and optionally every minute).
 
     ``transfers``, ``access``, ``egress`` are CSR triples ``(ptr, target, seconds)`` by
@@ -438,12 +447,13 @@ def range_raptor(pat: Patterns, n_stops, transfers, access, egress, walk_s, deps
     out = np.full((len(pct), n_orig, n_sites), np.inf)
     all_out = (np.full((n_orig, len(deps), n_sites), np.inf) if keep_all
                else np.empty((0, 0, 0)))
-    _range_raptor(int(n_stops), i64(pat.stop_ptr), i64(pat.stops), pat.board, pat.alight,
-                  i64(pat.trip_ptr), i64(pat.time_ptr), f64(pat.arr), f64(pat.dep),
-                  i64(pat.stop_pat_ptr), i64(pat.stop_pat), i64(pat.stop_pos),
-                  i64(transfers[0]), i64(transfers[1]), f64(transfers[2]),
-                  i64(access[0]), i64(access[1]), f64(access[2]),
-                  i64(egress[0]), i64(egress[1]), f64(egress[2]),
-                  f64(walk_s), f64(deps), int(max_rides), float(slack), float(max_trip),
-                  pct, out, all_out)
+    kernel = _range_raptor if compiled else _range_raptor_py
+    kernel(int(n_stops), i64(pat.stop_ptr), i64(pat.stops), pat.board, pat.alight,
+           i64(pat.trip_ptr), i64(pat.time_ptr), f64(pat.arr), f64(pat.dep),
+           i64(pat.stop_pat_ptr), i64(pat.stop_pat), i64(pat.stop_pos),
+           i64(transfers[0]), i64(transfers[1]), f64(transfers[2]),
+           i64(access[0]), i64(access[1]), f64(access[2]),
+           i64(egress[0]), i64(egress[1]), f64(egress[2]),
+           f64(walk_s), f64(deps), int(max_rides), float(slack), float(max_trip),
+           pct, out, all_out)
     return out, all_out

@@ -9,8 +9,14 @@ name                 what
 ``rutland-sites``    36 ILLUSTRATIVE candidate venues tagged in the OSM extract
                      (libraries, community centres, kindergartens); kinds,
                      capacities and sessions are assumptions for the demo
+``rutland-scenarios`` ILLUSTRATIVE configurations of the 36 sites (current
+                     network, keep 18, 8 centres + 8 outreach + 2 bases, locality
+                     hubs), made by ``scripts/make_rutland_scenarios.py``
 ``rutland-centres``  real children's centres and family hubs in and near Rutland
 ``west-oakland``     tiny OSM XML extract (``.osm.bz2``) used by osmnx's tests
+``porto-alegre-*``   Porto Alegre (r5r's sample city): ``-osm`` street extract,
+                     ``-eptc`` bus GTFS, ``-trensurb`` rail GTFS, ``-hexgrid``
+                     1,227 population hexagons with healthcare and school counts
 ===================  ==========================================================
 
 Licences: OpenStreetMap data © OpenStreetMap contributors, ODbL 1.0 (attribute
@@ -39,7 +45,12 @@ _FILES = {
     "rutland-lsoa": "rutland_lsoa21.gpkg",
     "rutland-sites": "rutland_sites.csv",
     "rutland-centres": "rutland_area_childrens_centres.csv",
+    "rutland-scenarios": "rutland_scenarios.csv",
     "west-oakland": "West-Oakland.osm.bz2",
+    "porto-alegre-osm": "poa_osm.pbf",
+    "porto-alegre-eptc": "poa_eptc.zip",
+    "porto-alegre-trensurb": "poa_trensurb.zip",
+    "porto-alegre-hexgrid": "poa_hexgrid.csv",
 }
 
 

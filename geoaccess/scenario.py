@@ -414,7 +414,11 @@ def validate_scenarios(
 
 def _check(items: list[Any], sites: Any, roles: Sequence[str] | None, problems: Problems,
            *, where: str, path: str | None) -> None:
-    """Add every problem of ``items`` (against the sites) to ``problems``."""
+    """Add every problem of ``items`` (against the sites) to ``problems``.
+
+    A scenario already named in ``problems`` (e.g. for unknown roles, whose sites are
+    then left out) is not reported again as having no open site.
+    """
     known, _ = _site_kinds(sites, where)
     known_set = set(known)
     seen: dict[str, int] = {}
@@ -440,7 +444,7 @@ def _check(items: list[Any], sites: Any, roles: Sequence[str] | None, problems: 
                 problems.add(f"scenario {s.name!r} has unknown roles {bad}; allowed roles "
                              f"are {list(roles)} (leave the cell blank for closed)",
                              s.name, rows)
-        if not s.roles:
+        if not s.roles and s.name not in {p.column for p in problems.items}:
             problems.add(f"scenario {s.name!r} has no open site; open at least one", s.name)
         for label, values in (("capacity", s.capacity),
                               ("sessions_per_week", s.sessions_per_week)):
@@ -611,7 +615,7 @@ def _from_table(frame: pd.DataFrame, sites: Any, problems: Problems, *, id_colum
     else:
         header = ["" if _norm(c) == "" else str(c).strip() for c in frame.iloc[0]]
         body = frame.iloc[1:].reset_index(drop=True)
-    body.columns = range(len(header))
+    body.columns = pd.RangeIndex(len(header))
     where, path = problems.where, problems.path
     lower = [h.lower() for h in header]
     id_candidates = [id_column.lower(), "site_id", "site", "id", "site id"]
@@ -625,8 +629,11 @@ def _from_table(frame: pd.DataFrame, sites: Any, problems: Problems, *, id_colum
     blank = [f"row {i + 2}" for i, v in enumerate(ids) if v == ""]
     if blank:
         problems.add(f"column {header[id_pos]!r} has blank site ids", header[id_pos], blank)
-    seen: set[str] = set()
-    dup = sorted({v for v in ids if v and (v in seen or seen.add(v))})
+    counts: dict[str, int] = {}
+    for v in ids:
+        if v:
+            counts[v] = counts.get(v, 0) + 1
+    dup = sorted(v for v, k in counts.items() if k > 1)
     if dup:
         problems.add(f"column {header[id_pos]!r} lists sites more than once "
                      f"{show_ids(dup)}; give each site one row", header[id_pos], dup)

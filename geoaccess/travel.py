@@ -386,6 +386,7 @@ def travel_times(
     max_minutes: float | None = None,
     access_speed_kmh: float | None = None,
     progress: bool = True,
+    engine: str = "auto",
 ) -> TravelTimes:
     """Compute area → site travel minutes over a network.
 
@@ -412,6 +413,10 @@ def travel_times(
         Speed of the access legs (default :data:`geoaccess.settings.access_speed_kmh`).
     progress : bool
         Show a progress bar.
+    engine : {"auto", "numba", "scipy"}
+        Shortest-path engine: ``"numba"`` (parallel, compiled; needs ``geoaccess[fast]``)
+        or ``"scipy"`` (``scipy.sparse.csgraph``). ``"auto"`` uses numba when installed.
+        Both give the same times.
 
     Returns
     -------
@@ -427,10 +432,10 @@ def travel_times(
     >>> tt.minutes.shape == (len(areas), len(sites))
     True
     """
-    from scipy.sparse.csgraph import dijkstra
     from tqdm.auto import tqdm
 
     from . import _snap
+    from ._dijkstra import many_to_all
 
     max_snap_m = float(settings.max_snap_m if max_snap_m is None else max_snap_m)
     access_kmh = float(settings.access_speed_kmh if access_speed_kmh is None
@@ -464,7 +469,6 @@ def travel_times(
     ip, ix, dat = _csr.csr_from_arcs(
         np.concatenate([tails, extra_u[keep]]), np.concatenate([ri, extra_v[keep]]),
         np.concatenate([rd, extra_w[keep]]), n + n_sites)
-    graph = _csr.as_matrix(ip, ix, dat, n + n_sites)
     limit = np.inf if max_minutes is None else float(max_minutes) * 60.0
 
     a_ok = a_snap.seg >= 0
@@ -483,7 +487,7 @@ def travel_times(
                disable=not progress, leave=False)
     for start in range(0, len(todo), chunk):
         idx = todo[start:start + chunk]
-        dist = dijkstra(graph, directed=True, indices=n + idx, limit=limit)
+        dist = many_to_all(ip, ix, dat, n + idx, limit=limit, engine=engine)
         via_a = off_a[None, :] + dist[:, a_a]
         via_b = off_b[None, :] + dist[:, a_b]
         best = np.minimum(via_a, via_b)

@@ -350,3 +350,472 @@ def test_quintile_from_bad_decile_names_rows(bad):
     with pytest.raises(InputError, match="imd_decile") as err:
         eq.quintile_from_decile(dec)
     assert err.value.rows == ["E2"] and err.value.column == "imd_decile"
+
+
+# ------------------------------------------------------------- a hand-worked comparison
+#: Four areas, two sites; "Close S2" leaves only S1 open.
+#:
+#:          S1    S2   children  decile  ward   disabled
+#:    E1     5    20      100       1    North    0.10
+#:    E2    25     8      300       1    North    0.50
+#:    E3    14    30      100       3    South    0.10
+#:    E4     -    12       50       3    South    0.20
+#:
+#: Nearest now: 5, 8, 14, 12; after closing S2: 5, 25, 14, none.
+#: E2 (8 -> 25) loses 10- and 15-minute access; E4 (12 -> none) loses 15-minute access.
+MATRIX = pd.DataFrame({"S1": [5.0, 25.0, 14.0, np.nan], "S2": [20.0, 8.0, 30.0, 12.0]},
+                      index=["E1", "E2", "E3", "E4"])
+AREAS = pd.DataFrame({
+    "area_id": ["E1", "E2", "E3", "E4"],
+    "children_0_4": [100.0, 300.0, 100.0, 50.0],
+    "imd_decile": [1, 1, 3, 3],
+    "ward": ["North", "North", "South", "South"],
+    "disabled_share": [0.1, 0.5, 0.1, 0.2],
+})
+
+
+@pytest.fixture
+def comparison():
+    import geoaccess as ga
+
+    tt = ga.TravelTimes.from_frame(MATRIX, mode="walk")
+    result = ga.evaluate(tt, AREAS, [ga.Scenario("Now", {"S1": "centre", "S2": "centre"}),
+                                     ga.Scenario("Close S2", {"S1": "centre"})],
+                         population="children_0_4", thresholds=[10, 15])
+    return ga.compare(result)
+
+
+def rows_of(table, scenario, group_col, group):
+    row = table[(table.scenario == scenario) & (table[group_col] == group)]
+    assert len(row) == 1
+    return row.iloc[0]
+
+
+def test_breakdown_hand_worked(comparison):
+    """Breakdown by decile under "Close S2".
+
+    Decile 1 (E1 100 at 5 min, E2 300 at 25): mean (500 + 7500)/400 = 20; median 25
+    (only 100 of 400 are at <= 5); within 10 and 15: E1 only, 100 (0.25). E2 loses both:
+    300 lose 15-minute access of 350 in all (E2 300 + E4 50), so the decile's share of
+    losers is 300/350 = 0.857143 against 400/550 = 0.727273 of the population. Mean
+    change over areas with both times (E1 0, E2 +17) = 5100/400 = 12.75.
+    Decile 3 (E3 100 at 14, E4 50 with no time): mean 14 over the 100 reached, 50
+    unreachable, within 15: 100/150; 50 lose 15-minute access (share 1/3; 50/350 of losers).
+    All: mean (500 + 7500 + 1400)/500 = 18.8, median 25 (200 of 500 at <= 14).
+    """
+    b = eq.breakdown(comparison, AREAS, by="imd_decile")
+    assert b["imd_decile"].tolist() == [1, 3, "All areas"] * 2
+    d1 = rows_of(b, "Close S2", "imd_decile", 1)
+    assert (d1.population, d1.mean_minutes, d1.median_minutes, d1.p90_minutes) == (
+        400, 20, 25, 25)
+    assert (d1.population_within_10, d1.share_within_15) == (100, 0.25)
+    assert (d1.population_loses_10, d1.population_loses_15) == (300, 300)
+    assert d1.share_of_losers_15 == pytest.approx(300 / 350)
+    assert d1.share_of_population == pytest.approx(400 / 550)
+    assert d1.mean_change_minutes == pytest.approx(12.75)
+    assert (d1.population_loss, d1.population_unchanged, d1.share_loss) == (300, 100, 0.75)
+    d3 = rows_of(b, "Close S2", "imd_decile", 3)
+    assert (d3.population, d3.mean_minutes, d3.population_unreachable) == (150, 14, 50)
+    assert d3.areas_unreachable == 1
+    assert d3.share_within_15 == pytest.approx(100 / 150)
+    assert d3.share_loses_15 == pytest.approx(1 / 3)
+    assert d3.share_of_losers_15 == pytest.approx(50 / 350)
+    assert (d3.mean_change_minutes, d3.population_loss) == (0, 50)
+    total = rows_of(b, "Close S2", "imd_decile", "All areas")
+    assert (total.mean_minutes, total.median_minutes) == (pytest.approx(18.8), 25)
+    assert (total.population_loses_15, total.share_of_losers_15) == (350, 1.0)
+    now = rows_of(b, "Now", "imd_decile", 1)
+    assert (now.mean_minutes, now.median_minutes) == (pytest.approx(7.25), 8)
+    assert pd.isna(now.baseline) and math.isnan(now.population_loses_15)
+    assert b.attrs["population"] == "children_0_4" and b.attrs["baseline"] == "Now"
+
+
+def test_breakdown_totals_match_the_result_summary(comparison):
+    """The total rows (and by=None) repeat Result.summary, computed by geoaccess.evaluate."""
+    summary = comparison.result.summary.set_index("scenario")
+    for table in (eq.breakdown(comparison, AREAS, by="ward"),
+                  eq.breakdown(comparison, AREAS, by=None)):
+        totals = table[table["scenario"].isin(summary.index)]
+        if "ward" in table:
+            totals = totals[totals["ward"] == "All areas"]
+        totals = totals.set_index("scenario")
+        common = [c for c in summary.columns if c in totals.columns]
+        assert len(common) >= 12
+        pd.testing.assert_frame_equal(totals[common], summary[common], check_dtype=False,
+                                      check_index_type=False)
+
+
+def test_breakdown_groups_add_up_to_an_independent_groupby(comparison):
+    """People losing 15-minute access per ward, by a plain pandas merge and groupby."""
+    b = eq.breakdown(comparison, AREAS, by="ward", total=False)
+    merged = comparison.areas.merge(AREAS[["area_id", "ward"]], on="area_id")
+    merged["lose15"] = merged["children_0_4"] * merged["loses_15"]
+    expected = merged.groupby("ward")["lose15"].sum()
+    got = b[b.scenario == "Close S2"].set_index("ward")["population_loses_15"]
+    pd.testing.assert_series_equal(got.astype(float), expected.astype(float),
+                                   check_names=False, check_index_type=False)
+    assert "All areas" not in b["ward"].tolist()
+
+
+def test_breakdown_by_derived_quintile_and_cross_classification(comparison):
+    b = eq.breakdown(comparison, AREAS, by="imd_quintile", total=False)
+    assert sorted(set(b["imd_quintile"])) == [1, 2]  # deciles 1 -> quintile 1, 3 -> 2
+    cross = eq.breakdown(comparison, AREAS, by=["imd_quintile", "ward"])
+    keys = cross[cross.scenario == "Now"][["imd_quintile", "ward"]].values.tolist()
+    assert keys == [[1, "North"], [2, "South"], ["All areas", "All areas"]]
+
+
+def test_breakdown_of_a_result_with_baseline_keyword(comparison):
+    a = eq.breakdown(comparison.result, AREAS, baseline="Now")
+    b = eq.breakdown(comparison, AREAS)
+    pd.testing.assert_frame_equal(a, b)
+    plain = eq.breakdown(comparison.result, AREAS)
+    assert plain["population_loses_15"].isna().all()
+
+
+def test_breakdown_missing_values_form_their_own_group(comparison):
+    areas = AREAS.assign(ward=["North", None, "South", "South"])
+    b = eq.breakdown(comparison, areas, by="ward", total=False)
+    assert b[b.scenario == "Now"]["ward"].tolist() == ["North", "South", "not recorded"]
+
+
+@pytest.mark.parametrize(("change", "by", "match", "column", "rows"), [
+    ({}, "tenure", "no column 'tenure'", "tenure", []),
+    ({"imd_decile": [1, 11, 3, 0]}, "imd_decile", "IMD deciles", "imd_decile",
+     ["E2", "E4"]),
+    ({"imd_decile": [1, 2.5, 3, 3]}, "imd_decile", "whole numbers", "imd_decile", ["E2"]),
+    ({"children_0_4": [0.0, 0.0, 0.0, 0.0]}, "ward", "zero in every row", "children_0_4",
+     ["E1", "E2", "E3", "E4"]),
+    ({"children_0_4": [1.0, -5.0, np.nan, 1.0]}, "ward", "missing or negative",
+     "children_0_4", ["E2", "E3"]),
+])
+def test_breakdown_bad_input(comparison, change, by, match, column, rows):
+    areas = AREAS.assign(**change)
+    with pytest.raises(InputError, match=match) as err:
+        eq.breakdown(comparison, areas, by=by)
+    assert err.value.column == column
+    assert err.value.rows == rows
+
+
+def test_breakdown_quintile_without_decile_and_missing_areas(comparison):
+    with pytest.raises(InputError, match="derived from an 'imd_decile'"):
+        eq.breakdown(comparison, AREAS.drop(columns="imd_decile"), by="imd_quintile")
+    with pytest.raises(InputError, match="not in the areas table") as err:
+        eq.breakdown(comparison, AREAS.iloc[:3], by="ward")
+    assert err.value.rows == ["E4"]
+    with pytest.raises(InputError, match="expected a Result"):
+        eq.breakdown(AREAS, AREAS)
+
+
+# ---------------------------------------------------------------------- group exposure
+def test_group_exposure_hand_worked(comparison):
+    """Disabled children: shares 0.1, 0.5, 0.1, 0.2 of 100, 300, 100, 50 = 10, 150, 10, 10.
+
+    180 of 550 are disabled (0.327273). E2 and E4 lose 15-minute access: 350 children,
+    of whom 150 + 10 = 160 disabled, 160/350 = 0.457143 of those losing; the ratio is
+    0.457143 / 0.327273 = 1.396825. Group risk 160/180 = 0.888889; everyone else
+    (350 - 160) / (550 - 180) = 190/370 = 0.513514.
+    """
+    g = eq.group_exposure(comparison, AREAS, {"disabled_share": "disabled"},
+                          outcomes=["loses_15", "loss"])
+    row = g[g.outcome == "loses_15"].iloc[0]
+    assert (row.group_population, row.population_losing, row.group_population_losing) == (
+        pytest.approx(180), 350, pytest.approx(160))
+    assert row.group_share_of_population == pytest.approx(180 / 550)
+    assert row.group_share_of_losing == pytest.approx(160 / 350)
+    assert row.representation_ratio == pytest.approx((160 / 350) / (180 / 550))
+    assert (row.group_risk, row.others_risk) == (pytest.approx(160 / 180),
+                                                  pytest.approx(190 / 370))
+    assert row.group_label == "disabled" and row.baseline == "Now"
+    # "loss" (longer journey or none) is E2 and E4 as well here
+    assert g[g.outcome == "loss"].iloc[0].group_population_losing == pytest.approx(160)
+
+
+@pytest.mark.parametrize(("values", "match", "rows"), [
+    ([10, 50, 10, 20], "divide the column by 100", ["E1", "E2", "E3", "E4"]),
+    ([0.1, -0.5, 0.1, 0.2], "between 0 and 1", ["E2"]),
+    ([0.1, np.nan, 0.1, 0.2], "missing for rows", ["E2"]),
+])
+def test_group_exposure_bad_shares(comparison, values, match, rows):
+    with pytest.raises(InputError, match=match) as err:
+        eq.group_exposure(comparison, AREAS.assign(disabled_share=values), "disabled_share")
+    assert err.value.rows == rows and err.value.column == "disabled_share"
+
+
+def test_group_exposure_needs_a_baseline(comparison):
+    with pytest.raises(InputError, match="baseline"):
+        eq.group_exposure(comparison.result, AREAS, "disabled_share")
+    with pytest.raises(InputError, match="unknown outcomes"):
+        eq.group_exposure(comparison, AREAS, "disabled_share", outcomes="loses_99")
+
+
+# ------------------------------------------------------------------ risk and inequality
+def test_risk_table_hand_worked(comparison):
+    """Deciles 1-2 (E1, E2) against the rest (E3, E4), losing 15-minute access.
+
+    Exposed: 300 of 400 (0.75); others: 50 of 150 (1/3); RR = 2.25.
+    Katz: se = sqrt(1/300 - 1/400 + 1/50 - 1/150) = 0.119024; limits 2.25 exp(-/+ 0.233282)
+    = 2.25 * 0.791930 = 1.78184 and 2.25 * 1.262738 = 2.84116.
+    Clustered: exposed residuals 0 - 0.75*100 = -75, 300 - 225 = 75, var(p1) = 2 * 11250
+    / 400^2 = 0.140625, var(ln p1) = 0.25; others: -33.33, 33.33, var(p0) = 2 * 2222.2 /
+    150^2 = 0.197531, var(ln p0) = 1.777778; se = sqrt(2.027778); t(0.975, 2) = 4.302653.
+    Concentration of losing (y = 0, 1, 0, 1) ranked by decile: fractional ranks 200/550
+    and 475/550; C = 2 cov / mean = -0.129870.
+    """
+    from scipy.stats import t
+
+    table = eq.risk_table(comparison, AREAS, outcomes="loses_15")
+    row = table.iloc[0]
+    assert row.exposed_deciles == "deciles 1–2"
+    assert "20% most deprived areas of England" in row.exposed_group
+    assert (row.exposed_risk, row.other_risk, row.risk_ratio) == (
+        0.75, pytest.approx(1 / 3), pytest.approx(2.25))
+    assert (row.katz_lower, row.katz_upper) == (pytest.approx(1.78184, abs=1e-5),
+                                                pytest.approx(2.84116, abs=1e-5))
+    half = t.ppf(0.975, 2) * math.sqrt(0.25 + 16 / 9)
+    assert (row.cluster_lower, row.cluster_upper) == (
+        pytest.approx(2.25 * math.exp(-half)), pytest.approx(2.25 * math.exp(half)))
+    y = np.array([0.0, 1.0, 0.0, 1.0])
+    w = AREAS["children_0_4"].to_numpy()
+    assert row.concentration_index == pytest.approx(
+        1 - 2 * curve_area(y, w, AREAS["imd_decile"]), abs=1e-12)
+    assert row.concentration_index == pytest.approx(-0.129870, abs=1e-6)
+
+
+def test_risk_table_empty_without_contrast(comparison):
+    assert eq.risk_table(comparison, AREAS.drop(columns="imd_decile")).empty
+    assert eq.risk_table(comparison, AREAS.assign(imd_decile=4)).empty
+
+
+def test_inequality_table_matches_indices(comparison):
+    """Per scenario, indices of nearest minutes over areas with a time (E4 left out)."""
+    table = eq.inequality(comparison, AREAS).set_index("scenario")
+    now = eq.indices([5.0, 8.0, 14.0, 12.0], [100, 300, 100, 50], rank_by=[1, 1, 3, 3])
+    closed = eq.indices([5.0, 25.0, 14.0], [100, 300, 100], rank_by=[1, 1, 3])
+    for scenario, expected in (("Now", now), ("Close S2", closed)):
+        for key, value in expected.items():
+            assert table.loc[scenario, key] == pytest.approx(value)
+    assert table.loc["Close S2", "areas_without_time"] == 1
+    assert table.loc["Close S2", "population_without_time"] == 50
+    # (100*5 + 300*8 + 100*14 + 50*12) / 550 = 4900 / 550
+    assert table.loc["Now", "mean_minutes"] == pytest.approx(4900 / 550)
+    assert (table["rank_by"] == "imd_decile").all()
+
+
+# --------------------------------------------------------------------------- findings
+def test_findings_sentences_hand_worked(comparison):
+    """The numbers of the hand-worked comparison, as a reader sees them.
+
+    350 of 550 children lose 15-minute access (63.6% -> "64%"); 300 of them (85.7%) are
+    in deciles 1-2, which hold 400 of 550 children (72.7%). Mean over areas with both
+    times: (100*5 + 300*8 + 100*14)/500 = 8.6 before, (500 + 7500 + 1400)/500 = 18.8
+    after. E4's 50 children (9.1%) have no time at all. RR 2.25 (Katz 1.78 to 2.84).
+    Disabled: 160 of 350 losing (45.7%) against 180 of 550 (32.7%).
+    """
+    f = eq.findings(comparison, AREAS, service="a centre", shares=["disabled_share"])
+    s = f.for_scenario("Close S2")
+    assert s[0] == ("Under Close S2, 350 children aged 0–4 (64%) would no longer have a "
+                    "centre within 15 minutes' walk; 86% of them live in the 20% most "
+                    "deprived areas of England (IMD deciles 1–2), against 73% of all "
+                    "children aged 0–4.")
+    assert s[1] == ("The average journey of children aged 0–4 to the nearest open centre "
+                    "would rise from 8.6 to 18.8 minutes; 350 (64%) would have a longer "
+                    "journey and none a shorter one.")
+    assert s[2].startswith("50 children aged 0–4 (9.1%) would have no journey time")
+    assert s[3].startswith("Children aged 0–4 in the 20% most deprived areas of England "
+                           "(IMD deciles 1–2) would be 2.25 times as likely to lose "
+                           "15-minute access as other children aged 0–4 (75% against 33%; "
+                           "relative risk 2.25, 95% confidence interval 1.78 to 2.84 (Katz")
+    assert s[4] == ("An estimated 46% of the children aged 0–4 losing 15-minute access under "
+                    "Close S2 are disabled, against 33% of all children aged 0–4.")
+    assert any("supplied as a matrix" in c for c in f.caveats)
+    assert any("1 of 4 areas has no journey time" in c for c in f.caveats)
+    assert "Caveats:" in str(f) and "**Close S2**" in f._repr_markdown_()
+
+
+def test_findings_other_threshold_and_no_losers(comparison):
+    f = eq.findings(comparison, AREAS, threshold=10, population_label="young children")
+    assert f.sentences[0].startswith("Under Close S2, 300 young children (55%) would no "
+                                     "longer have an open site within 10 minutes' walk")
+    areas = AREAS.assign(imd_decile=[5, 5, 8, 9])
+    none = eq.findings(comparison.result.compare("Close S2"), areas, threshold=15)
+    # against "Close S2" as baseline, "Now" only gains
+    assert none.sentences[0] == ("Under Now, no children aged 0–4 would lose an open site "
+                                 "within 15 minutes' walk.")
+    assert none.sentences[1] == ("350 children aged 0–4 (64%) would newly have an open "
+                                 "site within 15 minutes' walk.")
+    with pytest.raises(InputError, match="not evaluated"):
+        eq.findings(comparison, AREAS, threshold=20)
+
+
+def test_findings_phrase_local_deprivation_honestly(comparison):
+    """An affluent place (deciles 6-10 like Rutland): no claim about national deciles 1-2."""
+    areas = AREAS.assign(imd_decile=[6, 7, 9, 10])
+    f = eq.findings(comparison, areas, place="Rutland")
+    first = f.sentences[0]
+    assert "the most deprived areas in Rutland (IMD deciles 6–7)" in first
+    assert "20% most deprived" not in " ".join(f.sentences)
+    assert any("No area in Rutland is among the 20% most deprived in England" in c
+               and "6, 7, 9, 10" in c for c in f.caveats)
+    # only two deciles present: the more deprived one alone
+    two = eq.findings(comparison, AREAS.assign(imd_decile=[6, 6, 8, 8]))
+    assert "the most deprived areas analysed (IMD decile 6)" in two.sentences[0]
+    chosen = eq.findings(comparison, areas, deprived_deciles=[6])
+    assert "the areas analysed in IMD decile 6" in chosen.sentences[0]
+
+
+# ----------------------------------------------------------------------------- export
+def test_eia_tables_and_excel_round_trip(comparison, tmp_path):
+    import openpyxl
+
+    tables = eq.eia_tables(comparison, AREAS, service="a centre")
+    assert list(tables) == ["findings", "summary", "change", "by_imd_decile",
+                            "by_imd_quintile", "by_ward", "group_exposure", "relative_risk",
+                            "inequality", "method", "columns"]
+    path = eq.to_excel(tables, tmp_path / "eia.xlsx")
+    back = pd.read_excel(path, sheet_name=None)
+    assert list(back) == list(tables)
+    by = back["by_imd_decile"]
+    assert "population_within_15min [people]" in by.columns
+    assert "share_of_losers_15min [proportion]" in by.columns
+    assert "mean_minutes [minutes]" in by.columns
+    expected = tables["by_imd_decile"]["mean_minutes"].to_numpy()
+    np.testing.assert_allclose(by["mean_minutes [minutes]"].to_numpy(), expected)
+    ws = openpyxl.load_workbook(path)["by_imd_decile"]
+    headers = [c.value for c in ws[1]]
+    col = headers.index("share_within_15min [proportion]") + 1
+    assert ws.cell(row=2, column=col).number_format == "0.0%"
+    glossary = tables["columns"].set_index("column")
+    assert glossary.loc["share_of_losers_15", "unit"] == "proportion"
+    assert "losing 15-minute access" in glossary.loc["share_of_losers_15", "meaning"]
+    assert back["findings"]["text"].iloc[0].startswith("Under Close S2")
+
+
+def test_to_csv_round_trip(comparison, tmp_path):
+    tables = eq.eia_tables(comparison, AREAS, by=[("imd_quintile", "ward")], shares=[])
+    assert "group_exposure" not in tables and "by_imd_quintile_ward" in tables
+    written = eq.to_csv(tables, tmp_path / "eia")
+    assert set(written) == set(tables)
+    back = pd.read_csv(written["relative_risk"], encoding="utf-8-sig")
+    assert "risk_ratio [ratio]" in back.columns
+    assert back["risk_ratio [ratio]"].iloc[0] == pytest.approx(
+        tables["relative_risk"]["risk_ratio"].iloc[0])
+    assert written["findings"].read_bytes().startswith(b"\xef\xbb\xbf")  # BOM for Excel
+
+
+def test_export_bad_input(tmp_path):
+    with pytest.raises(InputError, match=".xlsx"):
+        eq.to_excel({"a": pd.DataFrame({"x": [1]})}, tmp_path / "eia.csv")
+    with pytest.raises(InputError, match="dict of table name"):
+        eq.to_csv([pd.DataFrame()], tmp_path)
+
+
+def test_sheet_names_are_cut_and_unique():
+    names = eq._sheet_names(["by_" + "x" * 40, "by_" + "x" * 41, "a/b"])
+    assert names == ["by_" + "x" * 28, "by_" + "x" * 26 + "_2", "a_b"]
+
+
+# ------------------------------------------------------------- Rutland, end to end
+def test_rutland_end_to_end(rutland_walk_tt, rutland_areas, rutland_sites, tmp_path):
+    """Real walk times for Rutland's 26 LSOAs: keep the four libraries as hubs."""
+    import geoaccess as ga
+
+    current = ga.Scenario.from_sites(rutland_sites)
+    libraries = ga.Scenario("Proposal B", {s: "hub" for s in ("S01", "S02", "S03", "S04")})
+    result = ga.evaluate(rutland_walk_tt, rutland_areas, [current, libraries],
+                         population="children_0_4")
+    change = ga.compare(result, baseline=current.name)
+    b = ga.breakdown(change, rutland_areas, by="imd_decile")
+    assert sorted(b.loc[b.imd_decile != "All areas", "imd_decile"].unique()) == [6, 7, 8, 9,
+                                                                                10]
+    prop = b[b.scenario == "Proposal B"]
+    groups = prop[prop.imd_decile != "All areas"]
+    loses = change.summary.set_index("scenario").loc["Proposal B", "population_loses_15"]
+    assert groups["population_loses_15"].sum() == pytest.approx(loses)
+    assert groups["share_of_losers_15"].sum() == pytest.approx(1.0)
+    assert groups["population"].sum() == pytest.approx(rutland_areas["children_0_4"].sum())
+
+    f = ga.findings(change, rutland_areas, place="Rutland", service="a centre",
+                    shares=["ethnic_minority_share", "disabled_share"])
+    text = " ".join(f.sentences)
+    assert "the most deprived areas in Rutland (IMD deciles 6–7)" in text
+    assert "20% most deprived areas of England" not in text
+    caveats = " ".join(f.caveats)
+    assert "walking at 4.8 km/h" in caveats and "20 July 2022" in caveats
+    assert "more than 500 m from the network" in caveats
+    assert "© OpenStreetMap contributors" in caveats
+
+    # group exposure against a direct computation from the comparison table
+    g = ga.group_exposure(change, rutland_areas, "ethnic_minority_share",
+                          outcomes="loses_15").iloc[0]
+    rows = change["Proposal B"].join(rutland_areas.set_index("area_id")[
+        ["ethnic_minority_share"]])
+    group = rows["ethnic_minority_share"] * rows["children_0_4"]
+    assert g.group_population_losing == pytest.approx(group[rows["loses_15"]].sum())
+    assert g.group_share_of_population == pytest.approx(group.sum()
+                                                        / rows["children_0_4"].sum())
+
+    tables = ga.eia_tables(change, rutland_areas, place="Rutland", service="a centre")
+    path = eq.to_excel(tables, tmp_path / "rutland_eia.xlsx")
+    assert set(pd.read_excel(path, sheet_name=None)) == set(tables)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.data())
+def test_breakdown_groups_add_up_on_random_matrices(data):
+    """Any matrix, any deciles: groups sum to the totals; shares of losers sum to 1."""
+    import geoaccess as ga
+
+    n = data.draw(st.integers(2, 7))
+    minutes = data.draw(st.lists(st.lists(st.one_of(st.none(), st.floats(0, 60)),
+                                          min_size=3, max_size=3), min_size=n, max_size=n))
+    pop = data.draw(st.lists(st.integers(0, 500), min_size=n, max_size=n))
+    if sum(pop) == 0:
+        return
+    ids = [f"E{i}" for i in range(n)]
+    tt = ga.TravelTimes.from_frame(pd.DataFrame(
+        [[np.nan if v is None else v for v in row] for row in minutes], index=ids,
+        columns=["S1", "S2", "S3"]))
+    areas = pd.DataFrame({"area_id": ids, "kids": np.array(pop, float),
+                          "imd_decile": data.draw(st.lists(st.integers(1, 10), min_size=n,
+                                                           max_size=n))})
+    result = ga.evaluate(tt, areas, [ga.Scenario("A", {"S1": "c", "S2": "c", "S3": "c"}),
+                                     ga.Scenario("B", {"S2": "c"})],
+                         population="kids", thresholds=[10, 30])
+    b = eq.breakdown(ga.compare(result), areas, by="imd_quintile")
+    for _, rows in b.groupby("scenario"):
+        groups, total = rows.iloc[:-1], rows.iloc[-1]
+        for col in ("population", "population_reached", "population_within_10",
+                    "population_within_30", "population_loses_30", "population_loss"):
+            if not np.isnan(total[col]):
+                assert groups[col].sum() == pytest.approx(total[col], abs=1e-6)
+        assert groups["share_of_population"].sum() == pytest.approx(1.0)
+        shares = rows[[c for c in rows.columns if c.startswith("share")]].to_numpy(float)
+        assert np.all(np.isnan(shares) | ((shares >= 0) & (shares <= 1 + 1e-12)))
+        if total["population_loses_30"] > 0:
+            assert groups["share_of_losers_30"].sum() == pytest.approx(1.0)
+
+
+def test_eia_tables_without_a_baseline(comparison):
+    tables = eq.eia_tables(comparison.result, AREAS, by="ward")
+    assert list(tables) == ["summary", "by_ward", "inequality", "method", "columns"]
+
+
+@pytest.mark.parametrize(("share", "text"), [
+    (0.0, "0%"), (0.0004, "less than 0.1%"), (0.061, "6.1%"), (0.0996, "10%"),
+    (0.58, "58%"), (0.998, "more than 99%"), (1.0, "100%"), (float("nan"), "n/a"),
+])
+def test_percentages_for_readers(share, text):
+    assert eq._pct(share) == text
+
+
+def test_counts_and_labels_for_readers():
+    assert (eq._people(1240.4), eq._people(0.3), eq._people(0)) == ("1,240", "fewer than 1",
+                                                                     "0")
+    assert eq.describe_population("children_0_4") == "children aged 0–4"
+    assert eq.describe_population("pop_5_15") == "people aged 5–15"
+    assert eq.describe_population("children_under_5") == "children under 5"
+    assert eq.describe_population("lone_parents") == "lone parents"
+    assert eq._within_phrase("15", "drive") == "within 15 minutes' drive"
+    assert eq._within_phrase("20", "transit") == "within 20 minutes by public transport"
+    assert eq._ratio_text(0.004) == "less than 0.01" and eq._ratio_text(1033.2) == "1,033"
