@@ -1,7 +1,7 @@
 """Travel modes: which OSM ways each mode may use, in which direction, at what speed.
 
 The rules follow osmnx's network_type filters where they fit English practice, with these
-choices (documented in docs/method.md):
+choices (documented in docs/method/speeds.md):
 
 - walk: every highway a pedestrian may use, both directions, no motorways, no ``foot=no``,
   no private access; ``highway=cycleway`` is included (in England most are shared paths)

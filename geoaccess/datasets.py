@@ -1,23 +1,23 @@
 """Bundled demo data: Rutland, an English county, end to end.
 
-===================  ==========================================================
-name                 what
-===================  ==========================================================
-``rutland-osm``      OpenStreetMap extract of Rutland (2022-07-20), ``.osm.pbf``
-``rutland-lsoa``     the 26 LSOAs (2021) with children 0-4 / 5-15, IMD 2025
-                     deciles, wards, Census 2021 ethnicity and disability shares
-``rutland-sites``    36 ILLUSTRATIVE candidate venues tagged in the OSM extract
-                     (libraries, community centres, kindergartens); kinds,
-                     capacities and sessions are assumptions for the demo
-``rutland-scenarios`` ILLUSTRATIVE configurations of the 36 sites (current
-                     network, keep 18, 8 centres + 8 outreach + 2 bases, locality
-                     hubs), made by ``scripts/make_rutland_scenarios.py``
-``rutland-centres``  real children's centres and family hubs in and near Rutland
-``west-oakland``     tiny OSM XML extract (``.osm.bz2``) used by osmnx's tests
-``porto-alegre-*``   Porto Alegre (r5r's sample city): ``-osm`` street extract,
-                     ``-eptc`` bus GTFS, ``-trensurb`` rail GTFS, ``-hexgrid``
-                     1,227 population hexagons with healthcare and school counts
-===================  ==========================================================
+=====================  ==========================================================
+name                   what
+=====================  ==========================================================
+``rutland-osm``        OpenStreetMap extract of Rutland (2022-07-20), ``.osm.pbf``
+``rutland-lsoa``       the 26 LSOAs (2021) with children 0-4 / 5-15, IMD 2025
+                       deciles, wards, Census 2021 ethnicity and disability shares
+``rutland-sites``      36 ILLUSTRATIVE candidate venues tagged in the OSM extract
+                       (libraries, community centres, kindergartens); kinds,
+                       capacities and sessions are assumptions for the demo
+``rutland-scenarios``  ILLUSTRATIVE configurations of the 36 sites (current
+                       network, keep 18, 8 centres + 8 outreach + 2 bases, locality
+                       hubs), made by ``scripts/make_rutland_scenarios.py``
+``rutland-centres``    real children's centres and family hubs in and near Rutland
+``west-oakland``       tiny OSM XML extract (``.osm.bz2``) used by osmnx's tests
+``porto-alegre-*``     Porto Alegre (r5r's sample city): ``-osm`` street extract,
+                       ``-eptc`` bus GTFS, ``-trensurb`` rail GTFS, ``-hexgrid``
+                       1,227 population hexagons with healthcare and school counts
+=====================  ==========================================================
 
 Licences: OpenStreetMap data © OpenStreetMap contributors, ODbL 1.0 (attribute
 "© OpenStreetMap contributors" wherever the data or maps of it are shown); ONS/MHCLG data

@@ -404,8 +404,9 @@ def read_sites(
         lookup.update({k: k for k in allowed})
         lookup.update({str(k).strip().lower(): v for k, v in (kind_map or {}).items()})
         raw = frame[kind_c].astype("string").str.strip()
-        mapped = raw.str.lower().map(lambda v: lookup.get(v) if isinstance(v, str) else None)
-        unknown = mapped.isna() | ~mapped.isin(allowed)
+        mapped = pd.Series([lookup.get(v) if isinstance(v, str) else None
+                            for v in raw.str.lower()], index=raw.index, dtype=object)
+        unknown = pd.Series([m is None or m not in allowed for m in mapped], index=raw.index)
         if unknown.any():
             labels = sorted(set(raw[unknown].fillna("<blank>")))
             problems.add(f"column {kind_c!r} has unknown site kinds {labels[:5]}; allowed "
@@ -601,8 +602,9 @@ def read_areas(
     return result
 
 
-def _origins_from_series(origin: gpd.GeoSeries | gpd.GeoDataFrame, row_ids: pd.Series, metric: gpd.GeoSeries,
-                         fallback: gpd.GeoSeries, method: np.ndarray, where: str,
+def _origins_from_series(origin: gpd.GeoSeries | gpd.GeoDataFrame, row_ids: pd.Series,
+                         metric: gpd.GeoSeries, fallback: gpd.GeoSeries, method: np.ndarray,
+                         where: str,
                          path: str | None) -> tuple[gpd.GeoSeries, np.ndarray]:
     if origin.crs is None:
         raise InputError(f"{where}: the origin GeoSeries has no CRS; use set_crs",

@@ -350,7 +350,7 @@ def _prepare(walk_network: Network, feeds, sites, areas, *, date, deps: np.ndarr
 def _run(prep: _Prepared, *, percentiles: Sequence[float], max_rides: int, slack_s: float,
          keep_all: bool = False, progress: bool = False, chunk: int = 128):
     """Percentile seconds (n_pct, n_areas, n_sites) and optionally every departure."""
-    from tqdm.auto import tqdm
+    from ._progress import tqdm
 
     acc_ptr, acc_stop, acc_s = prep.access
     n_a = len(acc_ptr) - 1

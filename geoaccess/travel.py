@@ -432,10 +432,9 @@ def travel_times(
     >>> tt.minutes.shape == (len(areas), len(sites))
     True
     """
-    from tqdm.auto import tqdm
-
     from . import _snap
     from ._dijkstra import many_to_all
+    from ._progress import tqdm
 
     max_snap_m = float(settings.max_snap_m if max_snap_m is None else max_snap_m)
     access_kmh = float(settings.access_speed_kmh if access_speed_kmh is None

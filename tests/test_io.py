@@ -316,3 +316,8 @@ def test_all_problems_in_one_error(tmp_path):
 def test_errors_are_value_errors():
     assert issubclass(ga.InputError, ValueError)
     assert issubclass(ga.InputError, ga.GeoaccessError)
+
+
+def test_no_kind_recognised_is_a_clear_error():
+    err = raises("unknown site kinds", ga.read_sites, ga.datasets.get_path("rutland-centres"))
+    assert err.column == "kind" and len(err.rows) == 7
