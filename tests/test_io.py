@@ -319,5 +319,6 @@ def test_errors_are_value_errors():
 
 
 def test_no_kind_recognised_is_a_clear_error():
-    err = raises("unknown site kinds", ga.read_sites, ga.datasets.get_path("rutland-centres"))
+    err = raises("unknown site kinds", ga.read_sites, ga.datasets.get_path("rutland-centres"),
+                 id_column="name")
     assert err.column == "kind" and len(err.rows) == 7
