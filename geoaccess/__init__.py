@@ -66,6 +66,22 @@ from .equality import relative_risk as relative_risk
 # --- end equality ---
 
 # --- plot, explore, report (issue 6) ---
+# isort: split
+from . import plot as plot
+from .explore import explore as explore
+from .plot import plot_change as plot_change
+from .plot import plot_cumulative as plot_cumulative
+from .plot import plot_equality as plot_equality
+from .plot import plot_minutes as plot_minutes
+from .plot import plot_scenarios as plot_scenarios
+from .plot import plot_service_areas as plot_service_areas
+from .plot import plot_sites as plot_sites
+from .plot import save_figure as save_figure
+from .plot import service_areas as service_areas
+from .report import render_report as render_report
+from .report import write_report as write_report
+
+# isort: split
 # --- end plot ---
 
 # --- optimise (issue 8) ---

@@ -8,8 +8,8 @@ from typing import Any
 
 def tqdm(*args: Any, **kwargs: Any) -> Any:
     """A tqdm bar; the notebook widget only when ipywidgets is installed (no warning)."""
-    if importlib.util.find_spec("ipywidgets") is not None:
-        from tqdm.auto import tqdm as bar
-    else:
-        from tqdm.std import tqdm as bar
+    import tqdm.auto
+    import tqdm.std
+
+    bar: Any = tqdm.auto.tqdm if importlib.util.find_spec("ipywidgets") else tqdm.std.tqdm
     return bar(*args, **kwargs)

@@ -1,0 +1,420 @@
+"""Maps and charts: classes, colours, furniture, service areas, saving (geoaccess.plot)."""
+
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import matplotlib
+import matplotlib.pyplot as plt
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from matplotlib.collections import PathCollection
+from matplotlib.colors import to_hex
+from shapely.geometry import Point, box
+
+import geoaccess as ga
+import geoaccess.plot as gp
+from geoaccess.demo import demo_scenarios
+from geoaccess.errors import InputError
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def rutland_result(rutland_walk_tt, rutland_areas, rutland_sites):
+    scenarios = demo_scenarios(rutland_sites)
+    result = ga.evaluate(rutland_walk_tt, rutland_areas, scenarios, population="children_0_4")
+    return result, ga.compare(result)
+
+
+@pytest.fixture()
+def tiny():
+    """Three square areas in a row, two sites, two scenarios.
+
+    Minutes::
+
+                S1    S2      Now (S1, S2)   Close S2 (S1)
+        E1       4     9      4              4    unchanged
+        E2      22     3      3             22    loss +19, loses 10/15/20
+        E3      30   NaN     30             30    unchanged
+    """
+    areas = gpd.GeoDataFrame(
+        {"area_id": ["E1", "E2", "E3"], "kids": [10.0, 30.0, 5.0],
+         "imd_decile": [2, 2, 9]},
+        geometry=[box(0, 0, 1000, 1000), box(1000, 0, 2000, 1000), box(2000, 0, 3000, 1000)],
+        crs="EPSG:27700")
+    sites = gpd.GeoDataFrame({"site_id": ["S1", "S2"], "name": ["One", "Two"],
+                              "kind": ["hub", "centre"]},
+                             geometry=[Point(500, 500), Point(1500, 500)], crs="EPSG:27700")
+    tt = ga.TravelTimes.from_frame(pd.DataFrame(
+        {"S1": [4.0, 22.0, 30.0], "S2": [9.0, 3.0, np.nan]}, index=["E1", "E2", "E3"]),
+        mode="walk")
+    result = ga.evaluate(tt, areas, [ga.Scenario("Now", {"S1": "hub", "S2": "centre"}),
+                                     ga.Scenario("Close S2", {"S1": "hub"})],
+                         population="kids", thresholds=[10, 15, 20])
+    return areas, sites, result, ga.compare(result)
+
+
+def _area_faces(ax) -> list[str]:
+    """Face colours of the first polygon collection (the areas), as hex."""
+    coll = next(c for c in ax.collections if isinstance(c, PathCollection)
+                and len(c.get_paths()) > 1)
+    return [to_hex(c) for c in coll.get_facecolors()]
+
+
+def _texts(ax) -> list[str]:
+    return [t.get_text() for t in ax.texts]
+
+
+# ------------------------------------------------------------------ classification
+def test_classify_minutes_fixed_bins_and_inclusive_upper_bounds():
+    """Bounds are inclusive above ("within 15 minutes" = at most 15): 15 is in 10-15."""
+    upper = gp.classify_minutes([1, 2, 3])
+    assert upper == gp.MINUTES_BINS
+    classes = gp._class_of(np.array([0.0, 5.0, 5.01, 15.0, 15.01, 60.0, 61.0, np.nan]),
+                           upper)
+    assert classes.tolist() == [0, 0, 1, 2, 3, 6, 7, -1]
+    assert gp._class_labels((5, 10))[0] == "up to 5 min"
+    assert gp._class_labels((5, 10))[-1] == "more than 10 min"
+
+
+def test_classify_minutes_with_a_mapclassify_scheme_matches_quantiles():
+    values = np.arange(1.0, 9.0)
+    expected = np.percentile(values, [25, 50, 75, 100])
+    assert gp.classify_minutes(values, scheme="quantiles", k=4) == pytest.approx(expected)
+    with pytest.raises(InputError, match="scheme"):
+        gp.classify_minutes(values, scheme="no_such_scheme")
+    with pytest.raises(InputError, match="increase"):
+        gp.classify_minutes(values, bins=[10, 5])
+
+
+def test_palette_is_colour_blind_safe_sequential():
+    colours = gp.class_colours(8)
+    assert len(set(colours)) == 8
+    lightness = [np.mean(matplotlib.colors.to_rgb(c)) for c in colours]
+    assert all(a > b for a, b in zip(lightness, lightness[1:], strict=False))
+
+
+# ------------------------------------------------------------------------- maps
+def test_plot_minutes_colours_each_area_by_its_class(rutland_result, rutland_areas,
+                                                     rutland_sites):
+    result, _ = rutland_result
+    ax = gp.plot_minutes(result, rutland_areas, "Current", sites=rutland_sites)
+    minutes = result["Current"]["nearest_minutes"].reindex(rutland_areas["area_id"])
+    # independent classing: np.digitize with right=True puts 15 in (10, 15]
+    idx = np.digitize(minutes.to_numpy(), gp.MINUTES_BINS, right=True)
+    colours = gp.class_colours(len(gp.MINUTES_BINS) + 1)
+    assert _area_faces(ax) == [colours[i] for i in idx]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[:2] == ["up to 5 min", "5–10 min"]
+    assert {"hub (open)", "centre (open)", "outreach (open)"} <= set(legend)
+    assert "walking" in ax.get_legend().get_title().get_text()
+    title = ax.get_title(loc="left")
+    share = result.summary.set_index("scenario").loc["Current", "share_within_15"]
+    assert title.startswith("Current\n36 open sites") and f"{share:.0%}" in title
+
+
+def test_every_map_has_attribution_scale_bar_and_north_arrow(tiny, rutland_walk,
+                                                             rutland_result, rutland_areas,
+                                                             rutland_sites):
+    areas, sites, result, comp = tiny
+    axes = [gp.plot_minutes(result, areas, "Now", sites=sites, credits="Boundaries: ONS"),
+            gp.plot_change(comp, areas, sites=sites)]
+    fig = gp.plot_scenarios(result, areas, sites=sites)
+    axes += fig.axes
+    res, _ = rutland_result
+    axes.append(gp.plot_service_areas(rutland_walk, rutland_sites, res.scenarios["Current"],
+                                      areas=rutland_areas, thresholds=[10]))
+    for ax in axes:
+        texts = _texts(ax)
+        assert any(t.startswith("© OpenStreetMap contributors") for t in texts)
+        assert "N" in texts
+        bars = [a for a in ax.artists if a.get_gid() == "scale_bar"]
+        assert len(bars) == 1
+    assert any("© OpenStreetMap contributors | Boundaries: ONS" == t for t in _texts(axes[0]))
+
+
+def test_scale_bar_length_matches_its_label_in_metres(tiny):
+    """The three areas span 3 km (plus a 4% margin each side): a fifth is 0.65 km, so the
+    nice length is 0.5 km = 500 m, drawn 500 data units (metres) long."""
+    areas, _, result, _ = tiny
+    ax = gp.plot_minutes(result, areas, "Now")
+    bar = next(a for a in ax.artists if a.get_gid() == "scale_bar")
+    rect = bar.size_bar.get_children()[0]
+    assert rect.get_width() == pytest.approx(500.0)
+    assert bar.txt_label.get_text() == "500 m"
+
+
+def test_plot_scenarios_shares_one_scale_and_one_legend(tiny):
+    """E1 has 4 minutes in both scenarios, so the same colour in both panels; E2 goes
+    from 3 to 22 minutes: 'up to 5' then '20–30'."""
+    areas, sites, result, _ = tiny
+    fig = gp.plot_scenarios(result, areas, ["Now", "Close S2"], sites=sites)
+    assert [ax.get_title(loc="left").splitlines()[0] for ax in fig.axes] == ["Now",
+                                                                             "Close S2"]
+    now, close = (_area_faces(ax) for ax in fig.axes)
+    colours = gp.class_colours(len(gp.MINUTES_BINS) + 1)
+    assert now[0] == close[0] == colours[0]
+    assert now[1] == colours[0] and close[1] == colours[4]
+    assert len(fig.legends) == 1
+    assert all(ax.get_legend() is None for ax in fig.axes)
+
+
+def test_plot_change_classes_and_outlines_the_areas_losing_access(tiny):
+    areas, sites, _, comp = tiny
+    ax = gp.plot_change(comp, areas, sites=sites, threshold=15)
+    faces = _area_faces(ax)
+    # E1 unchanged (near white), E2 +19 minutes: 'longer by 10-20', E3 unchanged
+    assert faces[0] == faces[2] == "#f7f7f7"
+    assert faces[1] == "#d6604d"
+    outlines = [c for c in ax.collections if isinstance(c, PathCollection)
+                and np.allclose(c.get_linewidths(), 2.2)]
+    assert len(outlines) == 1 and len(outlines[0].get_paths()) == 1
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "loses 15-minute access" in labels and "longer by 10–20 min" in labels
+    assert "30 kids with longer journeys" in ax.get_title(loc="left")
+
+
+def test_plot_change_marks_areas_left_without_any_site(tiny):
+    """Closing S1 leaves E3 (no route to S2) with no open site: darkest red, its own
+    legend entry."""
+    areas, _, result, _ = tiny
+    tt = ga.TravelTimes.from_frame(pd.DataFrame(
+        {"S1": [4.0, 22.0, 30.0], "S2": [9.0, 3.0, np.nan]}, index=["E1", "E2", "E3"]))
+    r = ga.evaluate(tt, areas, [ga.Scenario("Now", {"S1": "hub", "S2": "hub"}),
+                                ga.Scenario("S2 only", {"S2": "hub"})], population="kids")
+    ax = gp.plot_change(ga.compare(r), areas)
+    assert _area_faces(ax)[2] == "#67001f"
+    assert "no open site reachable any more" in [t.get_text()
+                                                 for t in ax.get_legend().get_texts()]
+
+
+def test_areas_without_a_value_are_drawn_hatched_not_dropped(tiny):
+    areas, _, _, _ = tiny
+    ax = gp.plot_minutes(pd.Series({"E1": 4.0, "E2": 12.0}), areas)
+    faces = _area_faces(ax)
+    assert len(faces) == 3 and faces[2] == "#d9d9d9"
+    assert any(c.get_hatch() == "///" for c in ax.collections)
+
+
+def test_map_of_areas_in_degrees_is_drawn_in_metres(tiny):
+    areas, _, _, _ = tiny
+    ax = gp.plot_minutes(pd.Series({"E1": 4.0, "E2": 12.0, "E3": 30.0}), areas.to_crs(4326))
+    x0, x1 = ax.get_xlim()
+    assert 3000 < x1 - x0 < 4000  # metres (in a UTM zone), not degrees
+
+
+def test_user_text_with_dollar_signs_does_not_break_mathtext(tiny, tmp_path):
+    areas, sites, _, _ = tiny
+    tt = ga.TravelTimes.from_frame(pd.DataFrame({"S1": [4.0, 22.0, 30.0]},
+                                                index=["E1", "E2", "E3"]))
+    r = ga.evaluate(tt, areas, [ga.Scenario("Save $5 $", {"S1": "hub"})], population="kids")
+    ax = gp.plot_minutes(r, areas, sites=sites, labels=True)
+    paths = gp.save_figure(ax, tmp_path / "dollar.png")
+    assert paths[0].exists() and "$5" in ax.get_title(loc="left")
+
+
+def test_plot_input_errors_name_the_fix(tiny, rutland_result):
+    areas, _, result, comp = tiny
+    with pytest.raises(InputError, match="scenario="):
+        gp.plot_minutes(result, areas)
+    with pytest.raises(InputError, match="unknown scenario 'Nope'"):
+        gp.plot_minutes(result, areas, "Nope")
+    with pytest.raises(InputError, match="set_crs"):
+        gp.plot_minutes(result, areas.set_crs(None, allow_override=True), "Now")
+    with pytest.raises(InputError, match="Comparison"):
+        gp.plot_change(result, areas)
+    with pytest.raises(InputError, match="not evaluated"):
+        gp.plot_equality(result, areas, threshold=12)
+
+
+# ------------------------------------------------------------------ service areas
+def _line_network(one_way: bool = False) -> ga.Network:
+    """Nodes 0..10 at x = 0, 100, ..., 1000 m, 100 s per arc (1 m/s).
+
+    One-way: arcs only eastwards along the line, and a 11 km return loop (via y = 5 km)
+    so the graph is strongly connected.
+    """
+    x = list(np.arange(11) * 100.0) + [1000.0, 0.0]
+    y = [0.0] * 11 + [5000.0, 5000.0]
+    u = list(range(10))
+    v = list(range(1, 11))
+    s = [100.0] * 10
+    if not one_way:
+        u, v, s = u + v, v + u, s + s
+    else:
+        u += [10, 11, 12]
+        v += [11, 12, 0]
+        s += [5000.0, 1000.0, 5000.0]
+    return ga.Network.from_arcs(np.array(u), np.array(v), np.array(s), np.array(x),
+                                np.array(y), crs="EPSG:27700", mode="walk")
+
+
+def _site_at(x: float, y: float) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({"site_id": ["S1"], "kind": ["hub"]}, geometry=[Point(x, y)],
+                            crs="EPSG:27700")
+
+
+def test_service_area_of_a_site_at_the_end_of_a_street_hand_worked():
+    """Site at x = 0; 5 minutes = 300 s at 1 m/s.
+
+    walk_in_m = 60 takes 60 / (4.8 / 3.6) = 45 s, leaving 255 s: the street from x = 0 to
+    255 m. The polygon is that segment buffered by 60 m: a 255 x 120 m rectangle plus
+    two half 16-gons (quad_segs=4) of radius 60, area 30,600 + 8 * 60² * sin(π/8).
+    """
+    net = _line_network()
+    sa = gp.service_areas(net, _site_at(0, 0), thresholds=[5], walk_in_m=60)
+    row = sa.iloc[0]
+    assert row["street_km"] == pytest.approx(0.255)
+    expected = 255 * 120 + 8 * 60**2 * math.sin(math.pi / 8)
+    assert row["area_km2"] * 1e6 == pytest.approx(expected, rel=1e-9)
+    assert sa.geometry.iloc[0].bounds == pytest.approx((-60, -60, 315, 60), abs=1e-6)
+    assert sa.crs.to_epsg() == 27700 and row["open_sites"] == 1
+
+
+def test_service_area_follows_one_way_streets_towards_the_site():
+    """One-way eastwards; site at node 5 (x = 500). Families reach it from upstream only:
+    within 2 minutes (120 s, walk_in_m = 0) the street from x = 380 to 500, not beyond."""
+    net = _line_network(one_way=True)
+    sa = gp.service_areas(net, _site_at(500, 0), thresholds=[2], walk_in_m=0)
+    assert sa["street_km"].iloc[0] == pytest.approx(0.12)
+    minx, _, maxx, _ = sa.geometry.iloc[0].bounds
+    assert minx == pytest.approx(380, abs=0.02) and maxx == pytest.approx(500, abs=0.02)
+
+
+def test_service_area_on_a_site_mid_segment_reaches_both_ways():
+    """Site at x = 250 (mid-way between nodes 2 and 3): 1 minute = 60 s reaches x = 190
+    to 310 along the segment and past its ends; 120 m of street."""
+    net = _line_network()
+    sa = gp.service_areas(net, _site_at(250, 0), thresholds=[1], walk_in_m=0)
+    assert sa["street_km"].iloc[0] == pytest.approx(0.12)
+
+
+def test_service_areas_cover_every_node_networkx_reaches(rutland_walk, rutland_sites):
+    """On the real walk network, with sites placed exactly on network nodes: every node
+    networkx's Dijkstra reaches within 10 minutes minus the walk-in time lies inside the
+    10-minute polygon, the bands are nested, and the 15-minute polygon lies within
+    walk_in_m of the streets networkx reaches within 15 minutes."""
+    main = np.nonzero(rutland_walk.in_main_component())[0]
+    rng = np.random.default_rng(1)
+    nodes = rng.choice(main, 3, replace=False)
+    sites = gpd.GeoDataFrame(
+        {"site_id": ["A", "B", "C"], "kind": ["hub"] * 3},
+        geometry=[Point(rutland_walk.x[i], rutland_walk.y[i]) for i in nodes],
+        crs=rutland_walk.crs)
+    sa = gp.service_areas(rutland_walk, sites, thresholds=[10, 15], walk_in_m=100)
+    budget = 600 - 100 / (4.8 / 3.6)
+    g = rutland_walk.to_networkx().reverse(copy=False)
+    dist = nx.multi_source_dijkstra_path_length(g, {int(i) for i in nodes}, cutoff=budget,
+                                                weight="weight")
+    reached = np.array(sorted(dist))
+    pts = shapely.points(rutland_walk.x[reached], rutland_walk.y[reached])
+    poly10 = sa.geometry.iloc[0]
+    assert len(reached) > 50
+    assert shapely.intersects(poly10.buffer(1e-6), pts).all()
+    assert sa.geometry.iloc[1].buffer(1e-6).contains(poly10)
+    # and it holds nothing beyond walk_in_m of a street with an end networkx reaches
+    # within 15 minutes: an upper bound computed from networkx alone
+    d15 = nx.multi_source_dijkstra_path_length(g, {int(i) for i in nodes}, cutoff=900,
+                                               weight="weight")
+    ends = [(u, v) for u, v in g.edges() if u in d15 or v in d15]
+    u, v = np.array(ends).T
+    streets = shapely.linestrings(np.stack([np.c_[rutland_walk.x[u], rutland_walk.y[u]],
+                                            np.c_[rutland_walk.x[v], rutland_walk.y[v]]],
+                                           axis=1))
+    bound = shapely.union_all(shapely.buffer(streets, 100.5))
+    assert sa.geometry.iloc[1].difference(bound).area < 1.0
+
+
+def test_service_areas_of_a_scenario_count_only_its_open_sites(rutland_walk,
+                                                               rutland_result):
+    result, _ = rutland_result
+    sites = ga.read_sites(ga.datasets.get_path("rutland-sites"))
+    now = gp.service_areas(rutland_walk, sites, result.scenarios["Current"], thresholds=[15])
+    few = gp.service_areas(rutland_walk, sites, result.scenarios["4 hubs + 8 outreach"],
+                           thresholds=[15])
+    assert now["open_sites"].iloc[0] == 36 and few["open_sites"].iloc[0] == 12
+    assert few.geometry.iloc[0].difference(now.geometry.iloc[0]).area < 1.0
+    assert few["area_km2"].iloc[0] < now["area_km2"].iloc[0]
+    with pytest.raises(InputError, match="positive"):
+        gp.service_areas(rutland_walk, sites, thresholds=[0])
+
+
+# --------------------------------------------------------------------------- charts
+def test_plot_equality_bars_are_the_population_weighted_shares(rutland_result,
+                                                               rutland_areas):
+    result, comp = rutland_result
+    ax = gp.plot_equality(comp, rutland_areas, by="imd_decile", threshold=15)
+    rows = result.areas.merge(rutland_areas[["area_id", "imd_decile"]], on="area_id")
+    rows["w15"] = rows["children_0_4"] * rows["within_15"]
+    sums = rows.groupby(["scenario", "imd_decile"])[["w15", "children_0_4"]].sum()
+    share = (sums["w15"] / sums["children_0_4"] * 100)
+    deciles = sorted(rutland_areas["imd_decile"].unique())
+    expected = [share[(s, d)] for s in result.scenario_names for d in deciles]
+    heights = [p.get_height() for p in ax.patches]
+    assert heights == pytest.approx(expected)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == result.scenario_names
+
+
+def test_plot_cumulative_counts_people_with_no_time_as_never_reached(tiny):
+    """Now: E2 (30 kids) at 3, E1 (10) at 4, E3 (5) at 30 minutes: 66.7%, 88.9%, 100%."""
+    _, _, result, _ = tiny
+    ax = gp.plot_cumulative(result, scenarios=["Now"], max_minutes=40)
+    line = ax.get_lines()[0]
+    assert line.get_xdata().tolist() == [0.0, 3.0, 4.0, 30.0, 40.0]
+    assert line.get_ydata() == pytest.approx([0, 30 / 45 * 100, 40 / 45 * 100, 100, 100])
+    tt = ga.TravelTimes.from_frame(pd.DataFrame({"S1": [4.0, np.nan]}, index=["E1", "E2"]))
+    areas = pd.DataFrame({"area_id": ["E1", "E2"], "kids": [10.0, 30.0]})
+    r = ga.evaluate(tt, areas, ga.Scenario("A", {"S1": "hub"}), population="kids")
+    assert gp.plot_cumulative(r).get_lines()[0].get_ydata()[-1] == pytest.approx(25.0)
+
+
+# --------------------------------------------------------------------------- saving
+def test_save_figure_writes_print_quality_png_svg_pdf_atomically(tiny, tmp_path):
+    from PIL import Image
+
+    areas, sites, result, _ = tiny
+    ax = gp.plot_minutes(result, areas, "Now", sites=sites)
+    paths = gp.save_figure(ax, tmp_path / "map", dpi=300)
+    assert [p.name for p in paths] == ["map.png", "map.svg", "map.pdf"]
+    assert paths[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert b"<svg" in paths[1].read_bytes()[:500]
+    assert paths[2].read_bytes()[:5] == b"%PDF-"
+    with Image.open(paths[0]) as im:
+        assert im.info["dpi"] == pytest.approx((300, 300), abs=0.5)
+        assert im.size[0] > 2000  # a 9-inch-wide map at 300 dpi
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["map.pdf", "map.png", "map.svg"]
+    assert gp.save_figure(ax.figure, tmp_path / "one.pdf")[0].name == "one.pdf"
+    with pytest.raises(InputError, match="unsupported"):
+        gp.save_figure(ax, tmp_path / "map", formats=["tiff"])
+    with pytest.raises(InputError, match="does not exist"):
+        gp.save_figure(ax, tmp_path / "no" / "map.png")
+
+
+def test_all_rutland_figures_render(rutland_result, rutland_areas, rutland_sites,
+                                    rutland_walk, tmp_path):
+    """Every kind of figure on the real data renders to PNG (the ones looked at by eye)."""
+    result, comp = rutland_result
+    figs = {
+        "minutes": gp.plot_minutes(result, rutland_areas, "Current", sites=rutland_sites),
+        "scenarios": gp.plot_scenarios(result, rutland_areas, sites=rutland_sites),
+        "change": gp.plot_change(comp, rutland_areas, "Keep 18 of 36", sites=rutland_sites),
+        "service": gp.plot_service_areas(rutland_walk, rutland_sites,
+                                         result.scenarios["Keep 18 of 36"],
+                                         areas=rutland_areas),
+        "equality": gp.plot_equality(comp, rutland_areas),
+        "cumulative": gp.plot_cumulative(comp),
+    }
+    for name, fig in figs.items():
+        (path,) = gp.save_figure(fig, tmp_path / f"{name}.png", dpi=60, close=True)
+        assert path.stat().st_size > 5_000
