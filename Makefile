@@ -3,6 +3,7 @@
 #   make test   - create .venv, install geoaccess with dev tools, run ruff, mypy and the tests
 #   make bench  - full benchmarks (writes benchmarks/results.json and results.md)
 #   make bench-quick - the same in a few minutes
+#   make docs   - the documentation site in build/docs
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -13,7 +14,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[all,dev]"
+	$(BIN)/python -m pip install --quiet -e ".[all,dev,docs]"
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -32,6 +33,14 @@ bench: $(STAMP)
 
 bench-quick: $(STAMP)
 	$(BIN)/python -m benchmarks.run --quick
+
+# make docs                               site in build/docs, notebooks without outputs
+# make docs GEOACCESS_DOCS_EXECUTE=force  also run the notebooks into the pages (~1 min)
+GEOACCESS_DOCS_EXECUTE ?= off
+
+docs: $(STAMP)
+	GEOACCESS_DOCS_EXECUTE=$(GEOACCESS_DOCS_EXECUTE) $(BIN)/python -m sphinx -E -W --keep-going -b html docs build/docs
+	@echo "documentation: build/docs/index.html"
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

@@ -85,6 +85,20 @@ from .report import write_report as write_report
 # --- end plot ---
 
 # --- optimise (issue 8) ---
+# isort: split
+from . import optimise as optimise
+from .optimise import Equity as Equity
+from .optimise import equity_frontier as equity_frontier
+from .optimise import max_coverage as max_coverage
+from .optimise import p_center as p_center
+from .optimise import p_median as p_median
+from .optimise import plot_frontier as plot_frontier
+from .optimise import plot_trade_off as plot_trade_off
+from .optimise import proposal_vs_best as proposal_vs_best
+from .optimise import set_cover as set_cover
+from .optimise import trade_off as trade_off
+
+# isort: split
 # --- end optimise ---
 
 # --- public transport (issue 10) ---

@@ -2,7 +2,8 @@
 
 Two engines compute the same thing:
 
-- ``"numba"`` (compiled with numba; sources run in parallel on all cores):
+- ``"numba"`` (compiled with numba; one search per source, on a pool of as many threads
+  as ``numba.get_num_threads()``, since the compiled code releases the GIL):
 
   1. *Chain contraction.* Unsimplified OpenStreetMap networks are mostly chains: about
      80% of the nodes of Rutland's walk and drive networks have exactly two neighbours
@@ -420,42 +421,35 @@ if _nb is not None:
                         lab[x] = ls
                 j = j + 1 if direction == 0 else j - 1
 
-    @_nb.njit(cache=True, parallel=True)
-    def _many_to_all_nb(sources, limit, delta, nbk, cap0, core_nodes, cid, cptr, cidx, cw,
-                        ch_c, ch_d, ch_ptr, ch_nodes, seg_fw, seg_bw, chain_of,
-                        flat):  # pragma: no cover
-        k = len(sources)
-        n = len(cid)
-        nc = len(core_nodes)
-        out = np.empty((k, n), dtype=np.float64)
+    @_nb.njit(cache=True, nogil=True)
+    def _row_nb(s, row, limit, delta, nbk, cap0, core_nodes, cid, cptr, cidx, cw, ch_c, ch_d,
+                ch_ptr, ch_nodes, seg_fw, seg_bw, chain_of, flat):  # pragma: no cover
+        """Seconds from source s to every node, into ``row``."""
         nolab = np.empty(0, dtype=np.int64)
-        for r in _nb.prange(k):
-            s = sources[r]
-            if cid[s] >= 0:
-                starts = np.array([cid[s]])
-                times = np.array([0.0])
-            else:
-                c, tc, d, td = _chain_starts(s, chain_of, flat, cid, ch_c, ch_d, ch_ptr,
-                                             seg_fw, seg_bw)
-                starts = np.array([c, d])
-                times = np.array([tc, td])
-            labs = np.zeros(len(starts), dtype=np.int64)
-            dcore = np.empty(nc)
-            cap = cap0
-            while True:  # a queue that outgrows cap (rare, if ever) is retried larger
-                dcore[:] = np.inf
-                if _search(cptr, cidx, cw, starts, times, labs, limit, delta, nbk, dcore,
-                           nolab, False, cap):
-                    break
-                cap *= 2
-            row = out[r]
-            for j in range(nc):
-                row[core_nodes[j]] = dcore[j]
-            _fill(row, nolab, False, ch_c, ch_d, ch_ptr, ch_nodes, seg_fw, seg_bw, limit)
-            if cid[s] < 0:
-                _walk(s, 0, row, nolab, False, chain_of, flat, ch_ptr, ch_nodes, seg_fw,
-                      seg_bw, limit)
-        return out
+        nc = len(core_nodes)
+        if cid[s] >= 0:
+            starts = np.array([cid[s]])
+            times = np.array([0.0])
+        else:
+            c, tc, d, td = _chain_starts(s, chain_of, flat, cid, ch_c, ch_d, ch_ptr,
+                                         seg_fw, seg_bw)
+            starts = np.array([c, d])
+            times = np.array([tc, td])
+        labs = np.zeros(len(starts), dtype=np.int64)
+        dcore = np.empty(nc)
+        cap = cap0
+        while True:  # a queue that outgrows cap (rare, if ever) is retried larger
+            dcore[:] = np.inf
+            if _search(cptr, cidx, cw, starts, times, labs, limit, delta, nbk, dcore,
+                       nolab, False, cap):
+                break
+            cap *= 2
+        for j in range(nc):
+            row[core_nodes[j]] = dcore[j]
+        _fill(row, nolab, False, ch_c, ch_d, ch_ptr, ch_nodes, seg_fw, seg_bw, limit)
+        if cid[s] < 0:
+            _walk(s, 0, row, nolab, False, chain_of, flat, ch_ptr, ch_nodes, seg_fw,
+                  seg_bw, limit)
 
     @_nb.njit(cache=True, nogil=True)
     def _nearest_nb(sources, limit, delta, nbk, cap0, core_nodes, cid, cptr, cidx, cw, ch_c,
@@ -522,6 +516,31 @@ class _Core:
         self.nbk = nbk
         self.refs: tuple = ()
         self.fingerprint: tuple = ()
+
+
+def _many_to_all_threads(core: _Core, src: np.ndarray, n: int, limit: float) -> np.ndarray:
+    """One search per source on a pool of threads (the compiled search releases the GIL).
+
+    Threads rather than numba's ``parallel=True``: OpenMP workers spin while they wait,
+    which costs a busy machine more than it gains; a pool also lets short and long
+    searches balance, and the count follows ``numba.set_num_threads``.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    out = np.empty((len(src), n), dtype=np.float64)
+    args = (limit, core.delta, core.nbk, _queue_capacity(core, 1), *core.arrays)
+
+    def row(r: int) -> None:
+        _row_nb(src[r], out[r], *args)
+
+    threads = min(int(_nb.get_num_threads()), len(src))  # type: ignore[union-attr]
+    if threads <= 1:
+        for r in range(len(src)):
+            row(r)
+    else:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            list(pool.map(row, range(len(src))))
+    return out
 
 
 def _queue_capacity(core: _Core, n_sources: int) -> int:
@@ -667,13 +686,7 @@ def many_to_all(
     if len(src) == 0:
         return np.empty((0, n), dtype=np.float64)
     if resolve_engine(engine) == "numba":
-        core = _core(indptr, indices, seconds, originals)
-        old = _nb.set_parallel_chunksize(1)  # type: ignore[union-attr]
-        try:
-            return _many_to_all_nb(src, limit, core.delta, core.nbk,
-                                   _queue_capacity(core, len(src)), *core.arrays)
-        finally:
-            _nb.set_parallel_chunksize(old)  # type: ignore[union-attr]
+        return _many_to_all_threads(_core(indptr, indices, seconds, originals), src, n, limit)
     from scipy.sparse.csgraph import dijkstra
 
     graph = _scipy_matrix(indptr, indices, seconds, n)
