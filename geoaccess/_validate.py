@@ -76,3 +76,58 @@ def numeric(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
         values = pd.to_numeric(series, errors="coerce")
         bad = values.isna() & series.notna()
     return values.astype(float), bad.to_numpy(dtype=bool)
+
+
+def area_ids(areas: Any) -> pd.Index:
+    """The ``area_id`` column of an areas table, as strings (checked: a table, present, unique)."""
+    if not isinstance(areas, pd.DataFrame):
+        raise InputError(f"areas: expected the areas table (geoaccess.read_areas), got "
+                         f"{type(areas).__name__}")
+    if "area_id" not in areas.columns:
+        raise InputError("areas: no 'area_id' column; load the areas with "
+                         "geoaccess.read_areas()", column="area_id")
+    ids = pd.Index(areas["area_id"].astype(str), name="area_id")
+    if ids.has_duplicates:
+        dup = ids[ids.duplicated()].unique().tolist()
+        raise InputError(f"areas: duplicate area ids {show_ids(dup)}", column="area_id",
+                         rows=dup)
+    return ids
+
+
+def check_population_column(table: pd.DataFrame, population: Any) -> None:
+    """Raise if ``population`` is not a column of ``table`` (naming its numeric columns)."""
+    if population not in table.columns:
+        numeric = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c])
+                   and c not in ("origin_x", "origin_y")]
+        raise InputError(f"areas: no population column {population!r}; numeric columns "
+                         f"are {numeric}", column=str(population))
+
+
+def values_by_area(series: pd.Series, ids: pd.Index, *, what: str = "population",
+                   of: str = "", column: str | None = None) -> np.ndarray:
+    """``series`` (indexed by area id) as float64 in the order of ``ids``.
+
+    Raises when an area of ``ids`` has no value (``of`` qualifies the areas in the message,
+    e.g. ``" of the travel-time matrix"``) or when an area id is repeated.
+    """
+    s = series.copy()
+    s.index = s.index.astype(str)
+    missing = ids.difference(s.index)
+    if len(missing):
+        raise InputError(f"{what}: no value for areas {show_ids(missing.tolist())}{of}; "
+                         "give every area a population (0 if none)",
+                         column=column, rows=missing.tolist())
+    if s.index.duplicated().any():
+        dup = s.index[s.index.duplicated()].unique().tolist()
+        raise InputError(f"{what}: duplicate area ids {show_ids(dup)}", rows=dup)
+    return pd.to_numeric(s.reindex(ids), errors="coerce").to_numpy(np.float64)
+
+
+def check_population_values(values: np.ndarray, ids: pd.Index, *, what: str,
+                            column: str | None = None) -> None:
+    """Raise if a population value is missing (NaN), infinite or negative."""
+    bad = ~np.isfinite(values) | (values < 0)
+    if bad.any():
+        rows = ids[bad].tolist()
+        raise InputError(f"{what}: missing or negative values for areas {show_ids(rows)}; "
+                         "every area needs a population >= 0", column=column, rows=rows)

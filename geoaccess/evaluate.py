@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from . import measures as _m
-from ._validate import show_ids
+from ._validate import area_ids, check_population_column, show_ids
 from .errors import InputError
 from .scenario import Scenario, scenario_table
 from .travel import TravelTimes
@@ -96,17 +96,7 @@ def _scenario_list(scenarios: Any) -> list[Scenario]:
 def _areas_frame(areas: Any, tt: TravelTimes) -> pd.DataFrame:
     if areas is None:
         return pd.DataFrame({"area_id": tt.minutes.index.astype(str)})
-    if not isinstance(areas, pd.DataFrame):
-        raise InputError(f"areas: expected the areas table (geoaccess.read_areas), got "
-                         f"{type(areas).__name__}")
-    if "area_id" not in areas.columns:
-        raise InputError("areas: no 'area_id' column; load the areas with "
-                         "geoaccess.read_areas()", column="area_id")
-    ids = areas["area_id"].astype(str)
-    dup = ids[ids.duplicated()].unique().tolist()
-    if dup:
-        raise InputError(f"areas: duplicate area ids {show_ids(dup)}", column="area_id",
-                         rows=dup)
+    area_ids(areas)
     return areas
 
 
@@ -119,11 +109,7 @@ def _population_column(areas: pd.DataFrame, population: str | None) -> str | Non
                      population)
         else:
             return None
-    if population not in areas.columns:
-        numeric = [c for c in areas.columns if pd.api.types.is_numeric_dtype(areas[c])
-                   and c not in ("origin_x", "origin_y")]
-        raise InputError(f"areas: no population column {population!r}; numeric columns are "
-                         f"{numeric}", column=population)
+    check_population_column(areas, population)
     return population
 
 
@@ -150,40 +136,42 @@ def _measure_kwargs(measures: Any) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _write_excel(path: Path, sheets: Mapping[str, pd.DataFrame]) -> Path:
-    """Write sheets to ``path`` atomically (a temporary file, then a rename)."""
+def _write_atomic(path: Path, write: Callable[[Path], Any]) -> Path:
+    """Call ``write`` on a temporary file beside ``path``, then rename it to ``path``."""
     tmp = path.with_name(f".{path.name}.tmp")
     try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return path
+
+
+def _write_excel(path: Path, sheets: Mapping[str, pd.DataFrame]) -> Path:
+    """Write sheets to ``path`` atomically (a temporary file, then a rename)."""
+    def write(tmp: Path) -> None:
         with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
             for name, frame in sheets.items():
                 frame.to_excel(writer, sheet_name=name[:31], index=False)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return path
+
+    return _write_atomic(path, write)
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        frame.to_csv(tmp, index=False)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return path
+    return _write_atomic(path, lambda tmp: frame.to_csv(tmp, index=False))
 
 
 def _write_parquet(frame: pd.DataFrame, path: Path) -> Path:
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        frame.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return path
+    return _write_atomic(path, lambda tmp: frame.to_parquet(tmp, index=False))
+
+
+def _pick_table(owner: Any, table: str) -> pd.DataFrame:
+    """``owner.areas`` or ``owner.summary``, by name (for ``to_csv``/``to_parquet``)."""
+    frames = {"areas": owner.areas, "summary": owner.summary}
+    if table not in frames:
+        raise InputError(f"table must be one of {list(frames)}, got {table!r}")
+    return frames[table]
 
 
 def _join_geometry(table: pd.DataFrame, areas: Any, scenario: str | None, names: Sequence[str]):
@@ -342,17 +330,11 @@ class Result:
 
     def to_csv(self, path: str | os.PathLike[str], *, table: str = "areas") -> Path:
         """Write the ``"areas"`` or ``"summary"`` table to CSV (atomically)."""
-        frames = {"areas": self.areas, "summary": self.summary}
-        if table not in frames:
-            raise InputError(f"table must be one of {list(frames)}, got {table!r}")
-        return _write_csv(frames[table], Path(path))
+        return _write_csv(_pick_table(self, table), Path(path))
 
     def to_parquet(self, path: str | os.PathLike[str], *, table: str = "areas") -> Path:
         """Write the ``"areas"`` or ``"summary"`` table to Parquet."""
-        frames = {"areas": self.areas, "summary": self.summary}
-        if table not in frames:
-            raise InputError(f"table must be one of {list(frames)}, got {table!r}")
-        return _write_parquet(frames[table], Path(path))
+        return _write_parquet(_pick_table(self, table), Path(path))
 
     def to_excel(self, path: str | os.PathLike[str]) -> Path:
         """Write one workbook: sheets ``summary``, ``areas``, ``scenarios``, ``method``."""
@@ -670,17 +652,11 @@ class Comparison:
 
     def to_csv(self, path: str | os.PathLike[str], *, table: str = "areas") -> Path:
         """Write the ``"areas"`` or ``"summary"`` table to CSV (atomically)."""
-        frames = {"areas": self.areas, "summary": self.summary}
-        if table not in frames:
-            raise InputError(f"table must be one of {list(frames)}, got {table!r}")
-        return _write_csv(frames[table], Path(path))
+        return _write_csv(_pick_table(self, table), Path(path))
 
     def to_parquet(self, path: str | os.PathLike[str], *, table: str = "areas") -> Path:
         """Write the ``"areas"`` or ``"summary"`` table to Parquet."""
-        frames = {"areas": self.areas, "summary": self.summary}
-        if table not in frames:
-            raise InputError(f"table must be one of {list(frames)}, got {table!r}")
-        return _write_parquet(frames[table], Path(path))
+        return _write_parquet(_pick_table(self, table), Path(path))
 
     def to_excel(self, path: str | os.PathLike[str]) -> Path:
         """Write one workbook: the comparison's and the evaluation's tables.

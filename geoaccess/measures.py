@@ -52,7 +52,7 @@ import numpy as np
 import pandas as pd
 
 from . import settings
-from ._validate import show_ids
+from ._validate import check_population_values, show_ids, values_by_area
 from .errors import InputError
 from .scenario import Scenario, scenario_masks
 from .travel import TravelTimes
@@ -168,27 +168,14 @@ def _population(population: Any, area_ids: pd.Index, *, what: str = "population"
                 ) -> np.ndarray:
     """Population per area of the matrix, as float64 (validated)."""
     if isinstance(population, pd.Series):
-        pop = population.copy()
-        pop.index = pop.index.astype(str)
-        missing = area_ids.difference(pop.index)
-        if len(missing):
-            raise InputError(f"{what}: no value for areas {show_ids(missing.tolist())} of the "
-                             "travel-time matrix; give every area a population (0 if none)",
-                             column=str(population.name), rows=missing.tolist())
-        if pop.index.duplicated().any():
-            dup = pop.index[pop.index.duplicated()].unique().tolist()
-            raise InputError(f"{what}: duplicate area ids {show_ids(dup)}", rows=dup)
-        values = pd.to_numeric(pop.reindex(area_ids), errors="coerce").to_numpy(np.float64)
+        values = values_by_area(population, area_ids, what=what,
+                                of=" of the travel-time matrix", column=str(population.name))
     else:
         values = np.asarray(population, dtype=np.float64).ravel()
         if len(values) != len(area_ids):
             raise InputError(f"{what}: {len(values)} values for {len(area_ids)} areas; pass a "
                              "Series indexed by area_id")
-    bad = ~np.isfinite(values) | (values < 0)
-    if bad.any():
-        rows = area_ids[bad].tolist()
-        raise InputError(f"{what}: missing or negative values for areas {show_ids(rows)}; "
-                         "every area needs a population >= 0", rows=rows)
+    check_population_values(values, area_ids, what=what)
     return values
 
 

@@ -86,9 +86,16 @@ import numpy as np
 import pandas as pd
 
 from . import _milp, settings
-from ._validate import show_ids
+from ._validate import (
+    area_ids,
+    check_population_column,
+    check_population_values,
+    show_ids,
+    values_by_area,
+)
 from .errors import GeoaccessError, InputError
 from .measures import summarise_minutes, threshold_label
+from .plot import _tidy_chart
 from .scenario import Scenario
 from .travel import TravelTimes
 
@@ -384,30 +391,13 @@ def _weights(areas: Any, tt: TravelTimes, population: Any
         ids = pd.Index(tt.area_ids.astype(str), name="area_id")
         table = None
     else:
-        if not isinstance(areas, pd.DataFrame):
-            raise InputError(f"areas: expected the areas table (geoaccess.read_areas), got "
-                             f"{type(areas).__name__}")
-        if "area_id" not in areas.columns:
-            raise InputError("areas: no 'area_id' column; load the areas with "
-                             "geoaccess.read_areas()", column="area_id")
-        ids = pd.Index(areas["area_id"].astype(str), name="area_id")
-        if ids.has_duplicates:
-            dup = ids[ids.duplicated()].unique().tolist()
-            raise InputError(f"areas: duplicate area ids {show_ids(dup)}", column="area_id",
-                             rows=dup)
+        ids = area_ids(areas)
         table = pd.DataFrame(areas.drop(columns=getattr(areas, "_geometry_column_name", None)
                                         or [], errors="ignore"))
         table.index = ids
     name: str | None
     if isinstance(population, pd.Series):
-        s = population.copy()
-        s.index = s.index.astype(str)
-        missing = ids.difference(s.index)
-        if len(missing):
-            raise InputError(f"population: no value for areas {show_ids(missing.tolist())}; "
-                             "give every area a population (0 if none)",
-                             rows=missing.tolist())
-        values = pd.to_numeric(s.reindex(ids), errors="coerce").to_numpy(np.float64)
+        values = values_by_area(population, ids)
         name = str(population.name) if population.name is not None else "population"
     else:
         if population is None:
@@ -421,19 +411,10 @@ def _weights(areas: Any, tt: TravelTimes, population: Any
         if table is None:
             raise InputError(f"population={population!r} names a column, but no areas "
                              "table was given")
-        if population not in table.columns:
-            numeric = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c])
-                       and c not in ("origin_x", "origin_y")]
-            raise InputError(f"areas: no population column {population!r}; numeric columns "
-                             f"are {numeric}", column=str(population))
+        check_population_column(table, population)
         values = pd.to_numeric(table[population], errors="coerce").to_numpy(np.float64)
         name = str(population)
-    bad = ~np.isfinite(values) | (values < 0)
-    if bad.any():
-        rows = ids[bad].tolist()
-        raise InputError(f"population {name!r}: missing or negative values for areas "
-                         f"{show_ids(rows)}; every area needs a population >= 0",
-                         column=name, rows=rows)
+    check_population_values(values, ids, what=f"population {name!r}", column=name)
     return ids, values, name, table
 
 
@@ -2495,13 +2476,6 @@ def _axes(ax: Any, figsize: tuple[float, float]) -> Axes:
     return ax
 
 
-def _tidy(ax: Axes) -> None:
-    ax.yaxis.grid(True, color="#dddddd", linewidth=0.6)
-    ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-
-
 def _pop_words(frame: pd.DataFrame) -> str:
     pop = frame.attrs.get("population")
     if not pop:
@@ -2607,7 +2581,7 @@ def plot_trade_off(frame: pd.DataFrame, ax: Axes | None = None, *,
     from matplotlib.ticker import MaxNLocator
 
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    _tidy(ax)
+    _tidy_chart(ax)
     if right is not None and right is not ax:
         right.spines["right"].set_visible(True)
     # below the axes: the curves can run anywhere inside them
@@ -2685,7 +2659,7 @@ def plot_frontier(frame: pd.DataFrame, ax: Axes | None = None, *,
             pad = 0.08 * (hi - lo)
             setter(lo - pad, hi + pad)
     ax.ticklabel_format(useOffset=False, style="plain")
-    _tidy(ax)
+    _tidy_chart(ax)
     if len(frame):
         (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
         same = len(frame) == 1 or (

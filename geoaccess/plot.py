@@ -178,6 +178,15 @@ def _new_axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
     return ax
 
 
+def _tidy_chart(ax: Axes, *, grid_below: bool = True) -> None:
+    """House style of charts: a light horizontal grid and no top or right frame."""
+    ax.yaxis.grid(True, color="#dddddd", linewidth=0.6)
+    if grid_below:
+        ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
 def _population_words(column: str | None) -> str:
     if not column or column == "weight":
         return "areas"
@@ -1497,10 +1506,7 @@ def plot_equality(
     mode = _mode_words(res.mode)
     ax.set_ylabel(f"% of {words} within {lab} min", fontsize=9)
     ax.set_ylim(0, 105)
-    ax.yaxis.grid(True, color="#dddddd", linewidth=0.6)
-    ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    _tidy_chart(ax)
     ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title(title or f"Share of {words} within {lab} minutes"
                  f"{' ' + mode if mode else ''} of an open site, by group",
@@ -1587,9 +1593,7 @@ def plot_cumulative(
     ax.set_xlabel(f"Minutes to the nearest open site{' (' + mode + ')' if mode else ''}",
                   fontsize=9)
     ax.set_ylabel(f"% of {words} within t minutes", fontsize=9)
-    ax.yaxis.grid(True, color="#dddddd", linewidth=0.6)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    _tidy_chart(ax, grid_below=False)
     ax.legend(fontsize=8, frameon=False, loc="lower right")
     ax.set_title(title or f"How many {words} are within t minutes of an open site",
                  fontsize=11, loc="left")

@@ -148,24 +148,23 @@ def _people(x: Any) -> str:
     return _num(x, 0)
 
 
-def _pct(x: Any, digits: int = 0) -> str:
+def _number_or_none(x: Any) -> float | None:
+    """``x`` as a float, or None when it is not a number or is NaN."""
     try:
         v = float(x)
     except (TypeError, ValueError):
-        return "–"
-    if np.isnan(v):
-        return "–"
-    return f"{v * 100:.{digits}f}%"
+        return None
+    return None if np.isnan(v) else v
+
+
+def _pct(x: Any, digits: int = 0) -> str:
+    v = _number_or_none(x)
+    return "–" if v is None else f"{v * 100:.{digits}f}%"
 
 
 def _signed(x: Any) -> str:
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return "–"
-    if np.isnan(v):
-        return "–"
-    return f"{v:+.1f}"
+    v = _number_or_none(x)
+    return "–" if v is None else f"{v:+.1f}"
 
 
 def _labels(res: Any) -> list[str]:
