@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import shapely
 
 from . import _csr
@@ -88,3 +89,17 @@ def snap(segs: Segments, net, x: np.ndarray, y: np.ndarray, max_snap_m: float) -
     t = np.where(good, t, np.nan)
     distance = np.where(good, distance, np.nan)
     return Snapped(seg, a, b, t, distance, nearest)
+
+
+def unsnapped_reasons(snapped: Snapped, kind: str, mode: str, max_snap_m: float,
+                      index: pd.Index) -> pd.Series:
+    """Why each point could not be snapped (missing where it was)."""
+    out = np.full(len(snapped.seg), pd.NA, dtype=object)
+    for i in np.nonzero(snapped.seg < 0)[0]:
+        near = snapped.nearest_m[i]
+        if np.isnan(near):
+            out[i] = f"{kind} has no valid location"
+        else:
+            out[i] = (f"{kind} is {near:,.0f} m from the nearest {mode} network edge "
+                      f"(max_snap_m={max_snap_m:g})")
+    return pd.Series(out, index=index, dtype="object")

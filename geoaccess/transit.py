@@ -543,9 +543,10 @@ def transit_travel_times(
                    slack_s=float(board_slack_seconds), progress=progress)
 
     window = f"{_hhmm(deps[0])}-{_hhmm(deps[-1] + departure_step_minutes * 60)}"
-    area_reason = _reasons(prep.a_snap, "area origin", walk_network.mode, max_snap,
-                           prep.area_ids)
-    site_reason = _reasons(prep.s_snap, "site", walk_network.mode, max_snap, prep.site_ids)
+    walk_mode = walk_network.mode
+    area_reason = _snap.unsnapped_reasons(prep.a_snap, "area origin", walk_mode, max_snap,
+                                          prep.area_ids)
+    site_reason = _snap.unsnapped_reasons(prep.s_snap, "site", walk_mode, max_snap, prep.site_ids)
     snap = pd.concat([
         pd.DataFrame({"role": "area", "id": prep.area_ids.to_numpy(), "node_a": prep.a_snap.a,
                       "node_b": prep.a_snap.b, "fraction": prep.a_snap.fraction,
@@ -596,15 +597,3 @@ def _share(p: float, n: int) -> str:
     idx = max(int(np.ceil(p / 100.0 * n)) - 1, 0)
     return "all" if idx == 0 else f"{n - idx} or more"
 
-
-def _reasons(snp: _snap.Snapped, kind: str, mode: str, max_snap_m: float,
-             index: pd.Index) -> pd.Series:
-    out = np.full(len(snp.seg), pd.NA, dtype=object)
-    for i in np.nonzero(snp.seg < 0)[0]:
-        near = snp.nearest_m[i]
-        if np.isnan(near):
-            out[i] = f"{kind} has no valid location"
-        else:
-            out[i] = (f"{kind} is {near:,.0f} m from the nearest {mode} network edge "
-                      f"(max_snap_m={max_snap_m:g})")
-    return pd.Series(out, index=index, dtype="object")

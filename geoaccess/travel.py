@@ -511,19 +511,10 @@ def travel_times(
     minutes[~np.isfinite(minutes)] = np.nan
     frame = pd.DataFrame(minutes, index=area_ids, columns=site_ids)
 
-    def reason(kind: str, snapped) -> np.ndarray:
-        out = np.full(len(snapped.seg), pd.NA, dtype=object)
-        for i in np.nonzero(snapped.seg < 0)[0]:
-            near = snapped.nearest_m[i]
-            if np.isnan(near):
-                out[i] = f"{kind} has no valid location"
-            else:
-                out[i] = (f"{kind} is {near:,.0f} m from the nearest {network.mode} network "
-                          f"edge (max_snap_m={max_snap_m:g})")
-        return out
 
-    area_reason = pd.Series(reason("area origin", a_snap), index=area_ids, dtype="object")
-    site_reason = pd.Series(reason("site", s_snap), index=site_ids, dtype="object")
+    area_reason = _snap.unsnapped_reasons(a_snap, "area origin", network.mode, max_snap_m,
+                                          area_ids)
+    site_reason = _snap.unsnapped_reasons(s_snap, "site", network.mode, max_snap_m, site_ids)
     pair = "no route from the area to the site on the network"
     if max_minutes is not None:
         pair = (f"no route from the area to the site within max_minutes={max_minutes:g} "
