@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import math
 import os
 import platform
 import statistics
@@ -183,3 +184,16 @@ def environment() -> dict[str, Any]:
         "git_commit": _git_commit(),
         "engines": list(_dijkstra.available_engines()),
     }
+
+
+def json_safe(obj: Any) -> Any:
+    """JSON-safe copy: numpy scalars to Python, inf/nan to strings, keys to str."""
+    if isinstance(obj, dict):
+        return {str(k): json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [json_safe(v) for v in obj]
+    if isinstance(obj, np.generic):
+        obj = obj.item()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return str(obj)
+    return obj

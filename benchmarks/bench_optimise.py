@@ -329,18 +329,6 @@ def markdown(results: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _clean(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {str(k): _clean(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_clean(v) for v in obj]
-    if isinstance(obj, np.generic):
-        obj = obj.item()
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return str(obj)
-    return obj
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_optimise",
                                      description=__doc__.splitlines()[0])
@@ -351,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     import pulp
     import spopt
 
-    from ._util import environment
+    from ._util import environment, json_safe
 
     t0 = time.perf_counter()
     results: dict[str, Any] = {"mode": "quick" if args.quick else "full",
@@ -360,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
                                "pulp_version": getattr(pulp, "__version__", "?")}
     results["cases"] = cases(quick=args.quick, repeats=args.repeats)
     results["total_seconds"] = time.perf_counter() - t0
-    args.out.write_text(json.dumps(_clean(results), indent=2) + "\n")
+    args.out.write_text(json.dumps(json_safe(results), indent=2) + "\n")
     md = markdown(results)
     args.out.with_suffix(".md").write_text(md)
     print(md)

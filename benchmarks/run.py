@@ -19,7 +19,6 @@ import argparse
 import importlib
 import inspect
 import json
-import math
 import os
 import sys
 import traceback
@@ -27,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from ._util import json_safe
 
 HERE = Path(__file__).resolve().parent
 GROUPS = ("rutland", "synthetic", "scenarios", "memory", "build")
@@ -149,19 +150,6 @@ SCENARIO_TARGET = 200_000
 
 RUNNERS = {"rutland": _rutland, "synthetic": _synthetic, "scenarios": _scenarios,
            "memory": _memory, "build": _build}
-
-
-def _clean(obj: Any) -> Any:
-    """JSON-safe: numpy scalars to Python, inf/nan to strings."""
-    if isinstance(obj, dict):
-        return {str(k): _clean(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_clean(v) for v in obj]
-    if isinstance(obj, np.generic):
-        obj = obj.item()
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return str(obj)
-    return obj
 
 
 def _fmt_s(x: Any) -> str:
@@ -291,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     results["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     out = args.out
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(_clean(results), indent=2) + "\n")
+    out.write_text(json.dumps(json_safe(results), indent=2) + "\n")
     md = markdown(results)
     out.with_suffix(".md").write_text(md)
     print(md)
