@@ -150,7 +150,8 @@ _MARKER = "<!-- top-level names -->"
 _ROLE = re.compile(r":[a-z]+:`~?(?:[\w.]+\.)?([^`.]+)`")
 _STAGES = {
     "geoaccess.io": "Loading", "geoaccess.origins": "Loading",
-    "geoaccess.network": "Networks", "geoaccess.travel": "Travel times",
+    "geoaccess.network": "Networks", "geoaccess.matrix": "Travel times",
+    "geoaccess.travel": "Travel times",
     "geoaccess.scenario": "Scenarios", "geoaccess.evaluate": "Evaluating and comparing",
     "geoaccess.measures": "Measures", "geoaccess.equality": "Equality",
     "geoaccess.plot": "Maps and charts", "geoaccess.explore": "Interactive maps",
@@ -169,14 +170,16 @@ def _first_line(obj: object) -> str:
 def top_level_table() -> str:
     """Markdown tables of the names ``geoaccess`` exports, by stage, linked to their pages."""
     groups: dict[str, list[str]] = {}
-    for name, obj in vars(geoaccess).items():
+    for name in geoaccess.__all__:  # the package root is lazy: ask for each public name
+        obj = getattr(geoaccess, name)
         module = getattr(obj, "__module__", None)
         if name.startswith("_") or not isinstance(module, str):
             continue
         if not module.startswith("geoaccess."):
             continue
         role = "class" if isinstance(obj, type) else "func"
-        stage = _STAGES.get(module, module)
+        top = ".".join(module.split(".")[:2])  # geoaccess.equality.findings -> equality
+        stage = _STAGES.get(top, top)
         groups.setdefault(stage, []).append(
             f"| {{py:{role}}}`~geoaccess.{name}` | {_first_line(obj)} |")
     order = list(dict.fromkeys(_STAGES.values()))

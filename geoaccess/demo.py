@@ -15,10 +15,11 @@ import pandas as pd
 
 from . import datasets
 from .io import read_areas, read_sites, set_origins
+from .matrix import TravelTimes
 from .network import Network
 from .origins import residential_origins
 from .scenario import Scenario
-from .travel import TravelTimes, travel_times
+from .travel import travel_times
 
 __all__ = ["DATA_SOURCES", "demo_scenarios", "load_demo", "run_demo"]
 
@@ -175,7 +176,7 @@ def run_demo(out: str | os.PathLike[str] = "out", *, progress: bool = True,
 
     Builds the walk and drive networks and matrices, evaluates the three
     :func:`demo_scenarios` and compares them with the current network by walking, then
-    writes (atomically, see :func:`geoaccess.cli.write_outputs`):
+    writes (atomically, see :func:`geoaccess.pipeline.write_outputs`):
 
     - ``travel_times_walk.parquet``, ``travel_times_drive.parquet``: the matrices;
     - ``networks.csv``: network sizes, build times and nearest-site minutes per mode;
@@ -204,7 +205,7 @@ def run_demo(out: str | os.PathLike[str] = "out", *, progress: bool = True,
     dict
         Name → path of every file written.
     """
-    from .cli import write_outputs
+    from .pipeline import write_outputs
 
     if demo is None:
         demo = load_demo(("walk", "drive"), progress=progress)

@@ -55,6 +55,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._fs import atomic_write, neutralise_frame
 from ._validate import show_ids
 from .errors import InputError
 
@@ -2395,11 +2396,12 @@ def to_excel(tables: Mapping[str, pd.DataFrame], path: str | os.PathLike[str]) -
     if not path.parent.exists():
         raise InputError(f"{path.parent}: folder not found", path=path)
     names = _sheet_names(list(tables))
-    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
-    try:
+
+    def write(tmp: Path) -> None:
         with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
             for sheet, (_name, frame) in zip(names, tables.items(), strict=True):
-                _for_export(frame).to_excel(writer, sheet_name=sheet, index=False)
+                neutralise_frame(_for_export(frame)).to_excel(
+                    writer, sheet_name=sheet, index=False)
                 ws = writer.sheets[sheet]
                 ws.freeze_panes = "A2"
                 for j, col in enumerate(frame.columns, start=1):
@@ -2418,10 +2420,8 @@ def to_excel(tables: Mapping[str, pd.DataFrame], path: str | os.PathLike[str]) -
                     if fmt:
                         for i in range(2, len(frame) + 2):
                             ws.cell(row=i, column=j).number_format = fmt
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+
+    atomic_write(path, write)
     log.info("wrote %d tables to %s", len(tables), path)
     return path
 
@@ -2464,13 +2464,12 @@ def to_csv(tables: Mapping[str, pd.DataFrame], folder: str | os.PathLike[str], *
     written: dict[str, Path] = {}
     for stem, (name, frame) in zip(_sheet_names(list(tables)), tables.items(), strict=True):
         path = folder / f"{stem}.csv"
-        tmp = path.with_name(f".{path.name}.tmp")
-        try:
-            _for_export(frame).to_csv(tmp, index=False, encoding=encoding)
-            os.replace(tmp, path)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
+        safe = neutralise_frame(_for_export(frame))
+
+        def write(tmp: Path, safe: pd.DataFrame = safe) -> None:
+            safe.to_csv(tmp, index=False, encoding=encoding)
+
+        atomic_write(path, write)
         written[name] = path
     log.info("wrote %d tables to %s", len(written), folder)
     return written

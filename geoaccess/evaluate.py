@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,10 +47,11 @@ import numpy as np
 import pandas as pd
 
 from . import measures as _m
+from ._fs import write_csv, write_excel, write_parquet
 from ._validate import area_ids, check_population_column, show_ids
 from .errors import InputError
-from .scenario import Scenario, scenario_table
-from .travel import TravelTimes
+from .matrix import TravelTimes
+from .scenario import Scenario, as_scenario, scenario_table
 
 __all__ = ["Comparison", "Result", "compare", "evaluate"]
 
@@ -65,17 +66,19 @@ STATUSES = ("gain", "loss", "unchanged", "unknown")
 
 # ============================================================================ helpers
 def _scenario_list(scenarios: Any) -> list[Scenario]:
-    if isinstance(scenarios, Scenario):
-        items = [scenarios]
+    if isinstance(scenarios, Scenario) or isinstance(getattr(scenarios, "scenario", None),
+                                                     Scenario):
+        items = [as_scenario(scenarios)]
     elif isinstance(scenarios, Mapping):
         items = []
         for key, s in scenarios.items():
-            if not isinstance(s, Scenario):
+            if not isinstance(getattr(s, "scenario", s), Scenario):
                 raise InputError(f"scenarios: value for {key!r} is a {type(s).__name__}, not a "
                                  "Scenario")
-            items.append(s)
+            items.append(as_scenario(s))
     elif isinstance(scenarios, Iterable) and not isinstance(scenarios, (str, bytes)):
-        items = list(scenarios)
+        items = [getattr(s, "scenario", s) if isinstance(getattr(s, "scenario", None), Scenario)
+                 else s for s in scenarios]
     else:
         raise InputError(f"scenarios: expected a Scenario or a list of them (see "
                          f"geoaccess.read_scenarios), got {type(scenarios).__name__}")
@@ -84,7 +87,8 @@ def _scenario_list(scenarios: Any) -> list[Scenario]:
     bad = [type(s).__name__ for s in items if not isinstance(s, Scenario)]
     if bad:
         raise InputError(f"scenarios: expected Scenario objects, got {bad[:3]}; build them "
-                         "with geoaccess.Scenario or geoaccess.read_scenarios")
+                         "with geoaccess.Scenario or geoaccess.read_scenarios (an optimiser "
+                         "Solution is accepted too: its .scenario is used)")
     names = [s.name for s in items]
     dups = sorted({n for n in names if names.count(n) > 1})
     if dups:
@@ -134,36 +138,6 @@ def _measure_kwargs(measures: Any) -> dict[str, dict[str, Any]]:
             continue
         out[name] = {} if kw is True else dict(kw)
     return out
-
-
-def _write_atomic(path: Path, write: Callable[[Path], Any]) -> Path:
-    """Call ``write`` on a temporary file beside ``path``, then rename it to ``path``."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return path
-
-
-def _write_excel(path: Path, sheets: Mapping[str, pd.DataFrame]) -> Path:
-    """Write sheets to ``path`` atomically (a temporary file, then a rename)."""
-    def write(tmp: Path) -> None:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-            for name, frame in sheets.items():
-                frame.to_excel(writer, sheet_name=name[:31], index=False)
-
-    return _write_atomic(path, write)
-
-
-def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    return _write_atomic(path, lambda tmp: frame.to_csv(tmp, index=False))
-
-
-def _write_parquet(frame: pd.DataFrame, path: Path) -> Path:
-    return _write_atomic(path, lambda tmp: frame.to_parquet(tmp, index=False))
 
 
 def _pick_table(owner: Any, table: str) -> pd.DataFrame:
@@ -330,15 +304,15 @@ class Result:
 
     def to_csv(self, path: str | os.PathLike[str], *, table: str = "areas") -> Path:
         """Write the ``"areas"`` or ``"summary"`` table to CSV (atomically)."""
-        return _write_csv(_pick_table(self, table), Path(path))
+        return write_csv(_pick_table(self, table), path)
 
     def to_parquet(self, path: str | os.PathLike[str], *, table: str = "areas") -> Path:
         """Write the ``"areas"`` or ``"summary"`` table to Parquet."""
-        return _write_parquet(_pick_table(self, table), Path(path))
+        return write_parquet(_pick_table(self, table), path)
 
     def to_excel(self, path: str | os.PathLike[str]) -> Path:
         """Write one workbook: sheets ``summary``, ``areas``, ``scenarios``, ``method``."""
-        return _write_excel(Path(path), {
+        return write_excel(path, {
             "summary": self.summary, "areas": self.areas,
             "scenarios": scenario_table(self.scenarios.values()).reset_index(),
             "method": self.method()})
@@ -652,11 +626,11 @@ class Comparison:
 
     def to_csv(self, path: str | os.PathLike[str], *, table: str = "areas") -> Path:
         """Write the ``"areas"`` or ``"summary"`` table to CSV (atomically)."""
-        return _write_csv(_pick_table(self, table), Path(path))
+        return write_csv(_pick_table(self, table), path)
 
     def to_parquet(self, path: str | os.PathLike[str], *, table: str = "areas") -> Path:
         """Write the ``"areas"`` or ``"summary"`` table to Parquet."""
-        return _write_parquet(_pick_table(self, table), Path(path))
+        return write_parquet(_pick_table(self, table), path)
 
     def to_excel(self, path: str | os.PathLike[str]) -> Path:
         """Write one workbook: the comparison's and the evaluation's tables.
@@ -664,7 +638,7 @@ class Comparison:
         Sheets ``change_summary``, ``change_areas``, ``summary``, ``areas``,
         ``scenarios`` and ``method``.
         """
-        return _write_excel(Path(path), {
+        return write_excel(path, {
             "change_summary": self.summary, "change_areas": self.areas,
             "summary": self.result.summary, "areas": self.result.areas,
             "scenarios": scenario_table(self.result.scenarios.values()).reset_index(),

@@ -35,7 +35,6 @@ Handling of awkward but valid GTFS, in brief (details in :func:`read_gtfs`):
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import logging
 import os
@@ -47,6 +46,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._crs import haversine_m
+from ._fs import sha256_file
 from ._validate import Problems, show_ids
 from .errors import InputError
 
@@ -183,24 +184,6 @@ class _Source:
     def close(self) -> None:
         if self.zip is not None:
             self.zip.close()
-
-
-def _sha256(path: Path) -> str | None:
-    if path.is_dir():
-        return None
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _haversine_m(lon1, lat1, lon2, lat2) -> np.ndarray:
-    lon1, lat1, lon2, lat2 = (np.radians(np.asarray(a, np.float64))
-                              for a in (lon1, lat1, lon2, lat2))
-    h = (np.sin((lat2 - lat1) / 2) ** 2
-         + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2)
-    return 2 * 6_371_009.0 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
 
 
 # ----------------------------------------------------------------------------- feed
@@ -508,7 +491,7 @@ def _read(src: _Source, path: Path, feed_name: str) -> GTFSFeed:
     for note in notes:
         log.warning("%s: %s", path.name, note)
     return GTFSFeed(feed_name, where, stops, routes, trips, stop_times, calendar,
-                    calendar_dates, frequencies, notes, _sha256(path))
+                    calendar_dates, frequencies, notes, sha256_file(path))
 
 
 def _duplicates(frame: pd.DataFrame, col: str, fname: str, problems: Problems) -> None:
@@ -717,7 +700,7 @@ def _interpolate(st: pd.DataFrame, stops: pd.DataFrame, start: np.ndarray,
     lon = st["stop_id"].map(coords["stop_lon"]).to_numpy(np.float64)
     lat = st["stop_id"].map(coords["stop_lat"]).to_numpy(np.float64)
     step = np.zeros(len(st))
-    step[1:] = _haversine_m(lon[:-1], lat[:-1], lon[1:], lat[1:])
+    step[1:] = haversine_m(lon[:-1], lat[:-1], lon[1:], lat[1:])
     step[start] = 0.0
     # unknown distances count as one unit each, so such stops are spaced evenly
     step = np.where(np.isfinite(step), step, 1.0)

@@ -23,27 +23,17 @@ import pandas as pd
 import pyproj
 import shapely
 
+from ._crs import metric_crs
+from ._kinds import KIND_SYNONYMS as _KIND_SYNONYMS
+from ._kinds import SITE_KINDS
 from ._validate import Problems, find_column, numeric, show_ids
 from .errors import InputError
-from .network import metric_crs
 
 __all__ = ["AREA_ID_COLUMNS", "SITE_KINDS", "read_areas", "read_sites"]
 
 log = logging.getLogger(__name__)
 
 #: Site kinds geoaccess knows; pass ``kinds=`` to use your own list.
-SITE_KINDS: tuple[str, ...] = ("hub", "centre", "outreach", "base", "other")
-
-_KIND_SYNONYMS = {
-    "family hub": "hub", "family hubs": "hub", "hub": "hub", "integrated hub": "hub",
-    "children's centre": "centre", "childrens centre": "centre", "children centre": "centre",
-    "family centre": "centre", "centre": "centre", "center": "centre",
-    "outreach": "outreach", "outreach site": "outreach", "outreach centre": "outreach",
-    "outreach center": "outreach", "spoke": "outreach",
-    "base": "base", "shared base": "base", "locality base": "base", "shared locality base": "base",
-    "other": "other",
-}
-
 SITE_ID_COLUMNS = ("site_id", "id", "site_code", "code", "urn", "ref", "setting_urn")
 AREA_ID_COLUMNS = ("area_id", "lsoa21cd", "lsoa21_code", "lsoa_code", "lsoa21", "lsoa11cd",
                    "lsoa11_code", "oa21cd", "oa_code", "msoa21cd", "geo_code", "geography_code",

@@ -54,8 +54,8 @@ import pandas as pd
 from . import settings
 from ._validate import check_population_values, show_ids, values_by_area
 from .errors import InputError
+from .matrix import TravelTimes
 from .scenario import Scenario, scenario_masks
-from .travel import TravelTimes
 
 __all__ = [
     "AccessRule",

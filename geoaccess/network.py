@@ -9,74 +9,34 @@ memory stays close to the arrays' size and the object pickles cheaply.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import logging
 import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 import pyproj
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from . import _csr
+from ._crs import haversine_m, metric_crs
+from ._fs import atomic_write_bytes, sha256_file
 from ._modes import MODES, default_speeds
+from ._version import __version__
+
+if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
 from .errors import InputError, NetworkError
 
 __all__ = ["Network", "metric_crs"]
 
 log = logging.getLogger(__name__)
-
-_EARTH_RADIUS_M = 6_371_009.0
-_GB_BOUNDS = (-8.75, 49.75, 1.85, 60.95)  # lon_min, lat_min, lon_max, lat_max
-
-
-def metric_crs(lon: float, lat: float) -> pyproj.CRS:
-    """The metric CRS geoaccess works in at a place.
-
-    British National Grid (EPSG:27700) inside Great Britain, else the WGS 84 UTM zone.
-
-    Examples
-    --------
-    >>> metric_crs(-0.7, 52.6).to_epsg()
-    27700
-    >>> metric_crs(24.94, 60.17).to_epsg()
-    32635
-    """
-    lo0, la0, lo1, la1 = _GB_BOUNDS
-    if lo0 <= lon <= lo1 and la0 <= lat <= la1:
-        return pyproj.CRS.from_epsg(27700)
-    zone = int((lon + 180) // 6) % 60 + 1
-    return pyproj.CRS.from_epsg((32600 if lat >= 0 else 32700) + zone)
-
-
-def _haversine_m(lon1, lat1, lon2, lat2) -> np.ndarray:
-    lon1, lat1, lon2, lat2 = (np.radians(a) for a in (lon1, lat1, lon2, lat2))
-    h = (np.sin((lat2 - lat1) / 2) ** 2
-         + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2)
-    return 2 * _EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _version() -> str:
-    from . import __version__
-
-    return __version__
 
 
 @dataclass(eq=False)
@@ -297,11 +257,11 @@ class Network:
             raise NetworkError(f"{path}: no ways usable for mode {mode!r}")
         provenance = {
             "source": path.name,
-            "sha256": _sha256(path),
+            "sha256": sha256_file(path),
             "osm_timestamp": parsed.timestamp,
             "mode": mode,
             "speeds_kmh": speeds,
-            "built_by": f"geoaccess {_version()}",
+            "built_by": f"geoaccess {__version__}",
             "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "reader": "pyosmium",
         }
@@ -321,7 +281,7 @@ class Network:
         transformer = pyproj.Transformer.from_crs(4326, target, always_xy=True)
         x, y = transformer.transform(lon, lat)
         if length_m is None:
-            length_m = _haversine_m(lon[u], lat[u], lon[v], lat[v])
+            length_m = haversine_m(lon[u], lat[u], lon[v], lat[v])
         secs = np.asarray(length_m, np.float64) / (np.asarray(speed_kmh, np.float64) / 3.6)
         fwd = direction >= 0
         bwd = direction <= 0
@@ -429,7 +389,7 @@ class Network:
             chain_arr = np.asarray(chain)
             lo = np.asarray(lon)[chain_arr]
             la = np.asarray(lat)[chain_arr]
-            seg = _haversine_m(lo[:-1], la[:-1], lo[1:], la[1:])
+            seg = haversine_m(lo[:-1], la[:-1], lo[1:], la[1:])
             if weight is not None:
                 if weight not in data:
                     raise InputError(f"graph edge ({a!r}, {b!r}) has no attribute {weight!r}",
@@ -458,7 +418,7 @@ class Network:
             "weight": weight or "length at mode speed",
             "speeds_kmh": speeds,
             "osm_timestamp": G.graph.get("created_date"),
-            "built_by": f"geoaccess {_version()}",
+            "built_by": f"geoaccess {__version__}",
             "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "reader": "networkx graph",
         }
@@ -543,6 +503,8 @@ class Network:
         >>> net.to_networkx().number_of_edges() == net.n_arcs
         True
         """
+        import networkx as nx
+
         G = nx.DiGraph(crs=self.crs, mode=self.mode)
         G.add_nodes_from(
             (i, {"x": float(self.x[i]), "y": float(self.y[i]), "osmid": int(self.osmid[i])})
@@ -608,7 +570,7 @@ class Network:
         np.savez_compressed(buf, indptr=self.indptr, indices=self.indices,
                             seconds=self.seconds, x=self.x, y=self.y, osmid=self.osmid,
                             meta=np.frombuffer(meta.encode(), dtype=np.uint8))
-        _atomic_write_bytes(path, buf.getvalue())
+        atomic_write_bytes(path, buf.getvalue())
         return path
 
     @classmethod
@@ -636,17 +598,3 @@ class Network:
         return cls(arrays["indptr"], arrays["indices"], arrays["seconds"], arrays["x"],
                    arrays["y"], arrays["osmid"], crs=meta["crs"], mode=meta["mode"],
                    provenance=meta["provenance"])
-
-
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write bytes to ``path`` through a temporary file and an atomic rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-

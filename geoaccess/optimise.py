@@ -13,8 +13,8 @@ keep *p* sites, shortest mean journey    :func:`p_median` (population-weighted m
 keep *p* sites, most people within *T*   :func:`max_coverage`
 fewest sites with everyone within *T*    :func:`set_cover` (reports who cannot be covered)
 keep *p* sites, best worst case          :func:`p_center`
-how good can it get, site by site        :func:`trade_off`, :func:`plot_trade_off`
-efficiency against equity                :func:`equity_frontier`, :func:`plot_frontier`
+how good can it get, site by site        :func:`trade_off`, :func:`geoaccess.plot_trade_off`
+efficiency against equity                :func:`equity_frontier`, :func:`geoaccess.plot_frontier`
 the proposal against the best            :func:`proposal_vs_best`
 =======================================  ==================================================
 
@@ -94,13 +94,12 @@ from ._validate import (
     values_by_area,
 )
 from .errors import GeoaccessError, InputError
+from .matrix import TravelTimes
 from .measures import summarise_minutes, threshold_label
-from .plot import _tidy_chart
 from .scenario import Scenario
-from .travel import TravelTimes
 
 if TYPE_CHECKING:  # pragma: no cover
-    from matplotlib.axes import Axes
+    pass
 
 __all__ = [
     "Equity",
@@ -111,8 +110,6 @@ __all__ = [
     "max_coverage",
     "p_center",
     "p_median",
-    "plot_frontier",
-    "plot_trade_off",
     "proposal_vs_best",
     "set_cover",
     "trade_off",
@@ -1919,7 +1916,7 @@ def trade_off(
         ``share_within_<T>`` (of everyone), ``status``, ``gap``, ``seconds`` and
         ``sites`` (the chosen site ids, comma-separated; rebuild a scenario with
         ``Scenario.from_site_ids(name, row.sites.split(", "))``). ``frame.attrs`` holds
-        the threshold and population. Draw it with :func:`plot_trade_off`.
+        the threshold and population. Draw it with :func:`geoaccess.plot_trade_off`.
 
     Examples
     --------
@@ -2045,7 +2042,7 @@ def equity_frontier(
         ``share_within_<T>``, ``group_share_within_<T>``, ``others_share_within_<T>``,
         ``population_within_<T>``, ``status``, ``gap``, ``sites``. ``frame.attrs``
         holds ``measure``, ``threshold_minutes``, ``group`` and ``p``. Draw it with
-        :func:`plot_frontier`.
+        :func:`geoaccess.plot_frontier`.
 
     Examples
     --------
@@ -2463,217 +2460,3 @@ def _swaps(t: TravelTimes, inst: _Instance, proposal: Scenario, thr: tuple[float
     del wname
     return out if keep_n is None else out.head(int(keep_n))
 
-
-# ============================================================================= charts
-_BLUE, _ORANGE, _GREY, _GREEN = "#0072B2", "#E69F00", "#7f7f7f", "#009E73"
-
-
-def _axes(ax: Any, figsize: tuple[float, float]) -> Axes:
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
-
-
-def _pop_words(frame: pd.DataFrame) -> str:
-    pop = frame.attrs.get("population")
-    if not pop:
-        return "areas"
-    from .equality import describe_population
-
-    try:
-        return describe_population(str(pop))
-    except Exception:  # a label, never worth failing a chart for
-        return str(pop)
-
-
-def plot_trade_off(frame: pd.DataFrame, ax: Axes | None = None, *,
-                   title: str | None = None) -> Axes:
-    """Chart of :func:`trade_off`: best mean journey and best coverage by sites kept.
-
-    The p-median optimum's mean minutes (left axis, solid blue) and the coverage
-    optimum's share within the threshold (right axis, dashed orange) against the number
-    of sites kept; proposals appear as labelled markers on both. Points not proven
-    optimal are drawn hollow.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        From :func:`trade_off`.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on (default a new figure).
-    title : str, optional
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The left (mean minutes) axes; the right one is ``ax.right_ax``.
-
-    Examples
-    --------
-    >>> import pandas as pd, geoaccess as ga
-    >>> tt = ga.TravelTimes.from_frame(pd.DataFrame(
-    ...     {"S1": [2.0, 9, 8], "S2": [10.0, 3, 9], "S3": [9.0, 8, 1]},
-    ...     index=["E1", "E2", "E3"]))
-    >>> ax = ga.plot_trade_off(ga.trade_off(tt, threshold_minutes=5))
-    >>> ax.get_xlabel()
-    'Sites kept'
-    """
-    need = {"problem", "p", "mean_minutes"}
-    if not isinstance(frame, pd.DataFrame) or not need <= set(frame.columns):
-        raise InputError("plot_trade_off: expected the DataFrame of geoaccess.trade_off")
-    t = frame.attrs.get("threshold_minutes")
-    share_cols = [c for c in frame.columns if c.startswith("share_within_")]
-    scol = f"share_within_{threshold_label(t)}" if t is not None else (
-        share_cols[0] if share_cols else None)
-    lab = scol.removeprefix("share_within_") if scol else ""
-    ax = _axes(ax, (8, 4.8))
-    words = _pop_words(frame)
-    handles = []
-    pm = frame[frame["problem"] == "p_median"].sort_values("p")
-    right = None
-    if len(pm):
-        (line,) = ax.plot(pm["p"], pm["mean_minutes"], color=_BLUE, linewidth=1.8,
-                          label="shortest mean journey (p-median)")
-        proven = pm["status"] == "optimal"
-        ax.scatter(pm["p"][proven], pm["mean_minutes"][proven], color=_BLUE, s=14, zorder=3)
-        ax.scatter(pm["p"][~proven], pm["mean_minutes"][~proven], facecolor="white",
-                   edgecolor=_BLUE, s=18, zorder=3)
-        handles.append(line)
-        ax.set_ylabel("Mean minutes to the nearest site", fontsize=9, color=_BLUE)
-        ax.set_ylim(bottom=0)
-    mc = frame[frame["problem"] == "max_coverage"].sort_values("p")
-    if len(mc) and scol:
-        right = ax.twinx() if len(pm) else ax
-        (line2,) = right.plot(mc["p"], mc[scol] * 100, color=_ORANGE, linewidth=1.8,
-                              linestyle="--", label=f"most {words} within {lab} min "
-                                                    "(max coverage)")
-        proven = mc["status"] == "optimal"
-        right.scatter(mc["p"][proven], mc[scol][proven] * 100, color=_ORANGE, s=14,
-                      zorder=3, marker="s")
-        right.scatter(mc["p"][~proven], mc[scol][~proven] * 100, facecolor="white",
-                      edgecolor=_ORANGE, s=18, zorder=3, marker="s")
-        handles.append(line2)
-        right.set_ylabel(f"% of {words} within {lab} minutes", fontsize=9, color=_ORANGE)
-        right.set_ylim(0, 102)
-        if right is not ax:
-            right.spines["top"].set_visible(False)
-    props = frame[frame["problem"] == "proposal"]
-    marks: dict[str, Any] = {}
-    for _, row in props.iterrows():
-        if len(pm):
-            marks["mean"] = ax.scatter([row["p"]], [row["mean_minutes"]], marker="D",
-                                       color="black", s=40, zorder=4,
-                                       label="proposal: mean minutes")
-        if right is not None and scol:
-            marks["share"] = right.scatter([row["p"]], [row[scol] * 100], marker="D",
-                                           facecolor="white", edgecolor="black", s=40,
-                                           zorder=4, label=f"proposal: % within {lab} min")
-        # name each proposal once, beside its first marker
-        at_ax, at_y = (ax, row["mean_minutes"]) if len(pm) else (
-            right, row[scol] * 100 if scol else np.nan)
-        if at_ax is not None:
-            at_ax.annotate(str(row["scenario"]), (row["p"], at_y),
-                           textcoords="offset points", xytext=(7, 5), fontsize=8)
-    handles += list(marks.values())
-    ax.set_xlabel("Sites kept", fontsize=9)
-    from matplotlib.ticker import MaxNLocator
-
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    _tidy_chart(ax)
-    if right is not None and right is not ax:
-        right.spines["right"].set_visible(True)
-    # below the axes: the curves can run anywhere inside them
-    ax.legend(handles=handles, fontsize=8, frameon=False, loc="upper center",
-              bbox_to_anchor=(0.5, -0.13), ncol=2)
-    ax.set_title(title or "Best achievable access for each number of sites kept",
-                 fontsize=11, loc="left")
-    ax.right_ax = right  # type: ignore[attr-defined]
-    return ax
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def plot_frontier(frame: pd.DataFrame, ax: Axes | None = None, *,
-                  title: str | None = None) -> Axes:
-    """Chart of :func:`equity_frontier`: overall access against the group's access.
-
-    Each point is a Pareto-efficient choice of sites; from the most efficient (overall
-    optimum) to the most equal (best for the group), with the group's measure on the
-    horizontal axis and everyone's on the vertical axis.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        From :func:`equity_frontier`.
-    ax : matplotlib.axes.Axes, optional
-    title : str, optional
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-
-    Examples
-    --------
-    >>> import pandas as pd, geoaccess as ga
-    >>> tt = ga.TravelTimes.from_frame(pd.DataFrame({"S1": [5.0, 25], "S2": [30.0, 10]},
-    ...                                             index=["E1", "E2"]))
-    >>> areas = pd.DataFrame({"area_id": ["E1", "E2"], "kids": [300.0, 100],
-    ...                       "deprived": [False, True]})
-    >>> f = ga.equity_frontier(tt, areas, p=1, group="deprived", steps=2, population="kids")
-    >>> ga.plot_frontier(f).get_xlabel()
-    'Deprived: % within 15 minutes'
-    """
-    if not isinstance(frame, pd.DataFrame) or "step" not in frame.columns:
-        raise InputError("plot_frontier: expected the DataFrame of geoaccess.equity_frontier")
-    measure = frame.attrs.get("measure") or (
-        "share_within" if any(c.startswith("group_share") for c in frame.columns)
-        else "mean_minutes")
-    t = frame.attrs.get("threshold_minutes", 15.0)
-    lab = threshold_label(t)
-    group = frame.attrs.get("group", "group")
-    words = _pop_words(frame)
-    ax = _axes(ax, (6.5, 5))
-    if measure == "share_within":
-        x = frame[f"group_share_within_{lab}"] * 100
-        y = frame[f"share_within_{lab}"] * 100
-        ax.set_xlabel(f"{_capital(group)}: % within {lab} minutes", fontsize=9)
-        ax.set_ylabel(f"All {words}: % within {lab} minutes", fontsize=9)
-    else:
-        x = frame["group_mean_minutes"]
-        y = frame["mean_minutes"]
-        ax.set_xlabel(f"{_capital(group)}: mean minutes", fontsize=9)
-        ax.set_ylabel(f"All {words}: mean minutes", fontsize=9)
-    ax.plot(x, y, color=_BLUE, linewidth=1.6, marker="o", markersize=5, zorder=3)
-    # a near-flat frontier must look flat: never zoom below a minute or 5 points
-    span = 5.0 if measure == "share_within" else 1.0
-    for values, setter in ((x, ax.set_xlim), (y, ax.set_ylim)):
-        if len(values) and np.isfinite(values).any():
-            lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
-            if hi - lo < span:
-                mid = (lo + hi) / 2
-                lo, hi = mid - span / 2, mid + span / 2
-            pad = 0.08 * (hi - lo)
-            setter(lo - pad, hi + pad)
-    ax.ticklabel_format(useOffset=False, style="plain")
-    _tidy_chart(ax)
-    if len(frame):
-        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-        same = len(frame) == 1 or (
-            abs(x.iloc[-1] - x.iloc[0]) < 0.03 * (x1 - x0)
-            and abs(y.iloc[-1] - y.iloc[0]) < 0.03 * (y1 - y0))
-        ax.annotate("most efficient" + (" = best for the group" if same else ""),
-                    (x.iloc[0], y.iloc[0]), textcoords="offset points", xytext=(8, 4),
-                    fontsize=8, color=_GREY)
-        if not same:
-            ax.annotate("best for the group", (x.iloc[-1], y.iloc[-1]),
-                        textcoords="offset points", xytext=(8, -10), fontsize=8,
-                        color=_GREY)
-    ax.xaxis.grid(True, color="#dddddd", linewidth=0.6)
-    p = frame.attrs.get("p")
-    ax.set_title(title or f"Efficiency against equity{f' ({p} sites)' if p else ''}",
-                 fontsize=11, loc="left")
-    return ax

@@ -56,7 +56,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ._fs import atomic_write
+from ._version import __version__
 from .errors import InputError
+from .measures import threshold_label
 from .scenario import Scenario
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -68,6 +71,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .network import Network
 
 __all__ = [
+    "plot_frontier",
+    "plot_trade_off",
     "ATTRIBUTION",
     "CHANGE_BINS",
     "MINUTES_BINS",
@@ -86,7 +91,6 @@ __all__ = [
     "plot_service_areas",
     "plot_sites",
     "save_figure",
-    "service_areas",
 ]
 
 log = logging.getLogger(__name__)
@@ -1068,214 +1072,6 @@ def plot_change(
 
 
 # ======================================================================= service areas
-def service_areas(
-    network: Network,
-    sites: gpd.GeoDataFrame,
-    scenario: Scenario | None = None,
-    *,
-    thresholds: Sequence[float] = (10, 15, 20),
-    walk_in_m: float = 100.0,
-    roles: Iterable[str] | None = None,
-    max_snap_m: float | None = None,
-    access_speed_kmh: float | None = None,
-) -> gpd.GeoDataFrame:
-    """Polygons of the land within each threshold of the open sites, along the network.
-
-    How: the open sites are snapped to the network's main component exactly as
-    :func:`geoaccess.travel_times` snaps them (nearest point on a street segment, the
-    snap distance walked at ``access_speed_kmh``). One multi-source Dijkstra search
-    (:func:`scipy.sparse.csgraph.dijkstra` from a virtual node joined to every open
-    site) on the *reversed* graph gives every node's time *to* its nearest open site, so
-    one-way streets count in the direction families travel. Along each street segment
-    the reachable stretch is found exactly (travel along the segment to either end node,
-    or directly to a site on the same segment). A point of land belongs to the
-    *t*-minute service area when it lies within ``walk_in_m`` metres of a stretch of
-    street reached within *t* minutes minus the time to walk those ``walk_in_m`` metres
-    (at ``access_speed_kmh``): walking straight to that street, anyone inside is within
-    *t* minutes (a "sausage buffer", Oliver et al. 2007). Land further than ``walk_in_m``
-    from any street is left out, however close. :func:`geoaccess.travel_times` joins an
-    origin to its *nearest* street instead, which can be a slower one, so an area origin
-    inside the polygon can still have a longer time in the matrix.
-
-    Parameters
-    ----------
-    network : Network
-        The mode's network.
-    sites : geopandas.GeoDataFrame
-        Sites from :func:`geoaccess.read_sites`.
-    scenario : Scenario, optional
-        Which sites are open (default: all of ``sites``).
-    thresholds : sequence of float
-        Minutes (default 10, 15, 20).
-    walk_in_m : float
-        Buffer around the reachable streets, in metres (default 100).
-    roles : iterable of str, optional
-        Count only open sites with these roles (e.g. ``["hub"]``).
-    max_snap_m, access_speed_kmh : float, optional
-        As in :func:`geoaccess.travel_times` (defaults from :mod:`geoaccess.settings`).
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        One row per threshold, nested (the 20-minute area contains the 15-minute one):
-        ``threshold_minutes``, ``area_km2``, ``street_km`` (length of street reached),
-        ``open_sites`` (sites placed on the network), geometry in the network's CRS.
-
-    Examples
-    --------
-    >>> import geoaccess as ga
-    >>> net = ga.Network.from_osm_file(ga.datasets.get_path("west-oakland"), mode="walk")
-    >>> import geopandas as gpd
-    >>> from shapely.geometry import Point
-    >>> x, y = float(net.x.mean()), float(net.y.mean())
-    >>> site = gpd.GeoDataFrame({"site_id": ["S1"]}, geometry=[Point(x, y)], crs=net.crs)
-    >>> sa = service_areas(net, site, thresholds=[2, 5])
-    >>> sa["threshold_minutes"].tolist(), bool(sa.area_km2.is_monotonic_increasing)
-    ([2.0, 5.0], True)
-    """
-    import geopandas as gpd
-    import shapely
-    from scipy.sparse.csgraph import dijkstra
-
-    from . import _csr, _snap, settings
-    from .travel import _part, _points_in
-
-    if "site_id" not in getattr(sites, "columns", ()):
-        raise InputError("service_areas: expected the sites GeoDataFrame from "
-                         "geoaccess.read_sites", column="site_id")
-    ts = sorted({float(t) for t in thresholds})
-    if not ts or any(not t > 0 for t in ts):
-        raise InputError(f"service_areas: thresholds must be positive minutes, got "
-                         f"{list(thresholds)}", column="thresholds")
-    if not walk_in_m >= 0:
-        raise InputError(f"service_areas: walk_in_m must be >= 0, got {walk_in_m}")
-    max_snap = float(settings.max_snap_m if max_snap_m is None else max_snap_m)
-    access_ms = float(settings.access_speed_kmh if access_speed_kmh is None
-                      else access_speed_kmh) / 3.6
-    ids = sites["site_id"].astype(str)
-    if scenario is not None:
-        keep = scenario.mask(ids, None if roles is None else list(roles))
-    else:
-        keep = np.ones(len(ids), dtype=bool)
-        if roles is not None and "kind" in sites.columns:
-            keep = sites["kind"].astype(str).isin(list(roles)).to_numpy()
-    chosen = sites[keep]
-    sx, sy = _points_in(chosen, network.crs, origin=False)
-    segs = _snap.segments(network)
-    sn = _snap.snap(segs, network, sx, sy, max_snap)
-    ok = sn.seg >= 0
-    if (~ok).any():
-        log.warning("service_areas: %d open sites are more than %g m from the network and "
-                    "are left out", int((~ok).sum()), max_snap)
-    n = network.n_nodes
-    seg = np.maximum(sn.seg[ok], 0)
-    frac = sn.fraction[ok]
-    access_s = sn.distance_m[ok] / access_ms
-    w_ab_site, w_ba_site = segs.w_ab[seg], segs.w_ba[seg]
-    # reversed graph plus a virtual source joined to both ends of every site's segment:
-    # in the original graph, a -> site costs frac * w(a->b), b -> site (1-frac) * w(b->a)
-    rp, ri, rd = _csr.reverse(network.indptr, network.indices, network.seconds)
-    tails = _csr.arcs_from_csr(rp, ri).astype(np.int64)
-    src = np.full(2 * len(seg), n, dtype=np.int64)
-    dst = np.concatenate([sn.a[ok], sn.b[ok]]).astype(np.int64)
-    cost = np.concatenate([access_s + _part(frac, w_ab_site),
-                           access_s + _part(1 - frac, w_ba_site)])
-    fin = np.isfinite(cost)
-    ip, ix, dat = _csr.csr_from_arcs(np.concatenate([tails, src[fin]]),
-                                     np.concatenate([ri, dst[fin]]),
-                                     np.concatenate([rd, cost[fin]]), n + 1)
-    walk_in_s = float(walk_in_m) / access_ms
-    limit = max(ts) * 60.0
-    if len(seg):
-        graph: Any = _csr.as_matrix(ip, ix, dat, n + 1)
-        dist = np.asarray(dijkstra(graph, directed=True, indices=np.array([n]),
-                                   limit=limit)).reshape(-1)[:n]
-    else:
-        dist = np.full(n, np.inf)
-    ax_, ay_ = network.x[segs.a], network.y[segs.a]
-    dx, dy = network.x[segs.b] - ax_, network.y[segs.b] - ay_
-    seg_len = np.hypot(dx, dy)
-    rows = []
-    for t in ts:
-        budget = t * 60.0 - walk_in_s
-        pieces_seg: list[np.ndarray] = []
-        pieces_lo: list[np.ndarray] = []
-        pieces_hi: list[np.ndarray] = []
-        if budget >= 0:
-            with np.errstate(invalid="ignore", divide="ignore"):
-                # point at fraction f reaches node a in f * w(b->a), node b in (1-f) * w(a->b)
-                fa = np.where(np.isfinite(segs.w_ba), (budget - dist[segs.a]) / segs.w_ba,
-                              np.where(dist[segs.a] <= budget, 0.0, -1.0))
-                fb = np.where(np.isfinite(segs.w_ab),
-                              1.0 - (budget - dist[segs.b]) / segs.w_ab,
-                              np.where(dist[segs.b] <= budget, 1.0, 2.0))
-            fa = np.nan_to_num(fa, nan=-1.0, posinf=2.0, neginf=-1.0)
-            fb = np.nan_to_num(fb, nan=2.0, posinf=2.0, neginf=-1.0)
-            whole = fa >= fb
-            k = np.arange(len(segs.a))
-            pieces_seg += [k[whole]]
-            pieces_lo += [np.zeros(int(whole.sum()))]
-            pieces_hi += [np.ones(int(whole.sum()))]
-            left = ~whole & (fa >= 0)
-            pieces_seg += [k[left]]
-            pieces_lo += [np.zeros(int(left.sum()))]
-            pieces_hi += [np.minimum(fa[left], 1.0)]
-            right = ~whole & (fb <= 1)
-            pieces_seg += [k[right]]
-            pieces_lo += [np.maximum(fb[right], 0.0)]
-            pieces_hi += [np.ones(int(right.sum()))]
-            # along the site's own segment, directly to the site
-            r = budget - access_s
-            with np.errstate(invalid="ignore", divide="ignore"):
-                lo = np.clip(frac - np.where(np.isfinite(w_ab_site), r / w_ab_site, 0.0), 0, 1)
-                hi = np.clip(frac + np.where(np.isfinite(w_ba_site), r / w_ba_site, 0.0), 0, 1)
-            own = r >= 0
-            pieces_seg += [seg[own]]
-            pieces_lo += [lo[own]]
-            pieces_hi += [hi[own]]
-        kk = np.concatenate(pieces_seg) if pieces_seg else np.zeros(0, dtype=np.int64)
-        f0 = np.concatenate(pieces_lo) if pieces_lo else np.zeros(0)
-        f1 = np.concatenate(pieces_hi) if pieces_hi else np.zeros(0)
-        good = f1 >= f0
-        kk, f0, f1 = kk[good], f0[good], f1[good]
-        street_km = _covered_length(kk, f0, f1, seg_len) / 1000.0
-        # sites' own points, so a site on a dead end still has its patch
-        pts = shapely.points(sx[ok], sy[ok]) if budget >= access_s.min(initial=np.inf) \
-            else np.array([], dtype=object)
-        if len(kk):
-            coords = np.stack([
-                np.column_stack([ax_[kk] + f0 * dx[kk], ay_[kk] + f0 * dy[kk]]),
-                np.column_stack([ax_[kk] + f1 * dx[kk], ay_[kk] + f1 * dy[kk]])], axis=1)
-            # join the pieces into long lines, buffer each, dissolve: in GEOS this is
-            # ~100x faster than buffering one multi-line of thousands of parts
-            lines = shapely.get_parts(shapely.line_merge(shapely.multilinestrings(
-                shapely.linestrings(coords))))
-            parts = shapely.buffer(np.concatenate([lines, pts]),
-                                   max(float(walk_in_m), 0.01), quad_segs=4)
-            poly = shapely.union_all(parts)
-        else:
-            poly = shapely.Polygon()
-        rows.append({"threshold_minutes": t, "area_km2": float(poly.area) / 1e6,
-                     "street_km": street_km, "open_sites": int(ok.sum()), "geometry": poly})
-    out = gpd.GeoDataFrame(rows, geometry="geometry", crs=network.crs)
-    out.attrs = {"walk_in_m": float(walk_in_m), "mode": network.mode,
-                 "scenario": None if scenario is None else scenario.name}
-    return out
-
-
-def _covered_length(seg: np.ndarray, lo: np.ndarray, hi: np.ndarray,
-                    seg_len: np.ndarray) -> float:
-    """Length of the union of intervals [lo, hi] (fractions) along each segment."""
-    if len(seg) == 0:
-        return 0.0
-    order = np.lexsort((lo, seg))
-    k, a, b = seg[order], lo[order], hi[order]
-    reach = pd.Series(b).groupby(k).cummax()
-    before = reach.groupby(k).shift(1).to_numpy(np.float64)
-    start = np.maximum(a, np.nan_to_num(before, nan=-np.inf))
-    return float((np.maximum(0.0, b - start) * seg_len[k]).sum())
-
-
 def plot_service_areas(
     network: Network | None,
     sites: gpd.GeoDataFrame,
@@ -1343,6 +1139,8 @@ def plot_service_areas(
         if network is None:
             raise InputError("plot_service_areas: give the network, or bands= from "
                              "service_areas()")
+        from .travel import service_areas
+
         bands = service_areas(network, sites, scenario, thresholds=thresholds,
                               walk_in_m=walk_in_m)
     crs = bands.crs
@@ -1641,8 +1439,6 @@ def save_figure(
     ...     [p.name for p in save_figure(fig, f"{d}/chart", formats=["png", "pdf"], close=True)]
     ['chart.png', 'chart.pdf']
     """
-    from . import __version__
-
     fig = figure.get_figure() if hasattr(figure, "get_figure") and not hasattr(
         figure, "savefig") else figure
     if fig is None or not hasattr(fig, "savefig"):
@@ -1664,18 +1460,230 @@ def save_figure(
     creator = f"geoaccess {__version__}"
     for fmt in fmts:
         target = stem.with_name(f"{stem.name}.{fmt}")
-        tmp = target.with_name(f".{target.name}.tmp")
         meta = ({"Software": creator, "Copyright": ATTRIBUTION} if fmt == "png"
                 else {"Creator": creator})
-        try:
+
+        def write(tmp: Path, fmt: str = fmt, meta: dict[str, str] = meta) -> None:
             fig.savefig(tmp, format=fmt, dpi=dpi, bbox_inches="tight", metadata=meta,
                         facecolor="white")
-            os.replace(tmp, target)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
+
+        atomic_write(target, write)
         written.append(target)
     if close:
         _plt().close(fig)
     return written
 
+
+# ==================================================== optimisation charts
+_BLUE, _ORANGE, _GREY, _GREEN = "#0072B2", "#E69F00", "#7f7f7f", "#009E73"
+
+
+def _axes(ax: Any, figsize: tuple[float, float]) -> Axes:
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def _pop_words(frame: pd.DataFrame) -> str:
+    pop = frame.attrs.get("population")
+    if not pop:
+        return "areas"
+    from .equality import describe_population
+
+    try:
+        return describe_population(str(pop))
+    except Exception:  # a label, never worth failing a chart for
+        return str(pop)
+
+
+def plot_trade_off(frame: pd.DataFrame, ax: Axes | None = None, *,
+                   title: str | None = None) -> Axes:
+    """Chart of :func:`trade_off`: best mean journey and best coverage by sites kept.
+
+    The p-median optimum's mean minutes (left axis, solid blue) and the coverage
+    optimum's share within the threshold (right axis, dashed orange) against the number
+    of sites kept; proposals appear as labelled markers on both. Points not proven
+    optimal are drawn hollow.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        From :func:`trade_off`.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on (default a new figure).
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The left (mean minutes) axes; the right one is ``ax.right_ax``.
+
+    Examples
+    --------
+    >>> import pandas as pd, geoaccess as ga
+    >>> tt = ga.TravelTimes.from_frame(pd.DataFrame(
+    ...     {"S1": [2.0, 9, 8], "S2": [10.0, 3, 9], "S3": [9.0, 8, 1]},
+    ...     index=["E1", "E2", "E3"]))
+    >>> ax = ga.plot_trade_off(ga.trade_off(tt, threshold_minutes=5))
+    >>> ax.get_xlabel()
+    'Sites kept'
+    """
+    need = {"problem", "p", "mean_minutes"}
+    if not isinstance(frame, pd.DataFrame) or not need <= set(frame.columns):
+        raise InputError("plot_trade_off: expected the DataFrame of geoaccess.trade_off")
+    t = frame.attrs.get("threshold_minutes")
+    share_cols = [c for c in frame.columns if c.startswith("share_within_")]
+    scol = f"share_within_{threshold_label(t)}" if t is not None else (
+        share_cols[0] if share_cols else None)
+    lab = scol.removeprefix("share_within_") if scol else ""
+    ax = _axes(ax, (8, 4.8))
+    words = _pop_words(frame)
+    handles = []
+    pm = frame[frame["problem"] == "p_median"].sort_values("p")
+    right = None
+    if len(pm):
+        (line,) = ax.plot(pm["p"], pm["mean_minutes"], color=_BLUE, linewidth=1.8,
+                          label="shortest mean journey (p-median)")
+        proven = pm["status"] == "optimal"
+        ax.scatter(pm["p"][proven], pm["mean_minutes"][proven], color=_BLUE, s=14, zorder=3)
+        ax.scatter(pm["p"][~proven], pm["mean_minutes"][~proven], facecolor="white",
+                   edgecolor=_BLUE, s=18, zorder=3)
+        handles.append(line)
+        ax.set_ylabel("Mean minutes to the nearest site", fontsize=9, color=_BLUE)
+        ax.set_ylim(bottom=0)
+    mc = frame[frame["problem"] == "max_coverage"].sort_values("p")
+    if len(mc) and scol:
+        right = ax.twinx() if len(pm) else ax
+        (line2,) = right.plot(mc["p"], mc[scol] * 100, color=_ORANGE, linewidth=1.8,
+                              linestyle="--", label=f"most {words} within {lab} min "
+                                                    "(max coverage)")
+        proven = mc["status"] == "optimal"
+        right.scatter(mc["p"][proven], mc[scol][proven] * 100, color=_ORANGE, s=14,
+                      zorder=3, marker="s")
+        right.scatter(mc["p"][~proven], mc[scol][~proven] * 100, facecolor="white",
+                      edgecolor=_ORANGE, s=18, zorder=3, marker="s")
+        handles.append(line2)
+        right.set_ylabel(f"% of {words} within {lab} minutes", fontsize=9, color=_ORANGE)
+        right.set_ylim(0, 102)
+        if right is not ax:
+            right.spines["top"].set_visible(False)
+    props = frame[frame["problem"] == "proposal"]
+    marks: dict[str, Any] = {}
+    for _, row in props.iterrows():
+        if len(pm):
+            marks["mean"] = ax.scatter([row["p"]], [row["mean_minutes"]], marker="D",
+                                       color="black", s=40, zorder=4,
+                                       label="proposal: mean minutes")
+        if right is not None and scol:
+            marks["share"] = right.scatter([row["p"]], [row[scol] * 100], marker="D",
+                                           facecolor="white", edgecolor="black", s=40,
+                                           zorder=4, label=f"proposal: % within {lab} min")
+        # name each proposal once, beside its first marker
+        at_ax, at_y = (ax, row["mean_minutes"]) if len(pm) else (
+            right, row[scol] * 100 if scol else np.nan)
+        if at_ax is not None:
+            at_ax.annotate(str(row["scenario"]), (row["p"], at_y),
+                           textcoords="offset points", xytext=(7, 5), fontsize=8)
+    handles += list(marks.values())
+    ax.set_xlabel("Sites kept", fontsize=9)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    _tidy_chart(ax)
+    if right is not None and right is not ax:
+        right.spines["right"].set_visible(True)
+    # below the axes: the curves can run anywhere inside them
+    ax.legend(handles=handles, fontsize=8, frameon=False, loc="upper center",
+              bbox_to_anchor=(0.5, -0.13), ncol=2)
+    ax.set_title(title or "Best achievable access for each number of sites kept",
+                 fontsize=11, loc="left")
+    ax.right_ax = right  # type: ignore[attr-defined]
+    return ax
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def plot_frontier(frame: pd.DataFrame, ax: Axes | None = None, *,
+                  title: str | None = None) -> Axes:
+    """Chart of :func:`equity_frontier`: overall access against the group's access.
+
+    Each point is a Pareto-efficient choice of sites; from the most efficient (overall
+    optimum) to the most equal (best for the group), with the group's measure on the
+    horizontal axis and everyone's on the vertical axis.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        From :func:`equity_frontier`.
+    ax : matplotlib.axes.Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import pandas as pd, geoaccess as ga
+    >>> tt = ga.TravelTimes.from_frame(pd.DataFrame({"S1": [5.0, 25], "S2": [30.0, 10]},
+    ...                                             index=["E1", "E2"]))
+    >>> areas = pd.DataFrame({"area_id": ["E1", "E2"], "kids": [300.0, 100],
+    ...                       "deprived": [False, True]})
+    >>> f = ga.equity_frontier(tt, areas, p=1, group="deprived", steps=2, population="kids")
+    >>> ga.plot_frontier(f).get_xlabel()
+    'Deprived: % within 15 minutes'
+    """
+    if not isinstance(frame, pd.DataFrame) or "step" not in frame.columns:
+        raise InputError("plot_frontier: expected the DataFrame of geoaccess.equity_frontier")
+    measure = frame.attrs.get("measure") or (
+        "share_within" if any(c.startswith("group_share") for c in frame.columns)
+        else "mean_minutes")
+    t = frame.attrs.get("threshold_minutes", 15.0)
+    lab = threshold_label(t)
+    group = frame.attrs.get("group", "group")
+    words = _pop_words(frame)
+    ax = _axes(ax, (6.5, 5))
+    if measure == "share_within":
+        x = frame[f"group_share_within_{lab}"] * 100
+        y = frame[f"share_within_{lab}"] * 100
+        ax.set_xlabel(f"{_capital(group)}: % within {lab} minutes", fontsize=9)
+        ax.set_ylabel(f"All {words}: % within {lab} minutes", fontsize=9)
+    else:
+        x = frame["group_mean_minutes"]
+        y = frame["mean_minutes"]
+        ax.set_xlabel(f"{_capital(group)}: mean minutes", fontsize=9)
+        ax.set_ylabel(f"All {words}: mean minutes", fontsize=9)
+    ax.plot(x, y, color=_BLUE, linewidth=1.6, marker="o", markersize=5, zorder=3)
+    # a near-flat frontier must look flat: never zoom below a minute or 5 points
+    span = 5.0 if measure == "share_within" else 1.0
+    for values, setter in ((x, ax.set_xlim), (y, ax.set_ylim)):
+        if len(values) and np.isfinite(values).any():
+            lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
+            if hi - lo < span:
+                mid = (lo + hi) / 2
+                lo, hi = mid - span / 2, mid + span / 2
+            pad = 0.08 * (hi - lo)
+            setter(lo - pad, hi + pad)
+    ax.ticklabel_format(useOffset=False, style="plain")
+    _tidy_chart(ax)
+    if len(frame):
+        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+        same = len(frame) == 1 or (
+            abs(x.iloc[-1] - x.iloc[0]) < 0.03 * (x1 - x0)
+            and abs(y.iloc[-1] - y.iloc[0]) < 0.03 * (y1 - y0))
+        ax.annotate("most efficient" + (" = best for the group" if same else ""),
+                    (x.iloc[0], y.iloc[0]), textcoords="offset points", xytext=(8, 4),
+                    fontsize=8, color=_GREY)
+        if not same:
+            ax.annotate("best for the group", (x.iloc[-1], y.iloc[-1]),
+                        textcoords="offset points", xytext=(8, -10), fontsize=8,
+                        color=_GREY)
+    ax.xaxis.grid(True, color="#dddddd", linewidth=0.6)
+    p = frame.attrs.get("p")
+    ax.set_title(title or f"Efficiency against equity{f' ({p} sites)' if p else ''}",
+                 fontsize=11, loc="left")
+    return ax

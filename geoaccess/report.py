@@ -50,6 +50,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ._fs import atomic_write_text
+from ._version import __version__
 from .errors import InputError
 from .plot import ATTRIBUTION, _mode_words, _population_words
 
@@ -434,8 +436,6 @@ def _method_items(res: Any, comp: Any, areas: pd.DataFrame, lab: str,
 
 
 def _provenance_items(res: Any) -> list[tuple[str, str]]:
-    from . import __version__
-
     prov = res.provenance
     keys = [("source", "Network source file"), ("sha256", "Its SHA-256"),
             ("osm_timestamp", "OpenStreetMap extract date"), ("reader", "Read with"),
@@ -538,6 +538,7 @@ def render_report(
     from . import equality as eq
     from . import plot as gp
     from .evaluate import Comparison, compare
+    from .travel import service_areas
 
     env = _environment()
     if figure_format not in ("png", "svg"):
@@ -596,8 +597,8 @@ def render_report(
             scen = res.scenarios[names[k]]
             bands = (service_bands or {}).get(names[k])
             if bands is None or sorted(bands["threshold_minutes"]) != ts:
-                bands = gp.service_areas(network, sites, scen, thresholds=ts,
-                                         walk_in_m=walk_in_m)
+                bands = service_areas(network, sites, scen, thresholds=ts,
+                                      walk_in_m=walk_in_m)
             gp.plot_service_areas(network, sites, scen, areas=geo, bands=bands, ax=ax,
                                   legend=k == len(names) - 1, credits=credits,
                                   title=f"{names[k]}\n" + ", ".join(
@@ -714,12 +715,6 @@ def write_report(
     if not p.parent.exists():
         raise InputError(f"write_report: folder {p.parent} does not exist", path=p.parent)
     text = render_report(result, areas, **kwargs)
-    tmp = p.with_name(f".{p.name}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, p)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    atomic_write_text(p, text)
     log.info("wrote the report to %s (%.1f MB)", p, p.stat().st_size / 1e6)
     return p

@@ -37,11 +37,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._kinds import KIND_SYNONYMS as _KIND_SYNONYMS
+from ._kinds import SITE_KINDS
 from ._validate import Problems, show_ids
 from .errors import InputError
-from .io import _KIND_SYNONYMS, SITE_KINDS
 
 __all__ = [
+    "as_scenario",
     "CLOSED",
     "ROLES",
     "Scenario",
@@ -935,3 +937,26 @@ def scenario_masks(scenarios: Iterable[Scenario], site_ids: Iterable[str],
     if not items:
         return np.zeros((0, len(ids)), dtype=bool)
     return np.vstack([s.mask(ids, role_set) for s in items])
+
+
+def as_scenario(obj: Any) -> Scenario:
+    """``obj`` as a :class:`Scenario`: a Scenario itself, or anything holding one in ``.scenario``.
+
+    Optimiser results (:class:`geoaccess.Solution`) carry the configuration they found in
+    ``.scenario``; every function that takes a scenario takes them too.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> s = Scenario("Keep 2", {"S1": "hub", "S2": "centre"})
+    >>> as_scenario(SimpleNamespace(scenario=s)) is s
+    True
+    """
+    if isinstance(obj, Scenario):
+        return obj
+    inner = getattr(obj, "scenario", None)
+    if isinstance(inner, Scenario):
+        return inner
+    raise InputError(f"expected a Scenario (or an optimiser Solution, whose .scenario is "
+                     f"one), got {type(obj).__name__}; build one with geoaccess.Scenario or "
+                     "geoaccess.read_scenarios")

@@ -42,8 +42,9 @@ import pyproj
 from . import _csr, _raptor, _snap, settings
 from .errors import InputError
 from .gtfs import GTFSFeed, _as_date, read_gtfs
+from .matrix import TravelTimes
 from .network import Network
-from .travel import TravelTimes, _points_in
+from .travel import _points_in
 
 __all__ = ["transit_travel_times"]
 

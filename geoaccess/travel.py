@@ -10,12 +10,9 @@ snap of every point, and a reason for every missing value.
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -23,335 +20,18 @@ import pyproj
 
 from . import _csr, settings
 from .errors import InputError
-from .network import Network, _atomic_write_bytes
+from .matrix import TravelTimes
+from .network import Network
 
-__all__ = ["TravelTimes", "travel_times"]
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas as gpd
+
+    from .scenario import Scenario
+
+__all__ = ["service_areas", "travel_times"]
 
 log = logging.getLogger(__name__)
 
-_FORMAT = 1
-
-
-class TravelTimes:
-    """A matrix of travel minutes from areas (rows) to sites (columns).
-
-    Use :func:`travel_times` to compute one over a :class:`~geoaccess.Network`,
-    :meth:`from_frame` to wrap one computed elsewhere (r5py, a routing server...), or
-    :meth:`load` to read one saved with :meth:`save`.
-
-    Attributes
-    ----------
-    minutes : pandas.DataFrame
-        Float minutes, index ``area_id``, one column per ``site_id``; NaN where no time
-        exists (see :attr:`reasons`).
-    area_reason : pandas.Series
-        Why an area has no times at all (e.g. its origin is too far from the network),
-        else missing.
-    site_reason : pandas.Series
-        Why a site has no times at all, else missing.
-    snap : pandas.DataFrame
-        For each area and site (index ``role``, ``id``): the network segment's end nodes
-        ``node_a``/``node_b``, ``fraction`` along it, ``snap_distance_m`` and the point's
-        ``x``/``y`` in the network CRS. Empty for matrices from :meth:`from_frame`.
-    mode : str
-        Travel mode of the matrix.
-    max_minutes : float or None
-        Search limit used; longer journeys are NaN.
-    provenance : dict
-        Network provenance plus the snapping and speed settings used.
-
-    Examples
-    --------
-    >>> import pandas as pd, geoaccess as ga
-    >>> tt = ga.TravelTimes.from_frame(
-    ...     pd.DataFrame({"A": [5.0, 12.5], "B": [20.0, None]}, index=["E1", "E2"]))
-    >>> tt.minutes.loc["E2", "A"]
-    np.float64(12.5)
-    >>> tt.reasons.reason.iloc[0]
-    'no time in the supplied matrix'
-    """
-
-    def __init__(
-        self,
-        minutes: pd.DataFrame,
-        *,
-        mode: str = "unknown",
-        area_reason: pd.Series | None = None,
-        site_reason: pd.Series | None = None,
-        pair_reason: str = "no route from the area to the site on the network",
-        snap: pd.DataFrame | None = None,
-        max_minutes: float | None = None,
-        provenance: Mapping[str, Any] | None = None,
-    ) -> None:
-        self.minutes = minutes
-        self.mode = mode
-        self.area_reason = (area_reason if area_reason is not None
-                            else pd.Series(pd.NA, index=minutes.index, dtype="object"))
-        self.site_reason = (site_reason if site_reason is not None
-                            else pd.Series(pd.NA, index=minutes.columns, dtype="object"))
-        self.pair_reason = pair_reason
-        self.snap = snap if snap is not None else pd.DataFrame()
-        self.max_minutes = max_minutes
-        self.provenance = dict(provenance or {})
-
-    # ----------------------------------------------------------------- views
-    @property
-    def area_ids(self) -> pd.Index:
-        """Area ids (rows)."""
-        return self.minutes.index
-
-    @property
-    def site_ids(self) -> pd.Index:
-        """Site ids (columns)."""
-        return self.minutes.columns
-
-    @property
-    def values(self) -> np.ndarray:
-        """The minutes as a float64 array (areas × sites)."""
-        return self.minutes.to_numpy(dtype=np.float64)
-
-    def __repr__(self) -> str:
-        n_nan = int(self.minutes.isna().to_numpy().sum())
-        return (f"TravelTimes(mode={self.mode!r}, areas={len(self.area_ids):,}, "
-                f"sites={len(self.site_ids):,}, missing={n_nan:,})")
-
-    @property
-    def reasons(self) -> pd.DataFrame:
-        """One row per missing time: ``area_id``, ``site_id`` and ``reason``."""
-        mask = self.minutes.isna().to_numpy()
-        rows, cols = np.nonzero(mask)
-        area = self.minutes.index.to_numpy()[rows]
-        site = self.minutes.columns.to_numpy()[cols]
-        ar = self.area_reason.reindex(self.minutes.index).to_numpy()[rows]
-        sr = self.site_reason.reindex(self.minutes.columns).to_numpy()[cols]
-        reason = np.where(pd.notna(ar), ar, np.where(pd.notna(sr), sr, self.pair_reason))
-        return pd.DataFrame({"area_id": area, "site_id": site, "reason": reason.astype(object)})
-
-    def subset(self, sites: list[str] | pd.Index | None = None,
-               areas: list[str] | pd.Index | None = None) -> TravelTimes:
-        """A matrix restricted to some sites and/or areas (same order as given)."""
-        m = self.minutes
-        if sites is not None:
-            missing = [s for s in sites if s not in m.columns]
-            if missing:
-                raise InputError(f"unknown site ids {missing[:10]}", column="site_id",
-                                 rows=missing)
-            m = m.loc[:, list(sites)]
-        if areas is not None:
-            missing = [a for a in areas if a not in m.index]
-            if missing:
-                raise InputError(f"unknown area ids {missing[:10]}", column="area_id",
-                                 rows=missing)
-            m = m.loc[list(areas)]
-        return TravelTimes(m.copy(), mode=self.mode,
-                           area_reason=self.area_reason.reindex(m.index),
-                           site_reason=self.site_reason.reindex(m.columns),
-                           pair_reason=self.pair_reason, snap=self.snap,
-                           max_minutes=self.max_minutes, provenance=self.provenance)
-
-    # ---------------------------------------------------------- constructors
-    @classmethod
-    def from_frame(
-        cls,
-        minutes: pd.DataFrame,
-        *,
-        mode: str = "unknown",
-        area_id: str | None = None,
-        site_id: str | None = None,
-        value: str = "minutes",
-        provenance: Mapping[str, Any] | None = None,
-        path: str | None = None,
-    ) -> TravelTimes:
-        """Wrap a matrix computed elsewhere, validated like any other input.
-
-        Accepts a wide table (index = area ids, one column per site) or a long one with
-        ``area_id``, ``site_id`` and ``value`` columns (as r5py's ``TravelTimeMatrix``
-        writes, with ``from_id``/``to_id``/``travel_time``: pass those names).
-
-        Parameters
-        ----------
-        minutes : pandas.DataFrame
-            The matrix, in minutes.
-        mode : str
-            Travel mode, for reports.
-        area_id, site_id : str, optional
-            Columns of a long table holding the area and site ids.
-        value : str
-            Column of a long table holding the minutes.
-        provenance : dict, optional
-            Where the matrix came from.
-        path : str, optional
-            Name of the source file, for error messages.
-
-        Returns
-        -------
-        TravelTimes
-
-        Raises
-        ------
-        InputError
-            On duplicate ids, non-numeric or negative minutes.
-
-        Examples
-        --------
-        >>> import pandas as pd
-        >>> long = pd.DataFrame({"from_id": ["E1", "E1"], "to_id": ["A", "B"],
-        ...                      "travel_time": [5, 9]})
-        >>> TravelTimes.from_frame(long, area_id="from_id", site_id="to_id",
-        ...                        value="travel_time").minutes.shape
-        (1, 2)
-        """
-        where = path or "<matrix>"
-        if not isinstance(minutes, pd.DataFrame):
-            raise InputError(f"{where}: expected a pandas DataFrame, got "
-                             f"{type(minutes).__name__}", path=path)
-        frame = minutes
-        if area_id is not None or site_id is not None:
-            missing = [c for c in (area_id, site_id, value) if c not in frame.columns]
-            if missing:
-                raise InputError(f"{where}: missing column(s) {missing}; columns are "
-                                 f"{list(frame.columns)}", path=path, column=missing[0])
-            dup_pairs = frame.duplicated([area_id, site_id])
-            if dup_pairs.any():
-                pair_rows = frame.loc[dup_pairs, area_id].astype(str).tolist()
-                raise InputError(f"{where}: {int(dup_pairs.sum())} duplicate area-site pairs "
-                                 f"(areas {pair_rows[:5]})", path=path, column=area_id,
-                                 rows=pair_rows)
-            vals = pd.to_numeric(frame[value], errors="coerce")
-            bad = vals.isna() & frame[value].notna()
-            if bad.any():
-                rows = frame.loc[bad, area_id].astype(str).tolist()
-                raise InputError(f"{where}: column {value!r} has non-numeric values "
-                                 f"(areas {rows[:5]})", path=path, column=value, rows=rows)
-            frame = (pd.DataFrame({"a": frame[area_id].astype(str),
-                                   "s": frame[site_id].astype(str), "v": vals})
-                     .pivot(index="a", columns="s", values="v"))
-        frame = frame.copy()
-        frame.index = frame.index.astype(str)
-        frame.columns = frame.columns.astype(str)
-        problems: list[tuple[str, list[Any], str]] = []
-        for axis, ids in (("area_id", frame.index), ("site_id", frame.columns)):
-            dup_ids = ids[ids.duplicated()].unique().tolist()
-            if dup_ids:
-                problems.append((axis, dup_ids, f"duplicate {axis}s {dup_ids[:5]}"))
-        numeric = frame.apply(pd.to_numeric, errors="coerce")
-        bad_cells = numeric.isna() & frame.notna()
-        if bad_cells.to_numpy().any():
-            rows = frame.index[bad_cells.any(axis=1)].tolist()
-            cols = frame.columns[bad_cells.any(axis=0)].tolist()
-            msg = f"non-numeric minutes in columns {cols[:5]} (areas {rows[:5]})"
-            problems.append((cols[0], rows, msg))
-        neg = numeric < 0
-        if neg.to_numpy().any():
-            rows = frame.index[neg.any(axis=1)].tolist()
-            cols = frame.columns[neg.any(axis=0)].tolist()
-            msg = f"negative minutes in columns {cols[:5]} (areas {rows[:5]})"
-            problems.append((cols[0], rows, msg))
-        if problems:
-            msg = f"{where}: " + "; ".join(p[2] for p in problems)
-            raise InputError(msg, path=path, column=problems[0][0],
-                             rows=[r for p in problems for r in p[1]])
-        numeric = numeric.astype(np.float64)
-        numeric.index.name = "area_id"
-        numeric.columns.name = "site_id"
-        return cls(numeric, mode=mode, pair_reason="no time in the supplied matrix",
-                   provenance=dict(provenance or {"source": where}))
-
-    # ---------------------------------------------------------- save / load
-    def save(self, path: str | os.PathLike[str]) -> Path:
-        """Save to one Parquet file (minutes, snaps, reasons, provenance), atomically.
-
-        Parameters
-        ----------
-        path : path-like
-            Target ``.parquet`` file.
-
-        Returns
-        -------
-        pathlib.Path
-
-        Examples
-        --------
-        >>> import tempfile, pandas as pd
-        >>> tt = TravelTimes.from_frame(pd.DataFrame({"A": [1.5]}, index=["E1"]))
-        >>> with tempfile.TemporaryDirectory() as d:
-        ...     back = TravelTimes.load(tt.save(f"{d}/tt.parquet"))
-        >>> back.minutes.equals(tt.minutes)
-        True
-        """
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        path = Path(path)
-        cols = {"__area_id__": pa.array(self.minutes.index.astype(str).tolist(), pa.string())}
-        for i in range(self.minutes.shape[1]):
-            cols[f"__s{i}"] = pa.array(self.minutes.iloc[:, i].to_numpy(np.float64))
-        snap = self.snap.reset_index() if len(self.snap) else pd.DataFrame()
-        meta = {
-            "format": _FORMAT,
-            "mode": self.mode,
-            "sites": [str(s) for s in self.minutes.columns],
-            "max_minutes": self.max_minutes,
-            "pair_reason": self.pair_reason,
-            "area_reason": _series_json(self.area_reason),
-            "site_reason": _series_json(self.site_reason),
-            "snap": json.loads(snap.to_json(orient="split", index=False, double_precision=15))
-            if len(snap) else None,
-            "provenance": self.provenance,
-        }
-        table = pa.table(cols).replace_schema_metadata(
-            {b"geoaccess": json.dumps(meta, default=str).encode()})
-        sink = pa.BufferOutputStream()
-        pq.write_table(table, sink)
-        _atomic_write_bytes(path, sink.getvalue().to_pybytes())
-        return path
-
-    @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> TravelTimes:
-        """Read a matrix written by :meth:`save`.
-
-        Parameters
-        ----------
-        path : path-like
-            The Parquet file.
-
-        Returns
-        -------
-        TravelTimes
-        """
-        import pyarrow.parquet as pq
-
-        path = Path(path)
-        if not path.exists():
-            raise InputError(f"{path}: travel-time file not found", path=path)
-        try:
-            table = pq.read_table(path)
-            meta = json.loads(table.schema.metadata[b"geoaccess"])
-        except Exception as exc:  # pyarrow raises many types
-            raise InputError(f"{path}: not a geoaccess travel-time file ({exc})",
-                             path=path) from exc
-        areas = pd.Index(table.column("__area_id__").to_pylist(), name="area_id").astype(str)
-        data = {s: table.column(f"__s{i}").to_numpy() for i, s in enumerate(meta["sites"])}
-        minutes = pd.DataFrame(data, index=areas, columns=pd.Index(meta["sites"]).astype(str))
-        minutes.columns.name = "site_id"
-        snap = pd.DataFrame()
-        if meta.get("snap"):
-            s = meta["snap"]
-            snap = pd.DataFrame(s["data"], columns=s["columns"]).set_index(["role", "id"])
-        return cls(minutes, mode=meta["mode"],
-                   area_reason=_series_from_json(meta["area_reason"], minutes.index),
-                   site_reason=_series_from_json(meta["site_reason"], minutes.columns),
-                   pair_reason=meta["pair_reason"], snap=snap,
-                   max_minutes=meta["max_minutes"], provenance=meta["provenance"])
-
-
-def _series_json(s: pd.Series) -> dict[str, str]:
-    s = s.dropna()
-    return {str(k): str(v) for k, v in s.items()}
-
-
-def _series_from_json(d: Mapping[str, str], index: pd.Index) -> pd.Series:
-    return pd.Series([d.get(str(i), pd.NA) for i in index], index=index, dtype="object")
 
 
 def _part(fraction: np.ndarray, seconds: np.ndarray) -> np.ndarray:
@@ -538,3 +218,208 @@ def travel_times(
     return TravelTimes(frame, mode=network.mode, area_reason=area_reason,
                        site_reason=site_reason, pair_reason=pair, snap=snap,
                        max_minutes=max_minutes, provenance=provenance)
+
+
+def service_areas(
+    network: Network,
+    sites: gpd.GeoDataFrame,
+    scenario: Scenario | None = None,
+    *,
+    thresholds: Sequence[float] = (10, 15, 20),
+    walk_in_m: float = 100.0,
+    roles: Iterable[str] | None = None,
+    max_snap_m: float | None = None,
+    access_speed_kmh: float | None = None,
+) -> gpd.GeoDataFrame:
+    """Polygons of the land within each threshold of the open sites, along the network.
+
+    How: the open sites are snapped to the network's main component exactly as
+    :func:`geoaccess.travel_times` snaps them (nearest point on a street segment, the
+    snap distance walked at ``access_speed_kmh``). One multi-source Dijkstra search
+    (the routing core of :func:`travel_times`, from a virtual node joined to every
+    open site) on the *reversed* graph gives every node's time *to* its nearest open site, so
+    one-way streets count in the direction families travel. Along each street segment
+    the reachable stretch is found exactly (travel along the segment to either end node,
+    or directly to a site on the same segment). A point of land belongs to the
+    *t*-minute service area when it lies within ``walk_in_m`` metres of a stretch of
+    street reached within *t* minutes minus the time to walk those ``walk_in_m`` metres
+    (at ``access_speed_kmh``): walking straight to that street, anyone inside is within
+    *t* minutes (a "sausage buffer", Oliver et al. 2007). Land further than ``walk_in_m``
+    from any street is left out, however close. :func:`geoaccess.travel_times` joins an
+    origin to its *nearest* street instead, which can be a slower one, so an area origin
+    inside the polygon can still have a longer time in the matrix.
+
+    Parameters
+    ----------
+    network : Network
+        The mode's network.
+    sites : geopandas.GeoDataFrame
+        Sites from :func:`geoaccess.read_sites`.
+    scenario : Scenario, optional
+        Which sites are open (default: all of ``sites``).
+    thresholds : sequence of float
+        Minutes (default 10, 15, 20).
+    walk_in_m : float
+        Buffer around the reachable streets, in metres (default 100).
+    roles : iterable of str, optional
+        Count only open sites with these roles (e.g. ``["hub"]``).
+    max_snap_m, access_speed_kmh : float, optional
+        As in :func:`geoaccess.travel_times` (defaults from :mod:`geoaccess.settings`).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per threshold, nested (the 20-minute area contains the 15-minute one):
+        ``threshold_minutes``, ``area_km2``, ``street_km`` (length of street reached),
+        ``open_sites`` (sites placed on the network), geometry in the network's CRS.
+
+    Examples
+    --------
+    >>> import geoaccess as ga
+    >>> net = ga.Network.from_osm_file(ga.datasets.get_path("west-oakland"), mode="walk")
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> x, y = float(net.x.mean()), float(net.y.mean())
+    >>> site = gpd.GeoDataFrame({"site_id": ["S1"]}, geometry=[Point(x, y)], crs=net.crs)
+    >>> sa = service_areas(net, site, thresholds=[2, 5])
+    >>> sa["threshold_minutes"].tolist(), bool(sa.area_km2.is_monotonic_increasing)
+    ([2.0, 5.0], True)
+    """
+    import geopandas as gpd
+    import shapely
+
+    from . import _snap
+    from ._dijkstra import many_to_all
+
+    if "site_id" not in getattr(sites, "columns", ()):
+        raise InputError("service_areas: expected the sites GeoDataFrame from "
+                         "geoaccess.read_sites", column="site_id")
+    ts = sorted({float(t) for t in thresholds})
+    if not ts or any(not t > 0 for t in ts):
+        raise InputError(f"service_areas: thresholds must be positive minutes, got "
+                         f"{list(thresholds)}", column="thresholds")
+    if not walk_in_m >= 0:
+        raise InputError(f"service_areas: walk_in_m must be >= 0, got {walk_in_m}")
+    max_snap = float(settings.max_snap_m if max_snap_m is None else max_snap_m)
+    access_ms = float(settings.access_speed_kmh if access_speed_kmh is None
+                      else access_speed_kmh) / 3.6
+    ids = sites["site_id"].astype(str)
+    if scenario is not None:
+        keep = scenario.mask(ids, None if roles is None else list(roles))
+    else:
+        keep = np.ones(len(ids), dtype=bool)
+        if roles is not None and "kind" in sites.columns:
+            keep = sites["kind"].astype(str).isin(list(roles)).to_numpy()
+    chosen = sites[keep]
+    sx, sy = _points_in(chosen, network.crs, origin=False)
+    segs = _snap.segments(network)
+    sn = _snap.snap(segs, network, sx, sy, max_snap)
+    ok = sn.seg >= 0
+    if (~ok).any():
+        log.warning("service_areas: %d open sites are more than %g m from the network and "
+                    "are left out", int((~ok).sum()), max_snap)
+    n = network.n_nodes
+    seg = np.maximum(sn.seg[ok], 0)
+    frac = sn.fraction[ok]
+    access_s = sn.distance_m[ok] / access_ms
+    w_ab_site, w_ba_site = segs.w_ab[seg], segs.w_ba[seg]
+    # reversed graph plus a virtual source joined to both ends of every site's segment:
+    # in the original graph, a -> site costs frac * w(a->b), b -> site (1-frac) * w(b->a)
+    rp, ri, rd = _csr.reverse(network.indptr, network.indices, network.seconds)
+    tails = _csr.arcs_from_csr(rp, ri).astype(np.int64)
+    src = np.full(2 * len(seg), n, dtype=np.int64)
+    dst = np.concatenate([sn.a[ok], sn.b[ok]]).astype(np.int64)
+    cost = np.concatenate([access_s + _part(frac, w_ab_site),
+                           access_s + _part(1 - frac, w_ba_site)])
+    fin = np.isfinite(cost)
+    ip, ix, dat = _csr.csr_from_arcs(np.concatenate([tails, src[fin]]),
+                                     np.concatenate([ri, dst[fin]]),
+                                     np.concatenate([rd, cost[fin]]), n + 1)
+    walk_in_s = float(walk_in_m) / access_ms
+    limit = max(ts) * 60.0
+    if len(seg):
+        dist = many_to_all(ip, ix, dat, np.array([n]), limit=limit)[0, :n]
+    else:
+        dist = np.full(n, np.inf)
+    ax_, ay_ = network.x[segs.a], network.y[segs.a]
+    dx, dy = network.x[segs.b] - ax_, network.y[segs.b] - ay_
+    seg_len = np.hypot(dx, dy)
+    rows = []
+    for t in ts:
+        budget = t * 60.0 - walk_in_s
+        pieces_seg: list[np.ndarray] = []
+        pieces_lo: list[np.ndarray] = []
+        pieces_hi: list[np.ndarray] = []
+        if budget >= 0:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                # point at fraction f reaches node a in f * w(b->a), node b in (1-f) * w(a->b)
+                fa = np.where(np.isfinite(segs.w_ba), (budget - dist[segs.a]) / segs.w_ba,
+                              np.where(dist[segs.a] <= budget, 0.0, -1.0))
+                fb = np.where(np.isfinite(segs.w_ab),
+                              1.0 - (budget - dist[segs.b]) / segs.w_ab,
+                              np.where(dist[segs.b] <= budget, 1.0, 2.0))
+            fa = np.nan_to_num(fa, nan=-1.0, posinf=2.0, neginf=-1.0)
+            fb = np.nan_to_num(fb, nan=2.0, posinf=2.0, neginf=-1.0)
+            whole = fa >= fb
+            k = np.arange(len(segs.a))
+            pieces_seg += [k[whole]]
+            pieces_lo += [np.zeros(int(whole.sum()))]
+            pieces_hi += [np.ones(int(whole.sum()))]
+            left = ~whole & (fa >= 0)
+            pieces_seg += [k[left]]
+            pieces_lo += [np.zeros(int(left.sum()))]
+            pieces_hi += [np.minimum(fa[left], 1.0)]
+            right = ~whole & (fb <= 1)
+            pieces_seg += [k[right]]
+            pieces_lo += [np.maximum(fb[right], 0.0)]
+            pieces_hi += [np.ones(int(right.sum()))]
+            # along the site's own segment, directly to the site
+            r = budget - access_s
+            with np.errstate(invalid="ignore", divide="ignore"):
+                lo = np.clip(frac - np.where(np.isfinite(w_ab_site), r / w_ab_site, 0.0), 0, 1)
+                hi = np.clip(frac + np.where(np.isfinite(w_ba_site), r / w_ba_site, 0.0), 0, 1)
+            own = r >= 0
+            pieces_seg += [seg[own]]
+            pieces_lo += [lo[own]]
+            pieces_hi += [hi[own]]
+        kk = np.concatenate(pieces_seg) if pieces_seg else np.zeros(0, dtype=np.int64)
+        f0 = np.concatenate(pieces_lo) if pieces_lo else np.zeros(0)
+        f1 = np.concatenate(pieces_hi) if pieces_hi else np.zeros(0)
+        good = f1 >= f0
+        kk, f0, f1 = kk[good], f0[good], f1[good]
+        street_km = _covered_length(kk, f0, f1, seg_len) / 1000.0
+        # sites' own points, so a site on a dead end still has its patch
+        pts = shapely.points(sx[ok], sy[ok]) if budget >= access_s.min(initial=np.inf) \
+            else np.array([], dtype=object)
+        if len(kk):
+            coords = np.stack([
+                np.column_stack([ax_[kk] + f0 * dx[kk], ay_[kk] + f0 * dy[kk]]),
+                np.column_stack([ax_[kk] + f1 * dx[kk], ay_[kk] + f1 * dy[kk]])], axis=1)
+            # join the pieces into long lines, buffer each, dissolve: in GEOS this is
+            # ~100x faster than buffering one multi-line of thousands of parts
+            lines = shapely.get_parts(shapely.line_merge(shapely.multilinestrings(
+                shapely.linestrings(coords))))
+            parts = shapely.buffer(np.concatenate([lines, pts]),
+                                   max(float(walk_in_m), 0.01), quad_segs=4)
+            poly = shapely.union_all(parts)
+        else:
+            poly = shapely.Polygon()
+        rows.append({"threshold_minutes": t, "area_km2": float(poly.area) / 1e6,
+                     "street_km": street_km, "open_sites": int(ok.sum()), "geometry": poly})
+    out = gpd.GeoDataFrame(rows, geometry="geometry", crs=network.crs)
+    out.attrs = {"walk_in_m": float(walk_in_m), "mode": network.mode,
+                 "scenario": None if scenario is None else scenario.name}
+    return out
+
+
+def _covered_length(seg: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+                    seg_len: np.ndarray) -> float:
+    """Length of the union of intervals [lo, hi] (fractions) along each segment."""
+    if len(seg) == 0:
+        return 0.0
+    order = np.lexsort((lo, seg))
+    k, a, b = seg[order], lo[order], hi[order]
+    reach = pd.Series(b).groupby(k).cummax()
+    before = reach.groupby(k).shift(1).to_numpy(np.float64)
+    start = np.maximum(a, np.nan_to_num(before, nan=-np.inf))
+    return float((np.maximum(0.0, b - start) * seg_len[k]).sum())

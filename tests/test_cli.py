@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import geoaccess as ga
-from geoaccess import cli
+from geoaccess import cli, config, pipeline
 from geoaccess.demo import demo_scenarios, run_demo
 from geoaccess.errors import InputError
 
@@ -26,7 +26,7 @@ def _files(folder: Path) -> list[str]:
 
 # -------------------------------------------------------------------- configuration
 def test_example_configuration_is_valid():
-    cfg = cli.load_config(EXAMPLE)
+    cfg = config.load_config(EXAMPLE)
     assert cfg.modes == ["walk"] and cfg.population == "children_0_4"
     assert cfg.network_source == ga.datasets.get_path("rutland-osm")
     assert cfg.scenario_file == EXAMPLE.parent / "rutland_scenarios.csv"
@@ -52,7 +52,7 @@ def test_every_problem_is_reported_once_naming_its_key(tmp_path):
         "outputs: {maps: [png, tiff], dpi: 5, report: maybe}\n"
         "colour: blue\n", encoding="utf-8")
     with pytest.raises(InputError) as info:
-        cli.load_config(bad)
+        config.load_config(bad)
     msg = str(info.value)
     for expected in ("unknown key 'network.modez'", "network.source: file not found",
                      "sites.dataset: unknown dataset 'rutland-sitez'",
@@ -74,7 +74,7 @@ def test_malformed_configuration(tmp_path, text, expected):
     path = tmp_path / "c.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(InputError, match=expected):
-        cli.load_config(path)
+        config.load_config(path)
 
 
 def test_bad_configuration_exits_2_with_one_message(tmp_path, capsys):
@@ -174,7 +174,7 @@ def test_interrupted_run_leaves_no_files(tmp_path, monkeypatch, rutland_sites,
     monkeypatch.setattr(gp, "plot_cumulative", interrupt)
     out = tmp_path / "out"
     with pytest.raises(KeyboardInterrupt):
-        cli.write_outputs(out, sites=rutland_sites, areas=rutland_areas,
+        pipeline.write_outputs(out, sites=rutland_sites, areas=rutland_areas,
                           matrices={"walk": rutland_walk_tt},
                           scenarios=demo_scenarios(rutland_sites), maps=["png"], dpi=40,
                           report=False, interactive=False)

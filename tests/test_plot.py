@@ -273,7 +273,7 @@ def test_service_area_of_a_site_at_the_end_of_a_street_hand_worked():
     two half 16-gons (quad_segs=4) of radius 60, area 30,600 + 8 * 60² * sin(π/8).
     """
     net = _line_network()
-    sa = gp.service_areas(net, _site_at(0, 0), thresholds=[5], walk_in_m=60)
+    sa = ga.service_areas(net, _site_at(0, 0), thresholds=[5], walk_in_m=60)
     row = sa.iloc[0]
     assert row["street_km"] == pytest.approx(0.255)
     expected = 255 * 120 + 8 * 60**2 * math.sin(math.pi / 8)
@@ -286,7 +286,7 @@ def test_service_area_follows_one_way_streets_towards_the_site():
     """One-way eastwards; site at node 5 (x = 500). Families reach it from upstream only:
     within 2 minutes (120 s, walk_in_m = 0) the street from x = 380 to 500, not beyond."""
     net = _line_network(one_way=True)
-    sa = gp.service_areas(net, _site_at(500, 0), thresholds=[2], walk_in_m=0)
+    sa = ga.service_areas(net, _site_at(500, 0), thresholds=[2], walk_in_m=0)
     assert sa["street_km"].iloc[0] == pytest.approx(0.12)
     minx, _, maxx, _ = sa.geometry.iloc[0].bounds
     assert minx == pytest.approx(380, abs=0.02) and maxx == pytest.approx(500, abs=0.02)
@@ -296,7 +296,7 @@ def test_service_area_on_a_site_mid_segment_reaches_both_ways():
     """Site at x = 250 (mid-way between nodes 2 and 3): 1 minute = 60 s reaches x = 190
     to 310 along the segment and past its ends; 120 m of street."""
     net = _line_network()
-    sa = gp.service_areas(net, _site_at(250, 0), thresholds=[1], walk_in_m=0)
+    sa = ga.service_areas(net, _site_at(250, 0), thresholds=[1], walk_in_m=0)
     assert sa["street_km"].iloc[0] == pytest.approx(0.12)
 
 
@@ -312,7 +312,7 @@ def test_service_areas_cover_every_node_networkx_reaches(rutland_walk, rutland_s
         {"site_id": ["A", "B", "C"], "kind": ["hub"] * 3},
         geometry=[Point(rutland_walk.x[i], rutland_walk.y[i]) for i in nodes],
         crs=rutland_walk.crs)
-    sa = gp.service_areas(rutland_walk, sites, thresholds=[10, 15], walk_in_m=100)
+    sa = ga.service_areas(rutland_walk, sites, thresholds=[10, 15], walk_in_m=100)
     budget = 600 - 100 / (4.8 / 3.6)
     g = rutland_walk.to_networkx().reverse(copy=False)
     dist = nx.multi_source_dijkstra_path_length(g, {int(i) for i in nodes}, cutoff=budget,
@@ -340,14 +340,14 @@ def test_service_areas_of_a_scenario_count_only_its_open_sites(rutland_walk,
                                                                rutland_result):
     result, _ = rutland_result
     sites = ga.read_sites(ga.datasets.get_path("rutland-sites"))
-    now = gp.service_areas(rutland_walk, sites, result.scenarios["Current"], thresholds=[15])
-    few = gp.service_areas(rutland_walk, sites, result.scenarios["4 hubs + 8 outreach"],
+    now = ga.service_areas(rutland_walk, sites, result.scenarios["Current"], thresholds=[15])
+    few = ga.service_areas(rutland_walk, sites, result.scenarios["4 hubs + 8 outreach"],
                            thresholds=[15])
     assert now["open_sites"].iloc[0] == 36 and few["open_sites"].iloc[0] == 12
     assert few.geometry.iloc[0].difference(now.geometry.iloc[0]).area < 1.0
     assert few["area_km2"].iloc[0] < now["area_km2"].iloc[0]
     with pytest.raises(InputError, match="positive"):
-        gp.service_areas(rutland_walk, sites, thresholds=[0])
+        ga.service_areas(rutland_walk, sites, thresholds=[0])
 
 
 # --------------------------------------------------------------------------- charts

@@ -1,0 +1,412 @@
+"""The YAML configuration of a run, read and checked in full before any work starts.
+
+An unknown key, a missing file or a bad value is reported in one message naming the key.
+The keys are described in :mod:`geoaccess.cli`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+
+__all__ = ["RunConfig", "load_config"]
+
+log = logging.getLogger(__name__)
+
+_MODES = ("walk", "pushchair", "cycle", "drive")
+_TABLE_FORMATS = ("csv", "excel")
+_MAP_FORMATS = ("png", "svg", "pdf")
+_OSM_SUFFIXES = (".osm.pbf", ".pbf", ".osm", ".osm.bz2")
+_SITE_OPTIONS = {"id_column", "name_column", "kind_column", "capacity_column",
+                 "sessions_column", "kind_map", "default_kind", "lat", "lon", "x", "y",
+                 "crs", "layer", "encoding"}
+_AREA_OPTIONS = {"population", "id_column", "imd_column", "lat", "lon", "x", "y", "crs",
+                 "layer", "encoding"}
+
+
+# ===================================================================== configuration
+@dataclass
+class RunConfig:
+    """A validated ``geoaccess run`` configuration (paths resolved).
+
+    Build one with :func:`load_config`; :func:`run` carries it out.
+    """
+
+    path: Path | None
+    network_source: Path
+    modes: list[str]
+    speed_kmh: Any
+    network_cache: Path | None
+    max_snap_m: float | None
+    sites: Path
+    site_options: dict[str, Any]
+    areas: Path
+    area_options: dict[str, Any]
+    origins: str
+    population: str | None
+    scenario_file: Path | None
+    scenario_define: Any
+    scenario_options: dict[str, Any]
+    include_current: str | None
+    baseline: str | None
+    thresholds: list[float] | None
+    tolerance_minutes: float
+    title: str | None
+    place: str | None
+    service: str
+    credits: list[str]
+    data_sources: list[dict[str, str]]
+    equality_by: list[str] | None
+    equality_shares: Any
+    equality_threshold: float | None
+    out: Path
+    write_matrix: bool
+    tables: list[str]
+    maps: list[str]
+    dpi: int
+    report: bool
+    interactive: bool
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class _Checker:
+    """Collects every problem of a configuration, each naming its key."""
+
+    def __init__(self, where: str, base: Path) -> None:
+        self.where = where
+        self.base = base
+        self.problems: list[tuple[str, str]] = []
+
+    def add(self, key: str, message: str) -> None:
+        self.problems.append((key, message))
+
+    def keys(self, data: Any, key: str, allowed: Iterable[str], *, required: Iterable[str] = ()
+             ) -> dict[str, Any]:
+        label = key or "the top level"
+        if data is None:
+            data = {}
+        if not isinstance(data, Mapping):
+            self.add(key, f"{label} must be a mapping of keys, found {type(data).__name__}")
+            return {}
+        allowed = list(allowed)
+        for k in data:
+            if str(k) not in allowed:
+                near = difflib.get_close_matches(str(k), allowed, n=1)
+                hint = f" (did you mean '{near[0]}'?)" if near else ""
+                full = f"{key}.{k}" if key else str(k)
+                self.add(full, f"unknown key '{full}'{hint}; allowed keys "
+                               f"{'under ' + repr(key) if key else 'at the top level'}: "
+                               f"{', '.join(sorted(allowed))}")
+        for r in required:
+            if r not in data:
+                full = f"{key}.{r}" if key else r
+                self.add(full, f"missing key '{full}'")
+        return {str(k): v for k, v in data.items()}
+
+    def path(self, value: Any, key: str, *, must_exist: bool = True) -> Path | None:
+        from . import datasets
+
+        if isinstance(value, Mapping) and "dataset" in value:
+            extra = sorted(set(map(str, value)) - {"dataset"})
+            if extra:
+                self.add(key, f"{key}: a dataset reference takes only 'dataset', found "
+                              f"{extra}")
+            name = str(value["dataset"])
+            try:
+                return datasets.get_path(name)
+            except (ValueError, FileNotFoundError) as exc:
+                self.add(f"{key}.dataset", f"{key}.dataset: {exc}")
+                return None
+        if not isinstance(value, (str, os.PathLike)) or not str(value).strip():
+            self.add(key, f"{key} must be a file path or {{dataset: NAME}}, found {value!r}")
+            return None
+        p = Path(os.path.expanduser(str(value)))
+        if not p.is_absolute():
+            p = (self.base / p).resolve()
+        if must_exist and not p.exists():
+            self.add(key, f"{key}: file not found: {value} (looked for {p})")
+            return None
+        return p
+
+    def number(self, value: Any, key: str, *, positive: bool = True,
+               minimum: float | None = None) -> float | None:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.add(key, f"{key} must be a number, found {value!r}")
+            return None
+        v = float(value)
+        if positive and not v > 0:
+            self.add(key, f"{key} must be positive, found {value!r}")
+            return None
+        if minimum is not None and v < minimum:
+            self.add(key, f"{key} must be at least {minimum:g}, found {value!r}")
+            return None
+        return v
+
+    def boolean(self, value: Any, key: str) -> bool:
+        if not isinstance(value, bool):
+            self.add(key, f"{key} must be true or false, found {value!r}")
+            return False
+        return value
+
+    def text(self, value: Any, key: str) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            self.add(key, f"{key} must be text, found {value!r}")
+            return None
+        return str(value)
+
+    def choices(self, value: Any, key: str, allowed: Sequence[str]) -> list[str]:
+        if value is False or value is None:
+            return []
+        if value is True:
+            return list(allowed)
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, (list, tuple)):
+            self.add(key, f"{key} must be a list among {list(allowed)}, found {value!r}")
+            return []
+        out = []
+        for v in items:
+            if str(v).lower() not in allowed:
+                self.add(key, f"{key}: unknown value {v!r}; choose from {list(allowed)}")
+            else:
+                out.append(str(v).lower())
+        return out
+
+    def raise_if_any(self) -> None:
+        if not self.problems:
+            return
+        lines = [f"  - {m}" for _, m in self.problems]
+        msg = (f"{self.where}: {len(self.problems)} problem"
+               f"{'s' if len(self.problems) != 1 else ''} in the configuration:\n"
+               + "\n".join(lines))
+        raise InputError(msg, path=self.where, column=self.problems[0][0])
+
+
+def _source(c: _Checker, value: Any, key: str, options: set[str]
+            ) -> tuple[Path | None, dict[str, Any]]:
+    """A source given as a path, {dataset: NAME} or {path/dataset/source: ..., options}."""
+    if isinstance(value, Mapping) and not ("dataset" in value and len(value) == 1):
+        data = c.keys(value, key, {"path", "source", "dataset"} | options)
+        given = [k for k in ("path", "source", "dataset") if k in data]
+        if len(given) != 1:
+            c.add(key, f"{key} needs exactly one of 'path', 'source' or 'dataset'")
+            return None, {}
+        ref = {"dataset": data["dataset"]} if given[0] == "dataset" else data[given[0]]
+        return c.path(ref, f"{key}.{given[0]}"), {k: v for k, v in data.items()
+                                                  if k in options}
+    return c.path(value, key), {}
+
+
+def load_config(path: str | os.PathLike[str] | Mapping[str, Any], *,
+                out: str | os.PathLike[str] | None = None) -> RunConfig:
+    """Read and validate a ``geoaccess run`` configuration.
+
+    Parameters
+    ----------
+    path : path-like or mapping
+        The YAML file (read with ``yaml.safe_load``), or its content as a mapping
+        (relative paths then resolve against the current folder).
+    out : path-like, optional
+        Output folder, overriding ``outputs.folder``.
+
+    Returns
+    -------
+    RunConfig
+
+    Raises
+    ------
+    InputError
+        One message listing every problem, each naming its key (unknown keys, missing
+        files, bad values).
+
+    Examples
+    --------
+    >>> load_config({"network": {"source": {"dataset": "rutland-osm"}},
+    ...              "sites": {"dataset": "rutland-sites"},
+    ...              "areas": {"dataset": "rutland-lsoa"}, "thresholds": [15, 30],
+    ...              "outputs": {"folder": "out"}}).thresholds
+    [15.0, 30.0]
+    >>> load_config({"netwrok": {}})
+    Traceback (most recent call last):
+    ...
+    geoaccess.errors.InputError: <config>: 4 problems in the configuration:
+      - unknown key 'netwrok' (did you mean 'network'?); allowed keys at the top level: ...
+    """
+    import yaml
+
+    if isinstance(path, Mapping):
+        data: Any = dict(path)
+        where, base, cfg_path = "<config>", Path.cwd(), None
+    else:
+        cfg_path = Path(path)
+        where = str(cfg_path)
+        if not cfg_path.exists():
+            raise InputError(f"{cfg_path}: configuration file not found", path=cfg_path)
+        base = cfg_path.resolve().parent
+        try:
+            data = yaml.safe_load(cfg_path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+            raise InputError(f"{cfg_path}: not valid YAML{at}: "
+                             f"{getattr(exc, 'problem', exc)}", path=cfg_path) from None
+        except UnicodeDecodeError:
+            raise InputError(f"{cfg_path}: not a UTF-8 text file", path=cfg_path) from None
+    c = _Checker(where, base)
+    top = c.keys(data, "", ["title", "place", "service", "credits", "data_sources", "network",
+                            "sites", "areas", "population", "scenarios", "baseline",
+                            "thresholds", "tolerance_minutes", "equality", "outputs"],
+                 required=["network", "sites", "areas"])
+    # network
+    net = c.keys(top.get("network"), "network",
+                 ["source", "modes", "mode", "speed_kmh", "cache", "max_snap_m"],
+                 required=["source"]) if "network" in top else {}
+    source = c.path(net["source"], "network.source") if "source" in net else None
+    if source is not None and not (str(source).lower().endswith(_OSM_SUFFIXES)
+                                   or source.suffix == ".npz"):
+        c.add("network.source", f"network.source: {source.name} is neither an OpenStreetMap "
+                                "file (.osm.pbf, .osm, .osm.bz2) nor a saved network (.npz)")
+    modes_raw = net.get("modes", net.get("mode", ["walk"]))
+    if "modes" in net and "mode" in net:
+        c.add("network.mode", "give network.modes or network.mode, not both")
+    modes = [modes_raw] if isinstance(modes_raw, str) else modes_raw
+    if not isinstance(modes, (list, tuple)) or not modes:
+        c.add("network.modes", f"network.modes must list modes among {list(_MODES)}")
+        modes = ["walk"]
+    bad = [m for m in modes if m not in _MODES]
+    if bad:
+        c.add("network.modes", f"network.modes: unknown modes {bad}; choose from "
+                               f"{list(_MODES)}")
+    if source is not None and source.suffix == ".npz" and len(modes) > 1:
+        c.add("network.modes", "a saved network (.npz) holds one mode; list only that mode")
+    speed = net.get("speed_kmh")
+    if speed is not None:
+        if isinstance(speed, Mapping):
+            for k, v in speed.items():
+                if k not in _MODES:
+                    c.add(f"network.speed_kmh.{k}", f"network.speed_kmh: unknown mode {k!r}")
+                c.number(v, f"network.speed_kmh.{k}")
+        else:
+            c.number(speed, "network.speed_kmh")
+    cache = None
+    if net.get("cache") is not None:
+        cache = c.path(net["cache"], "network.cache", must_exist=False)
+    max_snap = (c.number(net["max_snap_m"], "network.max_snap_m")
+                if "max_snap_m" in net else None)
+    # sites and areas
+    sites, site_opts = (_source(c, top["sites"], "sites", _SITE_OPTIONS)
+                        if "sites" in top else (None, {}))
+    areas_raw = top.get("areas")
+    area_opts: dict[str, Any] = {}
+    origins = "auto"
+    areas = None
+    if areas_raw is not None:
+        if isinstance(areas_raw, Mapping) and "origins" in areas_raw:
+            areas_raw = dict(areas_raw)
+            origins = str(areas_raw.pop("origins"))
+            if origins not in ("residential", "auto", "representative_point", "centroid"):
+                c.add("areas.origins", f"areas.origins must be residential, auto, "
+                                       f"representative_point or centroid, found {origins!r}")
+        areas, area_opts = _source(c, areas_raw, "areas", _AREA_OPTIONS)
+    if origins == "residential" and source is not None and source.suffix == ".npz":
+        c.add("areas.origins", "areas.origins: residential needs an OpenStreetMap file as "
+                               "network.source, not a saved network")
+    population = c.text(top.get("population"), "population")
+    # scenarios
+    sc = c.keys(top.get("scenarios"), "scenarios",
+                ["file", "define", "include_current", "sheet", "columns", "id_column"])
+    scen_file = c.path(sc["file"], "scenarios.file") if "file" in sc else None
+    define = sc.get("define")
+    if define is not None and not isinstance(define, (Mapping, list)):
+        c.add("scenarios.define", "scenarios.define must be a mapping of scenarios (as in a "
+                                  "scenario YAML file)")
+    inc = sc.get("include_current", "Current" if not sc.get("file") and define is None
+                 else None)
+    include = ("Current" if inc is True else None if inc in (False, None)
+               else c.text(inc, "scenarios.include_current"))
+    scen_opts: dict[str, Any] = {k: sc[k] for k in ("sheet", "id_column") if k in sc}
+    if "columns" in sc:
+        scen_opts["scenarios"] = sc["columns"]
+    baseline = c.text(top.get("baseline"), "baseline")
+    thresholds = None
+    if "thresholds" in top:
+        th = top["thresholds"]
+        if not isinstance(th, (list, tuple)) or not th:
+            c.add("thresholds", f"thresholds must be a list of minutes, found {th!r}")
+        else:
+            vals = [c.number(t, "thresholds") for t in th]
+            thresholds = [v for v in vals if v is not None]
+    tol = (c.number(top["tolerance_minutes"], "tolerance_minutes", positive=False,
+                    minimum=0) if "tolerance_minutes" in top else 0.0) or 0.0
+    eqc = c.keys(top.get("equality"), "equality", ["by", "shares", "threshold"])
+    by = eqc.get("by")
+    if by is not None:
+        by = [by] if isinstance(by, str) else by
+        if not isinstance(by, list) or not all(isinstance(b, str) for b in by):
+            c.add("equality.by", "equality.by must be a list of column names")
+            by = None
+    eq_thr = (c.number(eqc["threshold"], "equality.threshold") if "threshold" in eqc
+              else None)
+    if eq_thr is not None and thresholds is not None and eq_thr not in thresholds:
+        c.add("equality.threshold", f"equality.threshold {eq_thr:g} is not among the "
+                                    f"thresholds {thresholds}")
+    credits_raw = top.get("credits") or []
+    credits = [credits_raw] if isinstance(credits_raw, str) else credits_raw
+    if not isinstance(credits, list):
+        c.add("credits", "credits must be text or a list of text")
+        credits = []
+    sources_raw = top.get("data_sources") or []
+    data_sources = []
+    if not isinstance(sources_raw, list):
+        c.add("data_sources", "data_sources must be a list of {name, source, licence, "
+                              "attribution}")
+    else:
+        for i, s in enumerate(sources_raw):
+            d = c.keys(s, f"data_sources[{i}]", ["name", "source", "licence", "attribution"],
+                       required=["name", "source", "licence"])
+            data_sources.append({k: str(v) for k, v in d.items()})
+    # outputs
+    outs = c.keys(top.get("outputs"), "outputs",
+                  ["folder", "matrix", "tables", "maps", "dpi", "report", "interactive"])
+    folder_raw = out if out is not None else outs.get("folder", "geoaccess-output")
+    folder = Path(os.path.expanduser(str(folder_raw)))
+    if out is None and not folder.is_absolute():
+        folder = (base / folder).resolve()
+    if folder.exists() and not folder.is_dir():
+        c.add("outputs.folder", f"outputs.folder: {folder} exists and is not a folder")
+    tables = c.choices(outs.get("tables", ["csv", "excel"]), "outputs.tables", _TABLE_FORMATS)
+    maps = c.choices(outs.get("maps", ["png", "pdf"]), "outputs.maps", _MAP_FORMATS)
+    dpi = outs.get("dpi", 300)
+    if isinstance(dpi, bool) or not isinstance(dpi, int) or not 30 <= dpi <= 1200:
+        c.add("outputs.dpi", f"outputs.dpi must be a whole number from 30 to 1200, found "
+                             f"{dpi!r}")
+        dpi = 300
+    flags = {k: c.boolean(outs[k], f"outputs.{k}") if k in outs else True
+             for k in ("matrix", "report", "interactive")}
+    for key in ("title", "place", "service"):
+        c.text(top.get(key), key)
+    c.raise_if_any()
+    if source is None or sites is None or areas is None:  # pragma: no cover - reported above
+        raise InputError(f"{where}: network.source, sites and areas are required", path=where)
+    return RunConfig(
+        path=cfg_path, network_source=source, modes=list(modes), speed_kmh=speed,
+        network_cache=cache, max_snap_m=max_snap, sites=sites, site_options=site_opts,
+        areas=areas, area_options=area_opts, origins=origins, population=population,
+        scenario_file=scen_file, scenario_define=define, scenario_options=scen_opts,
+        include_current=include, baseline=baseline, thresholds=thresholds,
+        tolerance_minutes=float(tol), title=c.text(top.get("title"), "title"),
+        place=c.text(top.get("place"), "place"),
+        service=c.text(top.get("service"), "service") or "an open site",
+        credits=[str(x) for x in credits], data_sources=data_sources, equality_by=by,
+        equality_shares=eqc.get("shares"), equality_threshold=eq_thr, out=folder,
+        write_matrix=flags["matrix"], tables=tables, maps=maps, dpi=int(dpi),
+        report=flags["report"], interactive=flags["interactive"])
+

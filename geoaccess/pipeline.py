@@ -1,0 +1,427 @@
+"""The pipeline behind ``geoaccess run``: inputs, networks, matrices, results, outputs.
+
+It reads the inputs, builds networks and matrices, evaluates and compares the scenarios,
+and writes every output as one set.
+
+Outputs are written to a staging folder inside the output folder and moved into place only
+when complete, so an interrupted run leaves no half-written file.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from .config import RunConfig
+from .errors import InputError
+
+__all__ = ["run", "write_outputs"]
+
+log = logging.getLogger(__name__)
+
+
+# ============================================================================ staging
+class _Staging:
+    """Write into a hidden folder inside ``out``; move files into place when complete."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.dir: Path | None = None
+
+    def __enter__(self) -> _Staging:
+        import tempfile
+
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.dir = Path(tempfile.mkdtemp(prefix=".geoaccess-staging-", dir=self.out))
+        return self
+
+    def _root(self) -> Path:
+        if self.dir is None:  # pragma: no cover - used outside the with block
+            raise RuntimeError("staging folder used outside its with block")
+        return self.dir
+
+    def path(self, name: str) -> Path:
+        p = self._root() / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        return p
+
+    def folder(self, name: str) -> Path:
+        p = self._root() / name
+        p.mkdir(parents=True, exist_ok=True)
+        return p
+
+    def commit(self, written: Mapping[str, Path]) -> dict[str, Path]:
+        self._root()
+        final: dict[str, Path] = {}
+        for key, p in written.items():
+            rel = Path(p).relative_to(self._root())
+            target = self.out / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(p, target)
+            final[key] = target
+        return final
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.dir is not None and self.dir.exists():
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _slug(name: str) -> str:
+    s = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()
+    return s[:60] or "scenario"
+
+
+def _unique_slugs(names: Sequence[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for n in names:
+        s = base = _slug(n)
+        i = 2
+        while s in used:
+            s = f"{base}-{i}"
+            i += 1
+        used.add(s)
+        out[n] = s
+    return out
+
+
+# ============================================================================= outputs
+def write_outputs(
+    out: str | os.PathLike[str],
+    *,
+    sites: Any,
+    areas: Any,
+    matrices: Mapping[str, Any],
+    scenarios: Sequence[Any],
+    networks: Mapping[str, Any] | None = None,
+    baseline: str | None = None,
+    population: str | None = None,
+    thresholds: Sequence[float] | None = None,
+    tolerance_minutes: float = 0.0,
+    title: str | None = None,
+    place: str | None = None,
+    service: str = "an open site",
+    credits: Sequence[str] = (),
+    data_sources: Sequence[Any] = (),
+    equality_by: Sequence[str] | None = None,
+    equality_shares: Any = None,
+    equality_threshold: float | None = None,
+    write_matrix: bool = True,
+    tables: Sequence[str] = ("csv", "excel"),
+    maps: Sequence[str] = ("png", "pdf"),
+    dpi: int = 300,
+    report: bool = True,
+    interactive: bool = True,
+    extra_tables: Mapping[str, Any] | None = None,
+    progress: bool = False,
+) -> dict[str, Path]:
+    """Evaluate and compare scenarios and write every output to a folder, atomically.
+
+    The first mode of ``matrices`` is the main one (maps, equality tables, report); the
+    others add rows to ``scenario_summary.csv``. Files are written into a staging folder
+    inside ``out`` and moved into place only when all are complete.
+
+    Parameters
+    ----------
+    out : path-like
+        Output folder (created if needed).
+    sites, areas : geopandas.GeoDataFrame
+        From :func:`geoaccess.read_sites` and :func:`geoaccess.read_areas`.
+    matrices : mapping
+        Mode → :class:`~geoaccess.TravelTimes`, the main mode first.
+    scenarios : sequence of Scenario
+        The configurations; ``baseline`` (default the first) is compared with the rest.
+    networks : mapping, optional
+        Mode → :class:`~geoaccess.Network`; the main mode's adds service-area maps.
+    population, thresholds, tolerance_minutes
+        As in :func:`geoaccess.evaluate` and :func:`geoaccess.compare`.
+    title, place, service, credits, data_sources
+        Words of the report and maps (see :func:`geoaccess.render_report`).
+    equality_by, equality_shares, equality_threshold
+        Breakdowns, share columns and the threshold quoted (see
+        :func:`geoaccess.equality.eia_tables`).
+    write_matrix, tables, maps, dpi, report, interactive
+        Which outputs to write: the matrices (Parquet), tables (``"csv"``,
+        ``"excel"``), map formats (``"png"``, ``"svg"``, ``"pdf"``) at ``dpi``, the
+        HTML report, the folium map.
+    extra_tables : mapping, optional
+        Name → DataFrame written as ``<name>.csv``.
+    progress : bool
+        Show a progress bar over the steps.
+
+    Returns
+    -------
+    dict
+        Output name → path, in the order written.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+    import pandas as pd
+    from tqdm.auto import tqdm
+
+    from . import equality as eq
+    from . import plot as gp
+    from .evaluate import compare, evaluate
+    from .report import DataSource, write_report
+    from .travel import service_areas
+
+    out = Path(out)
+    modes = list(matrices)
+    if not modes:
+        raise InputError("write_outputs: no travel-time matrix given")
+    main_mode = modes[0]
+    names = [s.name for s in scenarios]
+    base = baseline or names[0]
+    if base not in names:
+        raise InputError(f"baseline {base!r} is not among the scenarios {names}; set "
+                         "'baseline' to one of them", column="baseline")
+    slugs = _unique_slugs(names)
+    steps = (["evaluate"] + (["matrix"] if write_matrix else []) + ["tables"]
+             + (["maps"] if maps else []) + (["report"] if report else [])
+             + (["interactive"] if interactive else []))
+    bar = tqdm(total=len(steps), desc="outputs", unit="step", disable=not progress,
+               leave=False)
+    written: dict[str, Path] = {}
+    credit_text = list(credits)
+
+    def step(name: str) -> None:
+        bar.set_description(name)
+        log.debug("step: %s", name)
+
+    with _Staging(out) as st:
+        step("evaluate")
+        results = {}
+        for mode in modes:
+            results[mode] = evaluate(matrices[mode], areas, scenarios, population=population,
+                                     thresholds=thresholds)
+        res = results[main_mode]
+        comp = compare(res, baseline=base, tolerance_minutes=tolerance_minutes) \
+            if len(names) > 1 else None
+        eq_thr = equality_threshold
+        net = (networks or {}).get(main_mode)
+        lab = gp._default_threshold(res) if eq_thr is None else float(eq_thr)
+        band_ts = sorted({10.0, 15.0, 20.0} | ({lab} if lab is not None else set()))
+        band_ts = [t for t in band_ts if t <= 60]
+        bands: dict[str, Any] = {}
+
+        def bands_of(name: str) -> Any:
+            if net is None:
+                return None
+            if name not in bands:
+                bands[name] = service_areas(net, sites, res.scenarios[name],
+                                            thresholds=band_ts)
+            return bands[name]
+
+        bar.update()
+        if write_matrix:
+            step("matrix")
+            for mode in modes:
+                written[f"matrix_{mode}"] = matrices[mode].save(
+                    st.path(f"travel_times_{mode}.parquet"))
+            bar.update()
+        step("tables")
+        summary = pd.concat([r.summary.assign(mode=m) for m, r in results.items()],
+                            ignore_index=True)
+        summary = summary[["mode"] + [c for c in summary.columns if c != "mode"]]
+        p = st.path("scenario_summary.csv")
+        summary.to_csv(p, index=False)
+        written["scenario_summary"] = p
+        p = st.path("scenario_areas.csv")
+        res.areas.to_csv(p, index=False)
+        written["scenario_areas"] = p
+        if comp is not None:
+            p = st.path("change_areas.csv")
+            comp.areas.to_csv(p, index=False)
+            written["change_areas"] = p
+        from .scenario import write_scenarios
+
+        written["scenarios"] = write_scenarios(scenarios, st.path("scenarios.csv"), sites)
+        eia = eq.eia_tables(comp if comp is not None else res, areas, by=equality_by,
+                            shares=equality_shares, threshold=eq_thr, place=place,
+                            service=service)
+        for name, frame in (extra_tables or {}).items():
+            p = st.path(f"{name}.csv")
+            frame.to_csv(p, index=False)
+            written[name] = p
+        if "excel" in tables:
+            written["results_excel"] = (comp or res).to_excel(st.path("results.xlsx"))
+            written["eia_excel"] = eq.to_excel(eia, st.path("eia_tables.xlsx"))
+        if "csv" in tables:
+            for name, p in eq.to_csv(eia, st.folder("eia_tables")).items():
+                written[f"eia_{name}"] = p
+        bar.update()
+        if maps:
+            step("maps")
+            fmts = list(maps)
+            thr = eq_thr if eq_thr is not None else None
+
+            def save(fig: Any, stem: str, key: str) -> None:
+                files = gp.save_figure(fig, st.path(f"maps/{stem}"), formats=fmts, dpi=dpi,
+                                       close=True)
+                for f in files:
+                    written[f"{key}_{f.suffix.lstrip('.')}"] = f
+
+            save(gp.plot_scenarios(res, areas, sites=sites, credits=credit_text,
+                                   threshold=thr, ncols=min(len(names), 3)),
+                 "minutes_all_scenarios", "map_minutes_all")
+            if comp is not None:
+                for name in comp.scenario_names:
+                    save(gp.plot_scenarios(res, areas, [base, name], sites=sites,
+                                           credits=credit_text, threshold=thr),
+                         f"before_after_{slugs[name]}", f"map_before_after_{slugs[name]}")
+                    fig, ax = plt.subplots(figsize=(9, 7.5), layout="constrained")
+                    gp.plot_change(comp, areas, name, sites=sites, threshold=thr, ax=ax,
+                                   credits=credit_text)
+                    save(fig, f"change_{slugs[name]}", f"map_change_{slugs[name]}")
+            if net is not None:
+                for name in names:
+                    fig, ax = plt.subplots(figsize=(9, 7.5), layout="constrained")
+                    gp.plot_service_areas(net, sites, res.scenarios[name], areas=areas, ax=ax,
+                                          credits=credit_text, bands=bands_of(name))
+                    save(fig, f"service_areas_{slugs[name]}", f"map_service_{slugs[name]}")
+            if "imd_decile" in areas.columns:
+                fig, ax = plt.subplots(figsize=(9, 4.8), layout="constrained")
+                gp.plot_equality(res, areas, threshold=thr, ax=ax)
+                save(fig, "equality_by_imd_decile", "chart_equality")
+            fig, ax = plt.subplots(figsize=(9, 4.8), layout="constrained")
+            gp.plot_cumulative(res, ax=ax)
+            save(fig, "cumulative", "chart_cumulative")
+            bar.update()
+        if report:
+            step("report")
+            sources = [s if isinstance(s, DataSource) else DataSource(**s)
+                       for s in data_sources]
+            written["report"] = write_report(
+                comp if comp is not None else res, areas, st.path("report.html"),
+                sites=sites, network=(networks or {}).get(main_mode), baseline=base,
+                title=title, place=place, service=service, threshold=eq_thr,
+                by=equality_by, shares=equality_shares, credits=credit_text,
+                data_sources=sources,
+                service_bands={n: bands_of(n) for n in names} if net is not None else None)
+            bar.update()
+        if interactive:
+            step("interactive map")
+            try:
+                from .explore import explore
+
+                m = explore(comp if comp is not None else res, areas, sites=sites,
+                            credits=credit_text)
+                p = st.path("map.html")
+                m.save(str(p))
+                written["interactive_map"] = p
+            except ImportError as exc:
+                log.warning("no interactive map: %s", exc)
+            bar.update()
+        bar.close()
+        return st.commit(written)
+
+
+# ================================================================================ run
+def _network(cfg: RunConfig, mode: str) -> Any:
+    from ._fs import sha256_file
+    from .network import Network
+
+    src = cfg.network_source
+    if src.suffix == ".npz":
+        net = Network.load(src)
+        if net.mode != mode:
+            raise InputError(f"{src}: the saved network is for mode {net.mode!r}, not "
+                             f"{mode!r}; set network.modes: [{net.mode}]",
+                             path=src, column="network.modes")
+        return net
+    cache_file = None
+    if cfg.network_cache is not None:
+        speed = cfg.speed_kmh.get(mode) if isinstance(cfg.speed_kmh, Mapping) \
+            else cfg.speed_kmh
+        tag = f"-{speed:g}kmh" if speed else ""
+        cache_file = cfg.network_cache / f"{src.name.split('.')[0]}-{mode}{tag}.npz"
+        if cache_file.exists():
+            try:
+                net = Network.load(cache_file)
+                if net.provenance.get("sha256") == sha256_file(src):
+                    log.info("using the cached %s network %s", mode, cache_file)
+                    return net
+            except Exception as exc:  # a bad cache is rebuilt
+                log.warning("ignoring cached network %s (%s)", cache_file, exc)
+    start = time.perf_counter()
+    speed = cfg.speed_kmh
+    if isinstance(speed, Mapping):
+        speed = {k: float(v) for k, v in speed.items()}
+    net = Network.from_osm_file(src, mode=mode, speed_kmh=speed)
+    log.info("built the %s network in %.1f s: %s", mode, time.perf_counter() - start, net)
+    if cache_file is not None:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        net.save(cache_file)
+    return net
+
+
+def _read_inputs(cfg: RunConfig) -> tuple[Any, Any, list[Any]]:
+    from .io import read_areas, read_sites
+    from .scenario import Scenario, read_scenarios
+
+    sites = read_sites(cfg.sites, **cfg.site_options)
+    opts = dict(cfg.area_options)
+    if cfg.origins in ("representative_point", "centroid"):
+        opts["origin"] = cfg.origins
+    areas = read_areas(cfg.areas, **opts)
+    if cfg.population is not None and cfg.population not in areas.columns:
+        numeric = list(areas.attrs.get("population", []))
+        raise InputError(f"population: column {cfg.population!r} is not in the areas "
+                         f"({cfg.areas.name}); population columns are {numeric}",
+                         column="population")
+    scenarios: list[Any] = []
+    if cfg.include_current:
+        scenarios.append(Scenario.from_sites(sites, cfg.include_current))
+    if cfg.scenario_file is not None:
+        scenarios += read_scenarios(cfg.scenario_file, sites, **cfg.scenario_options)
+    if cfg.scenario_define is not None:
+        scenarios += read_scenarios(cfg.scenario_define, sites)
+    names = [s.name for s in scenarios]
+    dups = sorted({n for n in names if names.count(n) > 1})
+    if dups:
+        raise InputError(f"scenarios: the names {dups} are used twice (include_current and "
+                         "the file or define?); rename one", column="scenarios")
+    if not scenarios:
+        raise InputError("scenarios: none given; add scenarios.file or scenarios.define, or "
+                         "set scenarios.include_current", column="scenarios")
+    if cfg.baseline is not None and cfg.baseline not in names:
+        raise InputError(f"baseline: {cfg.baseline!r} is not a scenario; scenarios are "
+                         f"{names}", column="baseline")
+    return sites, areas, scenarios
+
+
+def run(cfg: RunConfig, *, progress: bool = True) -> dict[str, Path]:
+    """Carry out a validated configuration; returns output name → path.
+
+    Inputs are read and checked (sites, areas, scenarios) before networks are built.
+    """
+    from .io import set_origins
+    from .origins import residential_origins
+    from .travel import travel_times
+
+    sites, areas, scenarios = _read_inputs(cfg)
+    if cfg.origins == "residential":
+        areas = set_origins(areas, residential_origins(areas, cfg.network_source))
+    networks, matrices = {}, {}
+    for mode in cfg.modes:
+        networks[mode] = _network(cfg, mode)
+        matrices[mode] = travel_times(networks[mode], sites, areas, progress=progress,
+                                      max_snap_m=cfg.max_snap_m)
+    return write_outputs(
+        cfg.out, sites=sites, areas=areas, matrices=matrices, networks=networks,
+        scenarios=scenarios, baseline=cfg.baseline, population=cfg.population,
+        thresholds=cfg.thresholds, tolerance_minutes=cfg.tolerance_minutes, title=cfg.title,
+        place=cfg.place, service=cfg.service, credits=cfg.credits,
+        data_sources=cfg.data_sources, equality_by=cfg.equality_by,
+        equality_shares=cfg.equality_shares, equality_threshold=cfg.equality_threshold,
+        write_matrix=cfg.write_matrix, tables=cfg.tables, maps=cfg.maps, dpi=cfg.dpi,
+        report=cfg.report, interactive=cfg.interactive, progress=progress)
+
