@@ -10,13 +10,13 @@ import difflib
 import logging
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError
 
-__all__ = ["RunConfig", "load_config"]
+__all__ = ["OutputSettings", "RunConfig", "load_config"]
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,39 @@ _AREA_OPTIONS = {"population", "id_column", "imd_column", "lat", "lon", "x", "y"
 
 
 # ===================================================================== configuration
+@dataclass
+class OutputSettings:
+    """What a run computes and writes, beyond its inputs: one object instead of a keyword relay.
+
+    :func:`geoaccess.pipeline.write_outputs` takes one (``settings=``); its fields can also be
+    given one by one as keywords, which override the object's.
+
+    Examples
+    --------
+    >>> OutputSettings(thresholds=[15, 30], maps=["png"]).report
+    True
+    """
+
+    baseline: str | None = None
+    population: str | None = None
+    thresholds: Sequence[float] | None = None
+    tolerance_minutes: float = 0.0
+    title: str | None = None
+    place: str | None = None
+    service: str = "an open site"
+    credits: Sequence[str] = ()
+    data_sources: Sequence[Any] = ()
+    equality_by: Sequence[str] | None = None
+    equality_shares: Any = None
+    equality_threshold: float | None = None
+    write_matrix: bool = True
+    tables: Sequence[str] = ("csv", "excel")
+    maps: Sequence[str] = ("png", "pdf")
+    dpi: int = 300
+    report: bool = True
+    interactive: bool = True
+
+
 @dataclass
 class RunConfig:
     """A validated ``geoaccess run`` configuration (paths resolved).
@@ -74,6 +107,11 @@ class RunConfig:
     report: bool
     interactive: bool
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def output_settings(self) -> OutputSettings:
+        """The fields of this configuration that say what to compute and write."""
+        names = [f.name for f in fields(OutputSettings)]
+        return OutputSettings(**{n: getattr(self, n) for n in names})
 
 
 class _Checker:

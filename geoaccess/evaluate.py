@@ -77,8 +77,8 @@ def _scenario_list(scenarios: Any) -> list[Scenario]:
                                  "Scenario")
             items.append(as_scenario(s))
     elif isinstance(scenarios, Iterable) and not isinstance(scenarios, (str, bytes)):
-        items = [getattr(s, "scenario", s) if isinstance(getattr(s, "scenario", None), Scenario)
-                 else s for s in scenarios]
+        items = [as_scenario(s) if isinstance(getattr(s, "scenario", None), Scenario) else s
+                 for s in scenarios]
     else:
         raise InputError(f"scenarios: expected a Scenario or a list of them (see "
                          f"geoaccess.read_scenarios), got {type(scenarios).__name__}")

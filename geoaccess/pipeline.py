@@ -15,10 +15,11 @@ import re
 import shutil
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
-from .config import RunConfig
+from .config import OutputSettings, RunConfig
 from .errors import InputError
 
 __all__ = ["run", "write_outputs"]
@@ -100,26 +101,10 @@ def write_outputs(
     matrices: Mapping[str, Any],
     scenarios: Sequence[Any],
     networks: Mapping[str, Any] | None = None,
-    baseline: str | None = None,
-    population: str | None = None,
-    thresholds: Sequence[float] | None = None,
-    tolerance_minutes: float = 0.0,
-    title: str | None = None,
-    place: str | None = None,
-    service: str = "an open site",
-    credits: Sequence[str] = (),
-    data_sources: Sequence[Any] = (),
-    equality_by: Sequence[str] | None = None,
-    equality_shares: Any = None,
-    equality_threshold: float | None = None,
-    write_matrix: bool = True,
-    tables: Sequence[str] = ("csv", "excel"),
-    maps: Sequence[str] = ("png", "pdf"),
-    dpi: int = 300,
-    report: bool = True,
-    interactive: bool = True,
+    settings: OutputSettings | None = None,
     extra_tables: Mapping[str, Any] | None = None,
     progress: bool = False,
+    **overrides: Any,
 ) -> dict[str, Path]:
     """Evaluate and compare scenarios and write every output to a folder, atomically.
 
@@ -139,6 +124,18 @@ def write_outputs(
         The configurations; ``baseline`` (default the first) is compared with the rest.
     networks : mapping, optional
         Mode → :class:`~geoaccess.Network`; the main mode's adds service-area maps.
+    settings : OutputSettings, optional
+        What to compute and write (defaults as in :class:`~geoaccess.config.OutputSettings`).
+    extra_tables : mapping, optional
+        Name → DataFrame written as ``<name>.csv``.
+    progress : bool
+        Show a progress bar over the steps.
+    **overrides
+        Any field of :class:`~geoaccess.config.OutputSettings` given by name, overriding
+        ``settings``:
+
+    baseline : str, optional
+        The scenario the others are compared with (default the first).
     population, thresholds, tolerance_minutes
         As in :func:`geoaccess.evaluate` and :func:`geoaccess.compare`.
     title, place, service, credits, data_sources
@@ -149,11 +146,7 @@ def write_outputs(
     write_matrix, tables, maps, dpi, report, interactive
         Which outputs to write: the matrices (Parquet), tables (``"csv"``,
         ``"excel"``), map formats (``"png"``, ``"svg"``, ``"pdf"``) at ``dpi``, the
-        HTML report, the folium map.
-    extra_tables : mapping, optional
-        Name → DataFrame written as ``<name>.csv``.
-    progress : bool
-        Show a progress bar over the steps.
+        HTML report, the interactive map.
 
     Returns
     -------
@@ -173,6 +166,13 @@ def write_outputs(
     from .report import DataSource, write_report
     from .travel import service_areas
 
+    unknown = sorted(set(overrides) - {f.name for f in fields(OutputSettings)})
+    if unknown:
+        raise TypeError(f"write_outputs: unexpected keyword arguments {unknown}")
+    cfg = replace(settings or OutputSettings(), **overrides)
+    (baseline, population, thresholds, tolerance_minutes, title, place, service, credits,
+     data_sources, equality_by, equality_shares, equality_threshold, write_matrix, tables, maps,
+     dpi, report, interactive) = (getattr(cfg, f.name) for f in fields(OutputSettings))
     out = Path(out)
     modes = list(matrices)
     if not modes:
@@ -415,13 +415,6 @@ def run(cfg: RunConfig, *, progress: bool = True) -> dict[str, Path]:
         networks[mode] = _network(cfg, mode)
         matrices[mode] = travel_times(networks[mode], sites, areas, progress=progress,
                                       max_snap_m=cfg.max_snap_m)
-    return write_outputs(
-        cfg.out, sites=sites, areas=areas, matrices=matrices, networks=networks,
-        scenarios=scenarios, baseline=cfg.baseline, population=cfg.population,
-        thresholds=cfg.thresholds, tolerance_minutes=cfg.tolerance_minutes, title=cfg.title,
-        place=cfg.place, service=cfg.service, credits=cfg.credits,
-        data_sources=cfg.data_sources, equality_by=cfg.equality_by,
-        equality_shares=cfg.equality_shares, equality_threshold=cfg.equality_threshold,
-        write_matrix=cfg.write_matrix, tables=cfg.tables, maps=cfg.maps, dpi=cfg.dpi,
-        report=cfg.report, interactive=cfg.interactive, progress=progress)
+    return write_outputs(cfg.out, sites=sites, areas=areas, matrices=matrices, networks=networks,
+                         scenarios=scenarios, settings=cfg.output_settings(), progress=progress)
 
