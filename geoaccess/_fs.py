@@ -103,15 +103,19 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
         elif isinstance(s.dtype, pd.CategoricalDtype):
             out[col] = s.astype(object).map(neutralise_text)
     out.columns = [neutralise_text(c) for c in out.columns]
-    if out.index.dtype == object:
+    if out.index.dtype == object or pd.api.types.is_string_dtype(out.index.dtype):
         out.index = out.index.map(neutralise_text)
     return out
 
 
 def write_csv(frame: pd.DataFrame, path: str | os.PathLike[str], *, index: bool = False) -> Path:
-    """Write ``frame`` as UTF-8 CSV, atomically, with formula-leading text neutralised."""
+    """Write ``frame`` as UTF-8 CSV, atomically, with formula-leading text neutralised.
+
+    Lines end in CRLF (RFC 4180), so a text cell holding a lone carriage return is quoted
+    rather than read as the end of a row.
+    """
     safe = neutralise_frame(frame)
-    return atomic_write(path, lambda tmp: safe.to_csv(tmp, index=index))
+    return atomic_write(path, lambda tmp: safe.to_csv(tmp, index=index, lineterminator="\r\n"))
 
 
 def write_parquet(frame: pd.DataFrame, path: str | os.PathLike[str], *,
@@ -133,3 +137,83 @@ def write_excel(path: str | os.PathLike[str], sheets: Mapping[str, pd.DataFrame]
                 neutralise_frame(frame).to_excel(writer, sheet_name=str(name)[:31], index=index)
 
     return atomic_write(path, write)
+
+
+# ------------------------------------------------------------------ folders as one set
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def exchange_folders(a: Path, b: Path) -> bool:
+    """Swap two folders' names in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``).
+
+    Returns False where the system cannot (other platforms, old kernels, some file
+    systems); the caller then falls back to two renames.
+    """
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    rc = fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return rc == 0
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - another user's live process
+        return True
+    return True
+
+
+def remove_stale(parent: Path, prefix: str) -> list[Path]:
+    """Remove folders ``<prefix><pid>-...`` in ``parent`` left by processes that have ended."""
+    removed: list[Path] = []
+    if not parent.is_dir():
+        return removed
+    import shutil
+
+    for p in parent.iterdir():
+        if not p.name.startswith(prefix) or not p.is_dir() or p.is_symlink():
+            continue
+        pid_text = p.name[len(prefix):].split("-", 1)[0]
+        if pid_text.isdigit() and not _pid_alive(int(pid_text)):
+            shutil.rmtree(p, ignore_errors=True)
+            removed.append(p)
+    return removed
+
+
+def safe_name(name: str, *, what: str = "output name") -> str:
+    """``name`` if it is one plain file name inside a folder, else :class:`InputError`.
+
+    Refuses separators, ``..``, absolute paths, hidden names and control characters, so
+    no name a user supplies can write outside the output folder.
+
+    Examples
+    --------
+    >>> safe_name("networks")
+    'networks'
+    >>> safe_name("../x")
+    Traceback (most recent call last):
+    ...
+    geoaccess.errors.InputError: output name '../x' must be a plain file name (letters, ...
+    """
+    from .errors import InputError
+
+    text = str(name)
+    bad = (not text or text in (".", "..") or text.startswith(".") or "/" in text
+           or "\\" in text or any(ord(ch) < 32 for ch in text) or len(text) > 120
+           or os.path.isabs(text))
+    if bad:
+        raise InputError(f"{what} {text[:60]!r} must be a plain file name (letters, digits, "
+                         "'-', '_'), not a path", column=what)
+    return text

@@ -68,7 +68,7 @@ from pathlib import Path
 
 from .config import _MODES, load_config
 from .errors import GeoaccessError, InputError
-from .pipeline import _read_inputs, run
+from .pipeline import _read_inputs, check_output_folder, run
 
 __all__ = ["main"]
 
@@ -149,6 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             cfg = load_config(args.config, out=args.out)
             if args.check:
+                check_output_folder(cfg.out)
                 _read_inputs(cfg)
                 if not args.quiet:
                     echo(f"{args.config}: configuration and inputs are valid")

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import difflib
 import logging
+import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from ._yaml import load_yaml, short
 from .errors import InputError
 
 __all__ = ["OutputSettings", "RunConfig", "load_config"]
@@ -29,6 +31,16 @@ _SITE_OPTIONS = {"id_column", "name_column", "kind_column", "capacity_column",
                  "crs", "layer", "encoding"}
 _AREA_OPTIONS = {"population", "id_column", "imd_column", "lat", "lon", "x", "y", "crs",
                  "layer", "encoding"}
+
+
+#: Largest number of minutes a threshold or tolerance may be (a day).
+MAX_MINUTES = 24 * 60.0
+#: Fastest speed a mode may be given (no street mode is faster).
+MAX_SPEED_KMH = 200.0
+#: Furthest a point may be snapped to the network.
+MAX_SNAP_M = 20_000.0
+#: At most this many problems are listed in one message.
+MAX_PROBLEMS = 25
 
 
 # ===================================================================== configuration
@@ -163,7 +175,7 @@ class _Checker:
                 self.add(f"{key}.dataset", f"{key}.dataset: {exc}")
                 return None
         if not isinstance(value, (str, os.PathLike)) or not str(value).strip():
-            self.add(key, f"{key} must be a file path or {{dataset: NAME}}, found {value!r}")
+            self.add(key, f"{key} must be a file path or {{dataset: NAME}}, found {short(value)}")
             return None
         p = Path(os.path.expanduser(str(value)))
         if not p.is_absolute():
@@ -174,22 +186,32 @@ class _Checker:
         return p
 
     def number(self, value: Any, key: str, *, positive: bool = True,
-               minimum: float | None = None) -> float | None:
+               minimum: float | None = None, maximum: float | None = None,
+               unit: str = "") -> float | None:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.add(key, f"{key} must be a number, found {value!r}")
+            self.add(key, f"{key} must be a number, found {short(value)}")
             return None
-        v = float(value)
+        try:
+            v = float(value)
+        except OverflowError:
+            v = math.inf
+        if not math.isfinite(v):
+            self.add(key, f"{key} must be a finite number, found {short(value)}")
+            return None
+        if maximum is not None and v > maximum:
+            self.add(key, f"{key} must be at most {maximum:g}{unit}, found {short(value)}")
+            return None
         if positive and not v > 0:
-            self.add(key, f"{key} must be positive, found {value!r}")
+            self.add(key, f"{key} must be positive, found {short(value)}")
             return None
         if minimum is not None and v < minimum:
-            self.add(key, f"{key} must be at least {minimum:g}, found {value!r}")
+            self.add(key, f"{key} must be at least {minimum:g}, found {short(value)}")
             return None
         return v
 
     def boolean(self, value: Any, key: str) -> bool:
         if not isinstance(value, bool):
-            self.add(key, f"{key} must be true or false, found {value!r}")
+            self.add(key, f"{key} must be true or false, found {short(value)}")
             return False
         return value
 
@@ -197,7 +219,7 @@ class _Checker:
         if value is None:
             return None
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-            self.add(key, f"{key} must be text, found {value!r}")
+            self.add(key, f"{key} must be text, found {short(value)}")
             return None
         return str(value)
 
@@ -208,12 +230,12 @@ class _Checker:
             return list(allowed)
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, (list, tuple)):
-            self.add(key, f"{key} must be a list among {list(allowed)}, found {value!r}")
+            self.add(key, f"{key} must be a list among {list(allowed)}, found {short(value)}")
             return []
         out = []
         for v in items:
             if str(v).lower() not in allowed:
-                self.add(key, f"{key}: unknown value {v!r}; choose from {list(allowed)}")
+                self.add(key, f"{key}: unknown value {short(v)}; choose from {list(allowed)}")
             else:
                 out.append(str(v).lower())
         return out
@@ -221,7 +243,9 @@ class _Checker:
     def raise_if_any(self) -> None:
         if not self.problems:
             return
-        lines = [f"  - {m}" for _, m in self.problems]
+        lines = [f"  - {m[:300]}" for _, m in self.problems[:MAX_PROBLEMS]]
+        if len(self.problems) > MAX_PROBLEMS:
+            lines.append(f"  - ... and {len(self.problems) - MAX_PROBLEMS} more")
         msg = (f"{self.where}: {len(self.problems)} problem"
                f"{'s' if len(self.problems) != 1 else ''} in the configuration:\n"
                + "\n".join(lines))
@@ -278,8 +302,6 @@ def load_config(path: str | os.PathLike[str] | Mapping[str, Any], *,
     geoaccess.errors.InputError: <config>: 4 problems in the configuration:
       - unknown key 'netwrok' (did you mean 'network'?); allowed keys at the top level: ...
     """
-    import yaml
-
     if isinstance(path, Mapping):
         data: Any = dict(path)
         where, base, cfg_path = "<config>", Path.cwd(), None
@@ -289,15 +311,7 @@ def load_config(path: str | os.PathLike[str] | Mapping[str, Any], *,
         if not cfg_path.exists():
             raise InputError(f"{cfg_path}: configuration file not found", path=cfg_path)
         base = cfg_path.resolve().parent
-        try:
-            data = yaml.safe_load(cfg_path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-            raise InputError(f"{cfg_path}: not valid YAML{at}: "
-                             f"{getattr(exc, 'problem', exc)}", path=cfg_path) from None
-        except UnicodeDecodeError:
-            raise InputError(f"{cfg_path}: not a UTF-8 text file", path=cfg_path) from None
+        data = load_yaml(cfg_path)
     c = _Checker(where, base)
     top = c.keys(data, "", ["title", "place", "service", "credits", "data_sources", "network",
                             "sites", "areas", "population", "scenarios", "baseline",
@@ -330,14 +344,14 @@ def load_config(path: str | os.PathLike[str] | Mapping[str, Any], *,
         if isinstance(speed, Mapping):
             for k, v in speed.items():
                 if k not in _MODES:
-                    c.add(f"network.speed_kmh.{k}", f"network.speed_kmh: unknown mode {k!r}")
-                c.number(v, f"network.speed_kmh.{k}")
+                    c.add(f"network.speed_kmh.{k}", f"network.speed_kmh: unknown mode {short(k)}")
+                c.number(v, f"network.speed_kmh.{k}", maximum=MAX_SPEED_KMH, unit=" km/h")
         else:
-            c.number(speed, "network.speed_kmh")
+            c.number(speed, "network.speed_kmh", maximum=MAX_SPEED_KMH, unit=" km/h")
     cache = None
     if net.get("cache") is not None:
         cache = c.path(net["cache"], "network.cache", must_exist=False)
-    max_snap = (c.number(net["max_snap_m"], "network.max_snap_m")
+    max_snap = (c.number(net["max_snap_m"], "network.max_snap_m", maximum=MAX_SNAP_M, unit=" m")
                 if "max_snap_m" in net else None)
     # sites and areas
     sites, site_opts = (_source(c, top["sites"], "sites", _SITE_OPTIONS)
@@ -352,7 +366,7 @@ def load_config(path: str | os.PathLike[str] | Mapping[str, Any], *,
             origins = str(areas_raw.pop("origins"))
             if origins not in ("residential", "auto", "representative_point", "centroid"):
                 c.add("areas.origins", f"areas.origins must be residential, auto, "
-                                       f"representative_point or centroid, found {origins!r}")
+                                       f"representative_point or centroid, found {short(origins)}")
         areas, area_opts = _source(c, areas_raw, "areas", _AREA_OPTIONS)
     if origins == "residential" and source is not None and source.suffix == ".npz":
         c.add("areas.origins", "areas.origins: residential needs an OpenStreetMap file as "
@@ -378,11 +392,12 @@ def load_config(path: str | os.PathLike[str] | Mapping[str, Any], *,
     if "thresholds" in top:
         th = top["thresholds"]
         if not isinstance(th, (list, tuple)) or not th:
-            c.add("thresholds", f"thresholds must be a list of minutes, found {th!r}")
+            c.add("thresholds", f"thresholds must be a list of minutes, found {short(th)}")
         else:
-            vals = [c.number(t, "thresholds") for t in th]
+            vals = [c.number(t, "thresholds", maximum=MAX_MINUTES, unit=" minutes") for t in th]
             thresholds = [v for v in vals if v is not None]
     tol = (c.number(top["tolerance_minutes"], "tolerance_minutes", positive=False,
+                    maximum=MAX_MINUTES, unit=" minutes",
                     minimum=0) if "tolerance_minutes" in top else 0.0) or 0.0
     eqc = c.keys(top.get("equality"), "equality", ["by", "shares", "threshold"])
     by = eqc.get("by")
@@ -391,7 +406,8 @@ def load_config(path: str | os.PathLike[str] | Mapping[str, Any], *,
         if not isinstance(by, list) or not all(isinstance(b, str) for b in by):
             c.add("equality.by", "equality.by must be a list of column names")
             by = None
-    eq_thr = (c.number(eqc["threshold"], "equality.threshold") if "threshold" in eqc
+    eq_thr = (c.number(eqc["threshold"], "equality.threshold", maximum=MAX_MINUTES,
+                        unit=" minutes") if "threshold" in eqc
               else None)
     if eq_thr is not None and thresholds is not None and eq_thr not in thresholds:
         c.add("equality.threshold", f"equality.threshold {eq_thr:g} is not among the "

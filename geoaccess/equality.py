@@ -2409,7 +2409,8 @@ def to_excel(tables: Mapping[str, pd.DataFrame], path: str | os.PathLike[str]) -
                     header = export_header(str(col))
                     ws.cell(row=1, column=j).font = Font(bold=True)
                     fmt = _FORMATS.get(_unit(str(col)) or "")
-                    texts = frame[col].astype(str).str.len() if len(frame) else pd.Series([0])
+                    texts = (frame[col].astype(object).astype(str).str.len().fillna(0)
+                             if len(frame) else pd.Series([0]))
                     width = min(max(len(header), int(texts.max())) + 2, 60)
                     if col in ("text", "value", "meaning") and width >= 60:
                         width = 110

@@ -12,13 +12,16 @@ from __future__ import annotations
 import logging
 import os
 import re
-import shutil
+import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
+from ._fs import safe_name, write_csv
+from ._staging import Staging
+from ._version import __version__
 from .config import OutputSettings, RunConfig
 from .errors import InputError
 
@@ -27,50 +30,46 @@ __all__ = ["run", "write_outputs"]
 log = logging.getLogger(__name__)
 
 
-# ============================================================================ staging
-class _Staging:
-    """Write into a hidden folder inside ``out``; move files into place when complete."""
+#: Names a run writes at the top of its output folder (files, then folders).
+OUTPUT_FILES = ("report.html", "map.html", "explorer.html", "results.xlsx", "eia_tables.xlsx",
+                "scenario_summary.csv", "scenario_areas.csv", "change_areas.csv",
+                "scenarios.csv", "manifest.json")
+OUTPUT_FOLDERS = ("maps", "eia_tables")
 
-    def __init__(self, out: Path) -> None:
-        self.out = out
-        self.dir: Path | None = None
 
-    def __enter__(self) -> _Staging:
-        import tempfile
+def check_output_folder(out: str | os.PathLike[str]) -> Path:
+    """Check, before any work, that a run can write its outputs to ``out``.
 
-        self.out.mkdir(parents=True, exist_ok=True)
-        self.dir = Path(tempfile.mkdtemp(prefix=".geoaccess-staging-", dir=self.out))
-        return self
+    The folder (or the nearest folder above it that exists) must be writable: a file is
+    created and removed there to be sure. No output name may be taken by a folder (or a
+    folder name by a file).
 
-    def _root(self) -> Path:
-        if self.dir is None:  # pragma: no cover - used outside the with block
-            raise RuntimeError("staging folder used outside its with block")
-        return self.dir
-
-    def path(self, name: str) -> Path:
-        p = self._root() / name
-        p.parent.mkdir(parents=True, exist_ok=True)
-        return p
-
-    def folder(self, name: str) -> Path:
-        p = self._root() / name
-        p.mkdir(parents=True, exist_ok=True)
-        return p
-
-    def commit(self, written: Mapping[str, Path]) -> dict[str, Path]:
-        self._root()
-        final: dict[str, Path] = {}
-        for key, p in written.items():
-            rel = Path(p).relative_to(self._root())
-            target = self.out / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(p, target)
-            final[key] = target
-        return final
-
-    def __exit__(self, *exc: Any) -> None:
-        if self.dir is not None and self.dir.exists():
-            shutil.rmtree(self.dir, ignore_errors=True)
+    Raises
+    ------
+    InputError
+        Naming the folder and the fix.
+    """
+    out = Path(os.path.abspath(out))
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out}: the output folder is a file; choose another folder",
+                         path=out, column="outputs.folder")
+    probe_dir = out if out.is_dir() else next(p for p in out.parents if p.exists())
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".geoaccess-write-test-", dir=probe_dir)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise InputError(f"{probe_dir}: cannot write there ({exc.strerror}); choose another "
+                         "output folder or change its permissions", path=probe_dir,
+                         column="outputs.folder") from exc
+    taken = [n for n in OUTPUT_FILES if (out / n).is_dir()]
+    taken += [n for n in OUTPUT_FOLDERS if (out / n).exists() and not (out / n).is_dir()]
+    if taken:
+        raise InputError(f"{out}: {', '.join(taken)} already exist with the wrong kind (a "
+                         "folder where a file goes, or a file where a folder goes); move them "
+                         "or choose another output folder", path=out, rows=taken,
+                         column="outputs.folder")
+    return out
 
 
 def _slug(name: str) -> str:
@@ -174,6 +173,9 @@ def write_outputs(
      data_sources, equality_by, equality_shares, equality_threshold, write_matrix, tables, maps,
      dpi, report, interactive) = (getattr(cfg, f.name) for f in fields(OutputSettings))
     out = Path(out)
+    for name in extra_tables or {}:
+        safe_name(name, what="extra table name")
+    check_output_folder(out)
     modes = list(matrices)
     if not modes:
         raise InputError("write_outputs: no travel-time matrix given")
@@ -196,7 +198,10 @@ def write_outputs(
         bar.set_description(name)
         log.debug("step: %s", name)
 
-    with _Staging(out) as st:
+    about = {"made_by": f"geoaccess {__version__}", "modes": modes, "scenarios": names,
+             "settings": {f.name: getattr(cfg, f.name) for f in fields(OutputSettings)
+                          if f.name != "data_sources"}}
+    with Staging(out, about=about) as st:
         step("evaluate")
         results = {}
         for mode in modes:
@@ -231,16 +236,10 @@ def write_outputs(
         summary = pd.concat([r.summary.assign(mode=m) for m, r in results.items()],
                             ignore_index=True)
         summary = summary[["mode"] + [c for c in summary.columns if c != "mode"]]
-        p = st.path("scenario_summary.csv")
-        summary.to_csv(p, index=False)
-        written["scenario_summary"] = p
-        p = st.path("scenario_areas.csv")
-        res.areas.to_csv(p, index=False)
-        written["scenario_areas"] = p
+        written["scenario_summary"] = write_csv(summary, st.path("scenario_summary.csv"))
+        written["scenario_areas"] = write_csv(res.areas, st.path("scenario_areas.csv"))
         if comp is not None:
-            p = st.path("change_areas.csv")
-            comp.areas.to_csv(p, index=False)
-            written["change_areas"] = p
+            written["change_areas"] = write_csv(comp.areas, st.path("change_areas.csv"))
         from .scenario import write_scenarios
 
         written["scenarios"] = write_scenarios(scenarios, st.path("scenarios.csv"), sites)
@@ -248,8 +247,7 @@ def write_outputs(
                             shares=equality_shares, threshold=eq_thr, place=place,
                             service=service)
         for name, frame in (extra_tables or {}).items():
-            p = st.path(f"{name}.csv")
-            frame.to_csv(p, index=False)
+            p = write_csv(frame, st.path(f"{safe_name(name, what='extra table name')}.csv"))
             written[name] = p
         if "excel" in tables:
             written["results_excel"] = (comp or res).to_excel(st.path("results.xlsx"))
@@ -377,6 +375,12 @@ def _read_inputs(cfg: RunConfig) -> tuple[Any, Any, list[Any]]:
         raise InputError(f"population: column {cfg.population!r} is not in the areas "
                          f"({cfg.areas.name}); population columns are {numeric}",
                          column="population")
+    missing = [c for c in (cfg.equality_by or []) if c not in areas.columns
+               and not (c == "imd_quintile" and "imd_decile" in areas.columns)]
+    if missing:
+        raise InputError(f"equality.by: columns {missing} are not in the areas "
+                         f"({cfg.areas.name}); its columns are {list(areas.columns)[:30]}",
+                         column="equality.by", rows=missing)
     scenarios: list[Any] = []
     if cfg.include_current:
         scenarios.append(Scenario.from_sites(sites, cfg.include_current))
@@ -407,6 +411,7 @@ def run(cfg: RunConfig, *, progress: bool = True) -> dict[str, Path]:
     from .origins import residential_origins
     from .travel import travel_times
 
+    check_output_folder(cfg.out)
     sites, areas, scenarios = _read_inputs(cfg)
     if cfg.origins == "residential":
         areas = set_origins(areas, residential_origins(areas, cfg.network_source))

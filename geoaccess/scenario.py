@@ -40,6 +40,7 @@ import pandas as pd
 from ._kinds import KIND_SYNONYMS as _KIND_SYNONYMS
 from ._kinds import SITE_KINDS
 from ._validate import Problems, show_ids
+from ._yaml import load_yaml
 from .errors import InputError
 
 __all__ = [
@@ -549,12 +550,7 @@ def read_scenarios(
             raise InputError(f"{p}: the file is empty", path=p)
         suffix = p.suffix.lower()
         if suffix in _YAML_SUFFIXES:
-            import yaml
-
-            try:
-                data = yaml.safe_load(p.read_text(encoding="utf-8-sig"))
-            except (yaml.YAMLError, UnicodeDecodeError) as exc:
-                raise InputError(f"{p}: not readable YAML ({exc})", path=p) from exc
+            data = load_yaml(p)
             items = _from_mapping(data, sites, problems, roles=roles)
         elif suffix in _EXCEL_SUFFIXES or suffix in _CSV_SUFFIXES:
             raw = _read_raw_table(p, sheet)
