@@ -38,8 +38,8 @@ tt = ga.TravelTimes.from_frame(pd.DataFrame({"S1": [4.0, 30.0], "S2": [9.0, 3.0]
 d = tempfile.mkdtemp(); tt.save(d + "/m.parquet"); tt = ga.TravelTimes.load(d + "/m.parquet")
 areas = pd.DataFrame({"area_id": ["E1", "E2"], "kids": [10.0, 30.0]})
 ga.evaluate(tt, areas, ga.Scenario("Now", {"S1": "hub"}), population="kids")
-print(",".join(m for m in %r if m in sys.modules))
-""" % (HEAVY,)
+print(",".join(m for m in HEAVY if m in sys.modules))
+""".replace("HEAVY", repr(HEAVY))
 
 _WHERE = "import geoaccess; print(geoaccess.__file__)"
 
@@ -91,14 +91,15 @@ def main(argv: list[str] | None = None) -> dict:
     }
     (HERE / "import_results.json").write_text(json.dumps(result, indent=2) + "\n")
     lines = ["# Import time", "",
-             f"Median of {args.repeats} fresh interpreters each; {os.cpu_count()} CPUs; load "
-             f"average {load0[0]:.2f} before, {result['machine']['load_after'][0]:.2f} after.", "",
+             (f"Median of {args.repeats} fresh interpreters each; {os.cpu_count()} CPUs; load "
+              f"average {load0[0]:.2f} before, {result['machine']['load_after'][0]:.2f} after."),
+             "",
              "| case | seconds | heavy modules loaded |", "|---|---|---|"]
     for c in cases:
         heavy = ", ".join(c.get("heavy_modules_loaded", [])) or "–"
         lines.append(f"| {c['name']} | {c['seconds']:.3f} | {heavy} |")
-    lines += ["", f"The lazy root imports {result['speed_up_of_import']:.1f}× faster than the "
-              "eager one (both include the interpreter's own start, first row)."]
+    lines += ["", (f"The lazy root imports {result['speed_up_of_import']:.1f}× faster than the "
+                   "eager one (both include the interpreter's own start, first row).")]
     (HERE / "import_results.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     return result
