@@ -65,17 +65,46 @@ def find_column(columns: Iterable[str], given: str | None, candidates: Sequence[
     return None
 
 
-def numeric(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Values as float and a mask of non-blank values that are not numbers."""
+_PLAIN = {".": r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?",
+          ",": r"[+-]?(?:\d+(?:,\d*)?|,\d+)"}
+_GROUPED = {".": r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?", ",": r"[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?"}
+_DECIMAL_COMMA = r"[+-]?\d*,\d+"
+
+
+def numeric(series: pd.Series, *, decimal: str = ".") -> tuple[pd.Series, np.ndarray]:
+    """Values as float and a mask of non-blank values that are not finite numbers.
+
+    Text is read strictly: ``"1,234.5"`` (grouped thousands) is 1234.5, but ``"12,5"`` or
+    ``"1,23"`` is not a number unless ``decimal=","`` (then ``"1.234,5"`` is 1234.5). Infinite
+    and NaN values count as not numbers.
+    """
+    if decimal not in _PLAIN:
+        raise ValueError(f"decimal must be '.' or ',', not {decimal!r}")
     if series.dtype == object or pd.api.types.is_string_dtype(series):
-        text = series.astype("string").str.strip().str.replace(",", "", regex=False)
+        text = series.astype("string").str.strip()
         blank = text.isna() | (text == "")
-        values = pd.to_numeric(text.where(~blank), errors="coerce")
-        bad = values.isna() & ~blank
+        plain = text.str.fullmatch(_PLAIN[decimal]).fillna(False)
+        grouped = text.str.fullmatch(_GROUPED[decimal]).fillna(False)
+        thousands = "," if decimal == "." else "."
+        clean = text.where(~grouped, text.str.replace(thousands, "", regex=False))
+        if decimal == ",":
+            clean = clean.str.replace(",", ".", regex=False)
+        ok = (plain | grouped) & ~blank
+        values = pd.to_numeric(clean.where(ok), errors="coerce")
+        bad = ~blank & ~(ok & np.isfinite(values.fillna(0.0)))
     else:
         values = pd.to_numeric(series, errors="coerce")
-        bad = values.isna() & series.notna()
-    return values.astype(float), bad.to_numpy(dtype=bool)
+        bad = (values.isna() & series.notna()) | np.isinf(values.fillna(0.0))
+        values = values.where(~bad)
+    return values.astype(float), np.asarray(bad, dtype=bool)
+
+
+def decimal_hint(series: pd.Series, bad: np.ndarray) -> str:
+    """A hint to add to a "not a number" message when the bad values use decimal commas."""
+    text = series[bad].astype("string").str.strip()
+    if text.str.fullmatch(_DECIMAL_COMMA).fillna(False).any():
+        return " (they look like decimal commas, e.g. '12,5': pass decimal=',')"
+    return ""
 
 
 def area_ids(areas: Any) -> pd.Index:

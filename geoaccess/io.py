@@ -26,7 +26,7 @@ import shapely
 from ._crs import metric_crs
 from ._kinds import KIND_SYNONYMS as _KIND_SYNONYMS
 from ._kinds import SITE_KINDS
-from ._validate import Problems, find_column, numeric, show_ids
+from ._validate import Problems, decimal_hint, find_column, numeric, show_ids
 from .errors import InputError
 
 __all__ = ["AREA_ID_COLUMNS", "SITE_KINDS", "read_areas", "read_sites"]
@@ -66,6 +66,13 @@ def _read_csv(path: Path, encoding: str | None) -> pd.DataFrame:
     raw = path.read_bytes()
     if not raw.strip():
         raise InputError(f"{path}: the file is empty", path=path)
+    if encoding is None and raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        encoding = "utf-16"
+        log.info("%s is UTF-16 (it starts with a UTF-16 byte-order mark)", path)
+    elif encoding is None and b"\x00" in raw[:4096]:
+        raise InputError(f"{path}: the file holds NUL bytes: it is probably UTF-16 or another "
+                         "wide encoding without a byte-order mark; save it as UTF-8 (CSV UTF-8 "
+                         "in Excel) or pass encoding='utf-16'", path=path)
     encodings = [encoding] if encoding else ["utf-8-sig", "cp1252"]
     last: Exception | None = None
     for enc in encodings:
@@ -144,11 +151,11 @@ def _ids(frame: pd.DataFrame, column: str | None, id_kind: str, candidates: Sequ
     col = find_column(frame.columns, column, candidates)
     if col is None:
         if column is not None:
-            problems.add(f"no column {column!r} (id_column=); columns are {list(frame.columns)}",
-                         column)
+            problems.add(f"no column {column!r} (id_column=); columns are "
+                         f"{show_ids(list(frame.columns))}", column)
         else:
             problems.add(f"no {id_kind} column: name it {candidates[0]!r} or pass "
-                         f"id_column=; columns are {list(frame.columns)}", id_kind)
+                         f"id_column=; columns are {show_ids(list(frame.columns))}", id_kind)
         return None
     raw = frame[col]
     ids = raw.astype("string").str.strip()
@@ -171,6 +178,7 @@ def _ids(frame: pd.DataFrame, column: str | None, id_kind: str, candidates: Sequ
 
 
 def _geometry(frame: pd.DataFrame, ids: pd.Series | None, problems: Problems, *,
+              decimal: str = ".",
               lat: str | None, lon: str | None, x: str | None, y: str | None,
               crs: Any, allow_polygons: bool) -> gpd.GeoSeries | None:
     """A GeoSeries in the source CRS, from a geometry column or coordinate columns."""
@@ -208,8 +216,8 @@ def _geometry(frame: pd.DataFrame, ids: pd.Series | None, problems: Problems, *,
     lat_c = find_column(cols, lat, _LAT if x is None else ())
     lon_c = find_column(cols, lon, _LON if x is None else ())
     if lat_c and lon_c and x is None:
-        lat_v, bad_lat = numeric(frame[lat_c])
-        lon_v, bad_lon = numeric(frame[lon_c])
+        lat_v, bad_lat = numeric(frame[lat_c], decimal=decimal)
+        lon_v, bad_lon = numeric(frame[lon_c], decimal=decimal)
         for col, bad in ((lat_c, bad_lat), (lon_c, bad_lon)):
             if bad.any():
                 problems.add(f"column {col!r} has non-numeric coordinates", col,
@@ -243,8 +251,8 @@ def _geometry(frame: pd.DataFrame, ids: pd.Series | None, problems: Problems, *,
     x_c = find_column(cols, x, _EASTING + ("x",))
     y_c = find_column(cols, y, _NORTHING + ("y",))
     if x_c and y_c:
-        x_v, bad_x = numeric(frame[x_c])
-        y_v, bad_y = numeric(frame[y_c])
+        x_v, bad_x = numeric(frame[x_c], decimal=decimal)
+        y_v, bad_y = numeric(frame[y_c], decimal=decimal)
         for col, bad in ((x_c, bad_x), (y_c, bad_y)):
             if bad.any():
                 problems.add(f"column {col!r} has non-numeric coordinates", col,
@@ -269,7 +277,7 @@ def _geometry(frame: pd.DataFrame, ids: pd.Series | None, problems: Problems, *,
         return gpd.GeoSeries(pts, index=frame.index, crs=source_crs)
     problems.add("no location: give lat/lon columns (WGS 84), easting/northing (British "
                  "National Grid), x/y with crs=, or a geometry column in a spatial file "
-                 f"(columns are {list(cols)})", "geometry")
+                 f"(columns are {show_ids(list(cols))})", "geometry")
     return None
 
 
@@ -286,10 +294,12 @@ def _to_metric(geom: gpd.GeoSeries, to_crs: Any) -> gpd.GeoSeries:
 
 
 def _nonneg(frame: pd.DataFrame, col: str, ids: pd.Series, problems: Problems, *,
+            decimal: str = ".",
             required: bool, what: str) -> pd.Series:
-    values, bad = numeric(frame[col])
+    values, bad = numeric(frame[col], decimal=decimal)
     if bad.any():
-        problems.add(f"column {col!r} has non-numeric {what}", col, ids[bad].tolist())
+        problems.add(f"column {col!r} has values that are not finite numbers in {what}"
+                     f"{decimal_hint(frame[col], bad)}", col, ids[bad].tolist())
     neg = (values < 0).to_numpy()
     if neg.any():
         problems.add(f"column {col!r} has negative {what}", col, ids[neg].tolist())
@@ -321,6 +331,7 @@ def read_sites(
     to_crs: Any = None,
     layer: str | int | None = None,
     encoding: str | None = None,
+    decimal: str = ".",
 ) -> gpd.GeoDataFrame:
     """Read service sites: children's centres, family hubs, outreach sites, shared bases.
 
@@ -348,7 +359,12 @@ def read_sites(
     layer : str or int, optional
         Layer of a GeoPackage or sheet of an Excel file.
     encoding : str, optional
-        Text encoding of a CSV (default: UTF-8 with or without BOM, else Windows-1252).
+        Text encoding of a CSV (default: UTF-8 with or without BOM, else Windows-1252;
+        UTF-16 with a byte-order mark is recognised).
+    decimal : {".", ","}
+        The decimal mark of numbers in text files. With the default, ``"12,5"`` is refused
+        (with the rows named) rather than read as 125; pass ``decimal=","`` for files that
+        write numbers as ``1.234,5``.
 
     Returns
     -------
@@ -376,7 +392,8 @@ def read_sites(
     ids = _ids(frame, id_column, "site_id", SITE_ID_COLUMNS, problems)
     row_ids = ids if ids is not None else pd.Series(
         [f"row {i + 1}" for i in range(len(frame))], index=frame.index)
-    geom = _geometry(frame, ids, problems, lat=lat, lon=lon, x=x, y=y, crs=crs,
+    geom = _geometry(frame, ids, problems, decimal=decimal, lat=lat, lon=lon, x=x, y=y,
+                     crs=crs,
                      allow_polygons=True)
     out = pd.DataFrame(index=frame.index)
     out["site_id"] = row_ids
@@ -414,7 +431,8 @@ def read_sites(
         col = find_column(frame.columns, col_arg, cands)
         if col_arg is not None and col is None:
             problems.add(f"no column {col_arg!r}", col_arg)
-        out[name] = (_nonneg(frame, col, row_ids, problems, required=False, what=what)
+        out[name] = (_nonneg(frame, col, row_ids, problems, decimal=decimal, required=False,
+                                  what=what)
                      if col else np.nan)
     problems.raise_if_any()
     if geom is None:  # pragma: no cover - a problem was recorded and raised above
@@ -452,6 +470,7 @@ def read_areas(
     to_crs: Any = None,
     layer: str | int | None = None,
     encoding: str | None = None,
+    decimal: str = ".",
 ) -> gpd.GeoDataFrame:
     """Read small areas of demand: LSOA/output-area polygons or points with counts.
 
@@ -473,7 +492,7 @@ def read_areas(
         ``origin_y``, ``pwc_lon``/``pwc_lat``) when present, the point itself for point
         areas, else a point guaranteed inside the polygon. A GeoSeries indexed by area id
         gives origins directly (e.g. from :func:`~geoaccess.residential_origins`).
-    lat, lon, x, y, crs, to_crs, layer, encoding
+    lat, lon, x, y, crs, to_crs, layer, encoding, decimal
         As in :func:`read_sites`.
 
     Returns
@@ -501,31 +520,35 @@ def read_areas(
     ids = _ids(frame, id_column, "area_id", AREA_ID_COLUMNS, problems)
     row_ids = ids if ids is not None else pd.Series(
         [f"row {i + 1}" for i in range(len(frame))], index=frame.index)
-    geom = _geometry(frame, ids, problems, lat=lat, lon=lon, x=x, y=y, crs=crs,
+    geom = _geometry(frame, ids, problems, decimal=decimal, lat=lat, lon=lon, x=x, y=y,
+                     crs=crs,
                      allow_polygons=True)
     if population is None:
         pop_cols = [c for c in frame.columns if str(c).lower().startswith(_POPULATION_PREFIXES)
                     and not str(c).lower().endswith(("share", "pct", "percent", "rate"))]
         if not pop_cols:
             problems.add("no population column found; pass population='children_0_4' (or "
-                         f"your column names); columns are {list(frame.columns)}", "population")
+                         f"your column names); columns are {show_ids(list(frame.columns))}",
+                         "population")
         else:
             log.info("%s: population columns %s", where, pop_cols)
     else:
         pop_cols = [population] if isinstance(population, str) else list(population)
         for c in pop_cols:
             if c not in frame.columns:
-                problems.add(f"no population column {c!r}; columns are {list(frame.columns)}", c)
+                problems.add(f"no population column {c!r}; columns are "
+                             f"{show_ids(list(frame.columns))}", c)
         pop_cols = [c for c in pop_cols if c in frame.columns]
     out = pd.DataFrame(index=frame.index)
     out["area_id"] = row_ids
     for c in pop_cols:
-        out[c] = _nonneg(frame, c, row_ids, problems, required=True, what="population")
+        out[c] = _nonneg(frame, c, row_ids, problems, decimal=decimal, required=True,
+                         what="population")
     imd_c = find_column(frame.columns, imd_column, _IMD)
     if imd_column is not None and imd_c is None:
         problems.add(f"no column {imd_column!r} (imd_column=)", imd_column)
     if imd_c:
-        dec, bad = numeric(frame[imd_c])
+        dec, bad = numeric(frame[imd_c], decimal=decimal)
         out_range = (dec.notna() & ~dec.isin(range(1, 11))).to_numpy()
         if bad.any() or out_range.any():
             problems.add(f"column {imd_c!r} must hold IMD deciles 1..10 (1 = most deprived)",
@@ -567,8 +590,8 @@ def read_areas(
         method = np.full(len(metric), "centroid", dtype=object)
     if origin_xy is not None:
         cols, is_lonlat = origin_xy
-        ox, bad_x = numeric(frame[cols[0]])
-        oy, bad_y = numeric(frame[cols[1]])
+        ox, bad_x = numeric(frame[cols[0]], decimal=decimal)
+        oy, bad_y = numeric(frame[cols[1]], decimal=decimal)
         if bad_x.any() or bad_y.any():
             raise InputError(f"{where}: origin columns {cols} have non-numeric values (rows "
                              f"{show_ids(row_ids[bad_x | bad_y].tolist())})", path=path,

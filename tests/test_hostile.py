@@ -334,3 +334,82 @@ def test_a_run_killed_at_random_points_leaves_one_complete_set(tmp_path):
     subprocess.run([sys.executable, str(script), str(out), "New"], check=True, timeout=300)
     assert not [p for p in tmp_path.iterdir() if "staging" in p.name]
     assert b"New" in (out / "scenario_summary.csv").read_bytes()
+
+
+# ------------------------------------------------------------------------ loaders
+SITES_CSV = Path(__file__).resolve().parents[1] / "data" / "rutland_sites.csv"
+
+
+def _sites_with(tmp_path: Path, column: str, values: dict[str, str]) -> Path:
+    frame = pd.read_csv(SITES_CSV, dtype=str)
+    for site, value in values.items():
+        frame.loc[frame.site_id == site, column] = value
+    path = tmp_path / "sites.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_decimal_commas_are_refused_with_the_rows_named(tmp_path):
+    path = _sites_with(tmp_path, "capacity", {"S03": "12,5", "S07": "1,23"})
+    with pytest.raises(InputError, match="decimal commas") as err:
+        ga.read_sites(path)
+    assert set(err.value.rows) >= {"S03", "S07"} and err.value.column == "capacity"
+
+
+def test_decimal_commas_are_read_when_asked(tmp_path):
+    path = _sites_with(tmp_path, "capacity", {"S03": "12,5", "S07": "1.234,5"})
+    frame = pd.read_csv(path, dtype=str)
+    frame["lat"] = frame["lat"].str.replace(".", ",", regex=False)
+    frame["lon"] = frame["lon"].str.replace(".", ",", regex=False)
+    frame.to_csv(path, index=False)
+    sites = ga.read_sites(path, decimal=",").set_index("site_id")
+    assert sites.loc["S03", "capacity"] == 12.5 and sites.loc["S07", "capacity"] == 1234.5
+    plain = ga.read_sites(SITES_CSV).set_index("site_id")
+    assert (sites.geometry.x - plain.geometry.x).abs().max() < 1e-6
+
+
+def test_grouped_thousands_still_read(tmp_path):
+    path = _sites_with(tmp_path, "capacity", {"S03": "1,234"})
+    assert ga.read_sites(path).set_index("site_id").loc["S03", "capacity"] == 1234
+
+
+@pytest.mark.parametrize(("column", "value"), [("capacity", "inf"), ("capacity", "nan"),
+                                               ("lat", "inf"), ("lon", "-inf")])
+def test_non_finite_numbers_are_refused(tmp_path, column, value):
+    path = _sites_with(tmp_path, column, {"S05": value})
+    with pytest.raises(InputError) as err:
+        ga.read_sites(path)
+    assert "S05" in err.value.rows
+
+
+def test_infinite_population_in_a_frame_is_refused(rutland_osm):
+    import geopandas as gpd
+
+    areas = gpd.read_file(Path(__file__).resolve().parents[1] / "data" / "rutland_lsoa21.gpkg")
+    areas["children_0_4"] = areas["children_0_4"].astype(float)
+    areas.loc[3, "children_0_4"] = float("inf")
+    with pytest.raises(InputError) as err:
+        ga.read_areas(areas, population="children_0_4")
+    assert areas.loc[3, "area_id"] in err.value.rows
+
+
+def test_utf16_csv_with_a_byte_order_mark_is_read(tmp_path):
+    path = tmp_path / "sites16.csv"
+    path.write_text(SITES_CSV.read_text(encoding="utf-8"), encoding="utf-16")
+    assert ga.read_sites(path).site_id.tolist() == ga.read_sites(SITES_CSV).site_id.tolist()
+
+
+def test_utf16_csv_without_a_byte_order_mark_names_the_encoding(tmp_path):
+    path = tmp_path / "sites16le.csv"
+    path.write_bytes(SITES_CSV.read_text(encoding="utf-8").encode("utf-16-le"))
+    with pytest.raises(InputError, match="UTF-16"):
+        ga.read_sites(path)
+
+
+def test_a_header_of_100000_columns_gives_a_short_message(tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(f"col{i}" for i in range(100_000)) + "\n"
+                    + ",".join("1" for _ in range(100_000)) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        ga.read_sites(path)
+    assert len(str(err.value)) < 5_000
