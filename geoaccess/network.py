@@ -589,12 +589,52 @@ class Network:
         path = Path(path)
         if not path.exists():
             raise InputError(f"{path}: network file not found", path=path)
+        import zipfile
+
         try:
-            with np.load(path, allow_pickle=False) as z:
+            # the file is opened here: np.load leaves its own handle open when the zip is bad
+            with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as z:
                 meta = json.loads(bytes(z["meta"]).decode())
                 arrays = {k: z[k] for k in ("indptr", "indices", "seconds", "x", "y", "osmid")}
-        except (OSError, KeyError, ValueError) as exc:
-            raise InputError(f"{path}: not a geoaccess network file ({exc})", path=path) from exc
+            crs, mode, provenance = meta["crs"], meta["mode"], dict(meta["provenance"])
+        except (OSError, KeyError, ValueError, TypeError, EOFError, zipfile.BadZipFile,
+                UnicodeDecodeError) as exc:
+            raise InputError(f"{path}: not a readable geoaccess network file "
+                             f"({type(exc).__name__}: {str(exc)[:200]}); it may be truncated "
+                             "or from another program: build it again with "
+                             "Network.from_osm_file(...).save()", path=path) from exc
+        _check_arrays(path, arrays)
         return cls(arrays["indptr"], arrays["indices"], arrays["seconds"], arrays["x"],
-                   arrays["y"], arrays["osmid"], crs=meta["crs"], mode=meta["mode"],
-                   provenance=meta["provenance"])
+                   arrays["y"], arrays["osmid"], crs=crs, mode=mode, provenance=provenance)
+
+
+def _check_arrays(path: Path, a: Mapping[str, np.ndarray]) -> None:
+    """Refuse saved arrays that would fail later: sizes, ranges, order, finiteness."""
+    problems = []
+    indptr, indices, seconds = a["indptr"], a["indices"], a["seconds"]
+    n = len(a["x"])
+    if any(arr.ndim != 1 for arr in a.values()):
+        problems.append("arrays must be one-dimensional")
+    elif not (np.issubdtype(indptr.dtype, np.integer) and np.issubdtype(indices.dtype, np.integer)
+              and np.issubdtype(seconds.dtype, np.floating)):
+        problems.append("indptr/indices must be integers and seconds floats")
+    else:
+        if len(a["y"]) != n or len(a["osmid"]) != n:
+            problems.append(f"x, y and osmid differ in length ({n}, {len(a['y'])}, "
+                            f"{len(a['osmid'])})")
+        if len(indptr) != n + 1:
+            problems.append(f"indptr has {len(indptr)} entries for {n} nodes (needs {n + 1})")
+        elif indptr[0] != 0 or indptr[-1] != len(indices) or (np.diff(indptr) < 0).any():
+            problems.append("indptr must start at 0, never decrease and end at the number of "
+                            "arcs")
+        if len(seconds) != len(indices):
+            problems.append(f"{len(indices)} arcs but {len(seconds)} travel times")
+        if len(indices) and (indices.min() < 0 or indices.max() >= n):
+            problems.append(f"arc heads outside 0..{n - 1}")
+        if len(seconds) and not (np.isfinite(seconds).all() and (seconds >= 0).all()):
+            problems.append("travel seconds must be finite and not negative")
+        if not (np.isfinite(a["x"]).all() and np.isfinite(a["y"]).all()):
+            problems.append("node coordinates must be finite")
+    if problems:
+        raise InputError(f"{path}: the saved network is inconsistent ({'; '.join(problems)}); "
+                         "it was altered or damaged: build it again", path=path)

@@ -413,3 +413,62 @@ def test_a_header_of_100000_columns_gives_a_short_message(tmp_path):
     with pytest.raises(InputError) as err:
         ga.read_sites(path)
     assert len(str(err.value)) < 5_000
+
+
+# ------------------------------------------------------------------ saved networks
+@pytest.fixture(scope="module")
+def saved_network(tmp_path_factory):
+    net = ga.Network.from_osm_file(ga.datasets.get_path("west-oakland"), mode="walk")
+    path = tmp_path_factory.mktemp("net") / "walk.npz"
+    net.save(path)
+    return path
+
+
+def _tampered(src: Path, dst: Path, **changes) -> Path:
+    import numpy as np
+
+    with np.load(src, allow_pickle=False) as z:
+        arrays = {k: z[k] for k in z.files}
+    for key, fn in changes.items():
+        arrays[key] = fn(arrays[key].copy())
+    np.savez(dst, **arrays)
+    return dst
+
+
+def _reverse(a):
+    return a[::-1].copy()
+
+
+def _out_of_range(a):
+    a[0] = 10**9
+    return a
+
+
+def _negative(a):
+    a[0] = -5.0
+    return a
+
+
+def _nan(a):
+    a[0] = float("nan")
+    return a
+
+
+@pytest.mark.parametrize(("key", "fn", "words"), [
+    ("indptr", _reverse, "indptr"), ("indices", _out_of_range, "outside"),
+    ("seconds", _negative, "not negative"), ("seconds", _nan, "finite"),
+    ("x", _nan, "coordinates"), ("y", lambda a: a[:-1], "differ in length"),
+])
+def test_a_tampered_network_is_refused_on_load(saved_network, tmp_path, key, fn, words):
+    bad = _tampered(saved_network, tmp_path / "bad.npz", **{key: fn})
+    with pytest.raises(InputError, match=words):
+        ga.Network.load(bad)
+
+
+def test_a_truncated_network_is_refused_on_load(saved_network, tmp_path):
+    data = saved_network.read_bytes()
+    bad = tmp_path / "cut.npz"
+    bad.write_bytes(data[: len(data) // 2])
+    with pytest.raises(InputError, match="truncated"):
+        ga.Network.load(bad)
+    assert ga.Network.load(saved_network).n_nodes > 0
