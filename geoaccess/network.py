@@ -599,10 +599,9 @@ class Network:
             crs, mode, provenance = meta["crs"], meta["mode"], dict(meta["provenance"])
         except (OSError, KeyError, ValueError, TypeError, EOFError, zipfile.BadZipFile,
                 UnicodeDecodeError) as exc:
-            raise InputError(f"{path}: not a readable geoaccess network file "
-                             f"({type(exc).__name__}: {str(exc)[:200]}); it may be truncated "
-                             "or from another program: build it again with "
-                             "Network.from_osm_file(...).save()", path=path) from exc
+            raise InputError(f"{path}: not a geoaccess network file, or one that is truncated "
+                             f"or damaged ({type(exc).__name__}: {str(exc)[:200]}); build it "
+                             "again with Network.from_osm_file(...).save()", path=path) from exc
         _check_arrays(path, arrays)
         return cls(arrays["indptr"], arrays["indices"], arrays["seconds"], arrays["x"],
                    arrays["y"], arrays["osmid"], crs=crs, mode=mode, provenance=provenance)
