@@ -16,6 +16,7 @@ from .io import read_areas as read_areas
 from .io import read_sites as read_sites
 from .io import set_origins as set_origins
 from .origins import residential_origins as residential_origins
+from .venues import read_venues as read_venues
 
 # 2. networks
 from .network import Network as Network

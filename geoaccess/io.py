@@ -111,6 +111,10 @@ def _read_source(source: Source, layer: str | int | None, encoding: str | None,
     suffix = path.suffix.lower()
     if path.is_file() and path.stat().st_size == 0:
         raise InputError(f"{path}: the file is empty", path=path)
+    if what == "sites" and path.name.lower().endswith((".osm.pbf", ".osm", ".osm.bz2")):
+        from .venues import read_venues
+
+        return read_venues(path), label, str(path)
     try:
         if suffix in _CSV_SUFFIXES:
             frame: pd.DataFrame = _read_csv(path, encoding)
@@ -338,7 +342,9 @@ def read_sites(
     Parameters
     ----------
     source : path or GeoDataFrame or DataFrame
-        CSV/Excel with coordinates, or GeoJSON, GeoPackage, Shapefile, GeoParquet.
+        CSV/Excel with coordinates, or GeoJSON, GeoPackage, Shapefile, GeoParquet; or an
+        OpenStreetMap extract (``.osm.pbf``/``.osm``/``.osm.bz2``), whose venues are read
+        with :func:`geoaccess.read_venues` (every venue an outreach candidate).
     id_column, name_column, kind_column, capacity_column, sessions_column : str, optional
         Column names; by default common spellings are recognised (``site_id``/``id``/
         ``urn``, ``name``, ``kind``/``type``, ``capacity``, ``sessions_per_week``).
