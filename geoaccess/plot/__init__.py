@@ -4,21 +4,24 @@ Every map here is drawn in the areas' metric CRS and carries what a printed map 
 a legend in minutes, a scale bar, a north arrow and the "© OpenStreetMap contributors"
 attribution (plus any ``credits`` for the boundaries and statistics). Every ``plot_*``
 function returns the matplotlib :class:`~matplotlib.axes.Axes` it drew on (an array of
-Axes when it draws several panels), so a GIS officer can restyle it; :func:`save_figure`
-writes PNG, SVG and PDF at print resolution.
+Axes when it draws several panels), so a GIS officer can restyle it;
+:func:`~geoaccess.save_figure` writes PNG, SVG and PDF at print resolution.
 
 Modules
 -------
-- :mod:`~geoaccess.plot.maps`: :func:`plot_minutes`, :func:`plot_scenarios`,
-  :func:`plot_change`, :func:`plot_service_areas`, :func:`plot_sites`;
-- :mod:`~geoaccess.plot.charts`: :func:`plot_equality`, :func:`plot_cumulative`,
-  :func:`plot_trade_off`, :func:`plot_frontier`;
+- :mod:`~geoaccess.plot.maps`: :func:`~geoaccess.plot_minutes`,
+  :func:`~geoaccess.plot_scenarios`, :func:`~geoaccess.plot_change`,
+  :func:`~geoaccess.plot_service_areas`, :func:`~geoaccess.plot_sites`;
+- :mod:`~geoaccess.plot.charts`: :func:`~geoaccess.plot_equality`,
+  :func:`~geoaccess.plot_cumulative`, :func:`~geoaccess.plot_trade_off`,
+  :func:`~geoaccess.plot_frontier`;
 - :mod:`~geoaccess.plot.cartography`: the parts of a printed map, for maps of your own
-  (:func:`add_scale_bar`, :func:`add_north_arrow`, :func:`add_attribution`,
-  :func:`finish_map`, :func:`draw_geometries`, :func:`areas_for_map`);
+  (:func:`~geoaccess.plot.add_scale_bar`, :func:`~geoaccess.plot.add_north_arrow`,
+  :func:`~geoaccess.plot.add_attribution`, :func:`~geoaccess.plot.finish_map`,
+  :func:`~geoaccess.plot.draw_geometries`, :func:`~geoaccess.plot.areas_for_map`);
 - :mod:`~geoaccess.plot.style`: attribution, classes of minutes and palettes;
 - :mod:`~geoaccess.plot.labels`: the words of labels ("children aged 0–4", "walking");
-- :mod:`~geoaccess.plot.save`: :func:`save_figure`.
+- :mod:`~geoaccess.plot.save`: :func:`~geoaccess.save_figure`.
 
 Every public name is also here, as ``geoaccess.plot.<name>``.
 

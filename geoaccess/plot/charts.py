@@ -74,7 +74,8 @@ def plot_equality(
     by : str
         Grouping column (``imd_decile``, ``imd_quintile`` (derived), ``ward``...).
     threshold_minutes : float, optional
-        Minutes (default 15 when evaluated).
+        Minutes (default 15 when evaluated; the old name ``threshold=`` still works, with
+        a FutureWarning).
     scenarios : iterable of str, Scenario or Solution, optional
         Bars per group, in order, by name or as the scenarios themselves (default every
         scenario).
@@ -86,11 +87,6 @@ def plot_equality(
     Returns
     -------
     matplotlib.axes.Axes
-
-    Other Parameters
-    ----------------
-    threshold : float, optional
-        Old name of ``threshold_minutes`` (FutureWarning).
 
     Examples
     --------
@@ -170,19 +166,15 @@ def plot_cumulative(
     scenarios : iterable of str, Scenario or Solution, optional
         Lines, in order, by name or as the scenarios themselves (default every scenario).
     axis_max_minutes : float, optional
-        Right end of the axis (default: the longest time, rounded up to 5 minutes).
+        Right end of the axis (default: the longest time, rounded up to 5 minutes). The
+        old name ``max_minutes=`` still works, with a FutureWarning (``max_minutes`` now
+        means only the search bound of routing).
     ax : matplotlib.axes.Axes, optional
     title : str, optional
 
     Returns
     -------
     matplotlib.axes.Axes
-
-    Other Parameters
-    ----------------
-    max_minutes : float, optional
-        Old name of ``axis_max_minutes`` (FutureWarning; ``max_minutes`` now means only
-        the search bound of routing).
 
     Examples
     --------

@@ -13,15 +13,7 @@ officer can restyle it.
 - :func:`plot_service_areas`: the land within 10/15/20 minutes of the open sites;
 - :func:`plot_sites`: sites by role, for maps of your own.
 
-Examples
---------
->>> import pandas as pd, geopandas as gpd
->>> from shapely.geometry import box
->>> areas = gpd.GeoDataFrame({"area_id": ["E1", "E2"]},
-...                          geometry=[box(0, 0, 1000, 1000), box(1000, 0, 2000, 1000)],
-...                          crs="EPSG:27700")
->>> plot_minutes(pd.Series([4.0, 17.0], index=["E1", "E2"]), areas).get_title(loc="left")
-'Minutes to the nearest open site'
+The examples are in each function's documentation.
 """
 
 from __future__ import annotations
@@ -358,7 +350,8 @@ def plot_scenarios(
     panel_size : float
         Width of a panel in inches.
     threshold_minutes : float, optional
-        Threshold quoted under each panel's title (default 15 minutes when evaluated).
+        Threshold quoted under each panel's title (default 15 minutes when evaluated;
+        the old name ``threshold=`` still works, with a FutureWarning).
     suptitle : str, optional
     credits : str or sequence of str, optional
 
@@ -367,11 +360,6 @@ def plot_scenarios(
     numpy.ndarray of matplotlib.axes.Axes
         One Axes per scenario, in order (a 1-D array, whatever the grid); they share one
         figure, ``axes[0].figure``, which holds the one legend.
-
-    Other Parameters
-    ----------------
-    threshold : float, optional
-        Old name of ``threshold_minutes`` (FutureWarning).
 
     Examples
     --------
@@ -520,7 +508,8 @@ def plot_change(
         Drawn in their roles under the proposal; closed sites as grey crosses.
     threshold_minutes : float, optional
         Outline the areas losing access within this many minutes (default 15 when
-        evaluated, else the first threshold).
+        evaluated, else the first threshold; the old name ``threshold=`` still works,
+        with a FutureWarning).
     bins : sequence of float
         Sizes of change separating the classes, in minutes (default 5, 10, 20).
     ax, title, legend, credits
@@ -529,11 +518,6 @@ def plot_change(
     Returns
     -------
     matplotlib.axes.Axes
-
-    Other Parameters
-    ----------------
-    threshold : float, optional
-        Old name of ``threshold_minutes`` (FutureWarning).
 
     Examples
     --------
