@@ -212,7 +212,7 @@ def write_outputs(
             if len(names) > 1 else None
         eq_thr = equality_threshold
         net = (networks or {}).get(main_mode)
-        lab = gp._default_threshold(res) if eq_thr is None else float(eq_thr)
+        lab = gp.default_threshold_minutes(res) if eq_thr is None else float(eq_thr)
         band_ts = sorted({10.0, 15.0, 20.0} | ({lab} if lab is not None else set()))
         band_ts = [t for t in band_ts if t <= 60]
         bands: dict[str, Any] = {}
@@ -268,16 +268,16 @@ def write_outputs(
                     written[f"{key}_{f.suffix.lstrip('.')}"] = f
 
             save(gp.plot_scenarios(res, areas, sites=sites, credits=credit_text,
-                                   threshold=thr, ncols=min(len(names), 3)),
+                                   threshold_minutes=thr, ncols=min(len(names), 3)),
                  "minutes_all_scenarios", "map_minutes_all")
             if comp is not None:
                 for name in comp.scenario_names:
                     save(gp.plot_scenarios(res, areas, [base, name], sites=sites,
-                                           credits=credit_text, threshold=thr),
+                                           credits=credit_text, threshold_minutes=thr),
                          f"before_after_{slugs[name]}", f"map_before_after_{slugs[name]}")
                     fig, ax = plt.subplots(figsize=(9, 7.5), layout="constrained")
-                    gp.plot_change(comp, areas, name, sites=sites, threshold=thr, ax=ax,
-                                   credits=credit_text)
+                    gp.plot_change(comp, areas, name, sites=sites, threshold_minutes=thr,
+                                   ax=ax, credits=credit_text)
                     save(fig, f"change_{slugs[name]}", f"map_change_{slugs[name]}")
             if net is not None:
                 for name in names:
@@ -287,7 +287,7 @@ def write_outputs(
                     save(fig, f"service_areas_{slugs[name]}", f"map_service_{slugs[name]}")
             if "imd_decile" in areas.columns:
                 fig, ax = plt.subplots(figsize=(9, 4.8), layout="constrained")
-                gp.plot_equality(res, areas, threshold=thr, ax=ax)
+                gp.plot_equality(res, areas, threshold_minutes=thr, ax=ax)
                 save(fig, "equality_by_imd_decile", "chart_equality")
             fig, ax = plt.subplots(figsize=(9, 4.8), layout="constrained")
             gp.plot_cumulative(res, ax=ax)

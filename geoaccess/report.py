@@ -53,7 +53,7 @@ import pandas as pd
 from ._fs import atomic_write_text
 from ._version import __version__
 from .errors import InputError
-from .plot import ATTRIBUTION, _mode_words, _population_words
+from .plot import ATTRIBUTION, mode_words, population_words
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -174,7 +174,7 @@ def _labels(res: Any) -> list[str]:
 
 
 def _summary_table(res: Any, shown: list[str]) -> _Table:
-    words = _population_words(res.population)
+    words = population_words(res.population)
     cols = [("Scenario", "configuration of sites"), ("Open sites", "sites open in any role"),
             ("Mean minutes", (f"population-weighted mean minutes of {words} to the nearest "
                              "open site")),
@@ -194,7 +194,7 @@ def _summary_table(res: Any, shown: list[str]) -> _Table:
 
 
 def _change_table(comp: Any, shown: list[str]) -> _Table:
-    words = _population_words(comp.population)
+    words = population_words(comp.population)
     cols = [("Proposal", "scenario compared with the baseline"),
             ("Longer journey", f"{words} whose journey to the nearest open site gets longer"),
             ("Shorter journey", f"{words} whose journey gets shorter"),
@@ -217,7 +217,7 @@ def _change_table(comp: Any, shown: list[str]) -> _Table:
 
 def _group_table(table: pd.DataFrame, by: str, lab: str, res: Any, comp: Any,
                  title: str) -> _Table:
-    words = _population_words(res.population)
+    words = population_words(res.population)
     names = res.scenario_names
     groups = list(dict.fromkeys(table[by].tolist()))
     first = table[table["scenario"] == names[0]].set_index(by)
@@ -306,7 +306,7 @@ def _inequality_table(ineq: pd.DataFrame) -> _Table:
 
 
 def _losers_table(comp: Any, areas: pd.DataFrame, lab: str, top: int) -> _Table | None:
-    words = _population_words(comp.population)
+    words = population_words(comp.population)
     frames = []
     for name in comp.scenario_names:
         rows = comp[name]
@@ -408,7 +408,7 @@ def _method_items(res: Any, comp: Any, areas: pd.DataFrame, lab: str,
     items.append(("Thresholds", ", ".join(f"{float(t):g}" for t in res.thresholds)
                   + f" minutes; the text quotes {lab} minutes"))
     items.append(("Population", (f"{res.population or 'each area counts once'}"
-                  f" ({_population_words(res.population)})")))
+                  f" ({population_words(res.population)})")))
     items.append(("Within t minutes", ("the nearest open site's time is at most t minutes "
                   "(inclusive), as in the DfT Journey Time Statistics; shares are of everyone, "
                   "including people with no time")))
@@ -550,12 +550,12 @@ def render_report(
         comp = compare(res, baseline=baseline or res.scenario_names[0])
     else:
         comp = None
-    geo = gp._check_areas(areas, "report")
-    lab = f"{gp._default_threshold(res) if threshold is None else float(threshold):g}"
+    geo = gp.areas_for_map(areas, "report")
+    lab = f"{gp.default_threshold_minutes(res) if threshold is None else float(threshold):g}"
     if f"within_{lab}" not in res.areas.columns:
         raise InputError(f"report: threshold {lab} minutes was not evaluated; thresholds are "
                          f"{[float(t) for t in res.thresholds]}", column="threshold")
-    words = _population_words(res.population)
+    words = population_words(res.population)
     mode = res.mode
     service_noun = eq._service_noun(service)
     title = title or (f"Access to {service_noun}s" + (f" in {place}" if place else ""))
@@ -565,16 +565,16 @@ def render_report(
     figures: dict[str, list[_Figure]] = {"maps": [], "change": [], "service": [],
                                          "equality": []}
     names = res.scenario_names
-    fig = gp.plot_scenarios(res, geo, sites=sites, credits=credits, threshold=float(lab),
-                            ncols=min(len(names), 2))
+    panels = gp.plot_scenarios(res, geo, sites=sites, credits=credits,
+                               threshold_minutes=float(lab), ncols=min(len(names), 2))
     figures["maps"].append(_figure(
-        fig, "fig-minutes", "Minutes to the nearest open site, per scenario",
+        panels[0].figure, "fig-minutes", "Minutes to the nearest open site, per scenario",
         f"Maps of minutes to the nearest open site under {', '.join(names)}",
         "Every panel uses the same classes and colours. Grey hatching: no time.", fmt=fmt))
     if comp is not None:
         for i, name in enumerate(comp.scenario_names):
             fig, ax = plt.subplots(figsize=(9, 7.5), layout="constrained")
-            gp.plot_change(comp, geo, name, sites=sites, threshold=float(lab), ax=ax,
+            gp.plot_change(comp, geo, name, sites=sites, threshold_minutes=float(lab), ax=ax,
                            credits=credits)
             figures["change"].append(_figure(
                 fig, f"fig-change-{i + 1}", f"Change under {name}",
@@ -610,10 +610,10 @@ def render_report(
             "Maps of the land within " + ", ".join(f"{t:g}" for t in ts)
             + " minutes of an open site, per scenario",
             f"Land within {walk_in_m:g} m of a street or path reached within the time "
-            f"({_mode_words(mode) or mode}).", fmt=fmt))
+            f"({mode_words(mode) or mode}).", fmt=fmt))
     if "imd_decile" in geo.columns:
         fig, ax = plt.subplots(figsize=(9, 4.8), layout="constrained")
-        gp.plot_equality(res, geo, by="imd_decile", threshold=float(lab), ax=ax)
+        gp.plot_equality(res, geo, by="imd_decile", threshold_minutes=float(lab), ax=ax)
         figures["equality"].append(_figure(
             fig, "fig-equality", f"Within {lab} minutes by deprivation",
             f"Bar chart of the share of {words} within {lab} minutes by IMD decile",

@@ -81,11 +81,11 @@ def test_classify_minutes_fixed_bins_and_inclusive_upper_bounds():
     """Bounds are inclusive above ("within 15 minutes" = at most 15): 15 is in 10-15."""
     upper = gp.classify_minutes([1, 2, 3])
     assert upper == gp.MINUTES_BINS
-    classes = gp._class_of(np.array([0.0, 5.0, 5.01, 15.0, 15.01, 60.0, 61.0, np.nan]),
+    classes = gp.class_index(np.array([0.0, 5.0, 5.01, 15.0, 15.01, 60.0, 61.0, np.nan]),
                            upper)
     assert classes.tolist() == [0, 0, 1, 2, 3, 6, 7, -1]
-    assert gp._class_labels((5, 10))[0] == "up to 5 min"
-    assert gp._class_labels((5, 10))[-1] == "more than 10 min"
+    assert gp.class_labels((5, 10))[0] == "up to 5 min"
+    assert gp.class_labels((5, 10))[-1] == "more than 10 min"
 
 
 def test_classify_minutes_with_a_mapclassify_scheme_matches_quantiles():
@@ -130,8 +130,7 @@ def test_every_map_has_attribution_scale_bar_and_north_arrow(tiny, rutland_walk,
     areas, sites, result, comp = tiny
     axes = [gp.plot_minutes(result, areas, "Now", sites=sites, credits="Boundaries: ONS"),
             gp.plot_change(comp, areas, sites=sites)]
-    fig = gp.plot_scenarios(result, areas, sites=sites)
-    axes += fig.axes
+    axes += list(gp.plot_scenarios(result, areas, sites=sites))
     res, _ = rutland_result
     axes.append(gp.plot_service_areas(rutland_walk, rutland_sites, res.scenarios["Current"],
                                       areas=rutland_areas, thresholds=[10]))
@@ -159,20 +158,20 @@ def test_plot_scenarios_shares_one_scale_and_one_legend(tiny):
     """E1 has 4 minutes in both scenarios, so the same colour in both panels; E2 goes
     from 3 to 22 minutes: 'up to 5' then '20–30'."""
     areas, sites, result, _ = tiny
-    fig = gp.plot_scenarios(result, areas, ["Now", "Close S2"], sites=sites)
-    assert [ax.get_title(loc="left").splitlines()[0] for ax in fig.axes] == ["Now",
-                                                                             "Close S2"]
-    now, close = (_area_faces(ax) for ax in fig.axes)
+    axes = gp.plot_scenarios(result, areas, ["Now", "Close S2"], sites=sites)
+    fig = axes[0].figure
+    assert [ax.get_title(loc="left").splitlines()[0] for ax in axes] == ["Now", "Close S2"]
+    now, close = (_area_faces(ax) for ax in axes)
     colours = gp.class_colours(len(gp.MINUTES_BINS) + 1)
     assert now[0] == close[0] == colours[0]
     assert now[1] == colours[0] and close[1] == colours[4]
     assert len(fig.legends) == 1
-    assert all(ax.get_legend() is None for ax in fig.axes)
+    assert all(ax.get_legend() is None for ax in axes)
 
 
 def test_plot_change_classes_and_outlines_the_areas_losing_access(tiny):
     areas, sites, _, comp = tiny
-    ax = gp.plot_change(comp, areas, sites=sites, threshold=15)
+    ax = gp.plot_change(comp, areas, sites=sites, threshold_minutes=15)
     faces = _area_faces(ax)
     # E1 unchanged (near white), E2 +19 minutes: 'longer by 10-20', E3 unchanged
     assert faces[0] == faces[2] == "#f7f7f7"
@@ -235,7 +234,90 @@ def test_plot_input_errors_name_the_fix(tiny, rutland_result):
     with pytest.raises(InputError, match="Comparison"):
         gp.plot_change(result, areas)
     with pytest.raises(InputError, match="not evaluated"):
-        gp.plot_equality(result, areas, threshold=12)
+        gp.plot_equality(result, areas, threshold_minutes=12)
+
+
+# -------------------------------------------------------------- one vocabulary
+def _titles(axes) -> list[str]:
+    return [ax.get_title(loc="left") for ax in axes]
+
+
+def test_plot_scenarios_returns_one_axes_per_scenario_in_order(tiny):
+    """Three scenarios on a 2 x 2 grid: three Axes (the empty fourth panel is removed),
+    in the order asked for, by name or as the Scenario objects the result holds."""
+    areas, sites, _, _ = tiny
+    tt = ga.TravelTimes.from_frame(pd.DataFrame(
+        {"S1": [4.0, 22.0, 30.0], "S2": [9.0, 3.0, np.nan]}, index=["E1", "E2", "E3"]))
+    scens = [ga.Scenario("Now", {"S1": "hub", "S2": "centre"}),
+             ga.Scenario("Close S2", {"S1": "hub"}), ga.Scenario("Close S1", {"S2": "hub"})]
+    result = ga.evaluate(tt, areas, scens, population="kids")
+    axes = gp.plot_scenarios(result, areas, ncols=2, sites=sites)
+    assert isinstance(axes, np.ndarray) and axes.shape == (3,)
+    assert all(isinstance(ax, matplotlib.axes.Axes) for ax in axes)
+    assert {id(ax.figure) for ax in axes} == {id(axes[0].figure)}
+    assert len(axes[0].figure.axes) == 3
+    assert [t.splitlines()[0] for t in _titles(axes)] == ["Now", "Close S2", "Close S1"]
+    picked = gp.plot_scenarios(result, areas, [result.scenarios["Close S1"], "Now"])
+    assert [t.splitlines()[0] for t in _titles(picked)] == ["Close S1", "Now"]
+
+
+def test_old_threshold_keyword_warns_and_draws_the_same(tiny):
+    """threshold= still works for a release, with a FutureWarning naming
+    threshold_minutes=, and draws what threshold_minutes= draws (10 minutes, not the
+    default 15: E2 loses 10-minute access under Close S2)."""
+    areas, sites, result, comp = tiny
+    new = gp.plot_scenarios(result, areas, threshold_minutes=10)
+    with pytest.warns(FutureWarning, match="threshold_minutes"):
+        old = gp.plot_scenarios(result, areas, threshold=10)
+    assert _titles(old) == _titles(new) and "within 10 min" in _titles(new)[0]
+
+    def legend(ax) -> list[str]:
+        return [t.get_text() for t in ax.get_legend().get_texts()]
+
+    new_ax = gp.plot_change(comp, areas, sites=sites, threshold_minutes=10)
+    with pytest.warns(FutureWarning, match="threshold_minutes"):
+        old_ax = gp.plot_change(comp, areas, sites=sites, threshold=10)
+    assert legend(old_ax) == legend(new_ax) and "loses 10-minute access" in legend(new_ax)
+    assert old_ax.get_title(loc="left") == new_ax.get_title(loc="left")
+
+    new_ax = gp.plot_equality(result, areas, threshold_minutes=10)
+    with pytest.warns(FutureWarning, match="threshold_minutes"):
+        old_ax = gp.plot_equality(result, areas, threshold=10)
+    assert [p.get_height() for p in old_ax.patches] == [p.get_height()
+                                                        for p in new_ax.patches]
+    assert "within 10 min" in new_ax.get_ylabel() == old_ax.get_ylabel()
+    with pytest.raises(InputError, match="threshold_minutes= only"):
+        gp.plot_equality(result, areas, threshold=10, threshold_minutes=10)
+
+
+def test_old_max_minutes_keyword_warns_and_sets_the_same_axis(tiny):
+    _, _, result, _ = tiny
+    new = gp.plot_cumulative(result, axis_max_minutes=40)
+    with pytest.warns(FutureWarning, match="axis_max_minutes"):
+        old = gp.plot_cumulative(result, max_minutes=40)
+    assert old.get_xlim() == new.get_xlim() == (0.0, 40.0)
+    assert [np.asarray(line.get_xydata()).tolist() for line in old.get_lines()] == [
+        np.asarray(line.get_xydata()).tolist() for line in new.get_lines()]
+
+
+def test_maps_take_scenario_objects_and_optimiser_solutions(tiny):
+    """A scenario the result holds may be given as itself; an optimiser Solution as
+    the scenario it found (p-median with p = 1 keeps S2: 240 child-minutes against
+    850 for S1)."""
+    areas, sites, result, comp = tiny
+    by_name = gp.plot_minutes(result, areas, "Close S2", sites=sites)
+    by_object = gp.plot_minutes(result, areas, result.scenarios["Close S2"], sites=sites)
+    assert by_object.get_title(loc="left") == by_name.get_title(loc="left")
+    assert _area_faces(by_object) == _area_faces(by_name)
+    assert (gp.plot_change(comp, areas, result.scenarios["Close S2"]).get_title(loc="left")
+            == gp.plot_change(comp, areas, "Close S2").get_title(loc="left"))
+    tt = ga.TravelTimes.from_frame(pd.DataFrame(
+        {"S1": [4.0, 22.0, 30.0], "S2": [9.0, 3.0, 12.0]}, index=["E1", "E2", "E3"]))
+    solution = ga.p_median(tt, areas, p=1, population="kids")
+    assert solution.scenario.open_sites == ["S2"]
+    ax = gp.plot_sites(sites, solution)
+    labels = ax.get_legend_handles_labels()[1]
+    assert "closed site" in labels and len(labels) == 2
 
 
 # ------------------------------------------------------------------ service areas
@@ -263,6 +345,16 @@ def _line_network(one_way: bool = False) -> ga.Network:
 def _site_at(x: float, y: float) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({"site_id": ["S1"], "kind": ["hub"]}, geometry=[Point(x, y)],
                             crs="EPSG:27700")
+
+
+def test_service_area_map_thresholds_refuse_text_and_take_one_number():
+    """"15" must not become the thresholds 1 and 5; 2 is taken as [2]."""
+    net = _line_network()
+    with pytest.raises(InputError, match="thresholds") as info:
+        gp.plot_service_areas(net, _site_at(0, 0), thresholds="15")
+    assert info.value.column == "thresholds"
+    ax = gp.plot_service_areas(net, _site_at(0, 0), thresholds=2)
+    assert [t.get_text() for t in ax.get_legend().get_texts()][0] == "within 2 min"
 
 
 def test_service_area_of_a_site_at_the_end_of_a_street_hand_worked():
@@ -354,7 +446,7 @@ def test_service_areas_of_a_scenario_count_only_its_open_sites(rutland_walk,
 def test_plot_equality_bars_are_the_population_weighted_shares(rutland_result,
                                                                rutland_areas):
     result, comp = rutland_result
-    ax = gp.plot_equality(comp, rutland_areas, by="imd_decile", threshold=15)
+    ax = gp.plot_equality(comp, rutland_areas, by="imd_decile", threshold_minutes=15)
     rows = result.areas.merge(rutland_areas[["area_id", "imd_decile"]], on="area_id")
     rows["w15"] = rows["children_0_4"] * rows["within_15"]
     sums = rows.groupby(["scenario", "imd_decile"])[["w15", "children_0_4"]].sum()
@@ -369,7 +461,7 @@ def test_plot_equality_bars_are_the_population_weighted_shares(rutland_result,
 def test_plot_cumulative_counts_people_with_no_time_as_never_reached(tiny):
     """Now: E2 (30 kids) at 3, E1 (10) at 4, E3 (5) at 30 minutes: 66.7%, 88.9%, 100%."""
     _, _, result, _ = tiny
-    ax = gp.plot_cumulative(result, scenarios=["Now"], max_minutes=40)
+    ax = gp.plot_cumulative(result, scenarios=["Now"], axis_max_minutes=40)
     line = ax.get_lines()[0]
     assert line.get_xdata().tolist() == [0.0, 3.0, 4.0, 30.0, 40.0]
     assert line.get_ydata() == pytest.approx([0, 30 / 45 * 100, 40 / 45 * 100, 100, 100])
