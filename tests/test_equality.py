@@ -17,6 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import geoaccess.equality as eq
+from geoaccess.equality import _format as fmt
+from geoaccess.equality.export import _sheet_names
+from geoaccess.equality.narrative import _within_phrase
 from geoaccess.errors import InputError
 
 # ------------------------------------------------------------------ independent formulas
@@ -634,18 +637,18 @@ def test_findings_sentences_hand_worked(comparison):
 
 
 def test_findings_other_threshold_and_no_losers(comparison):
-    f = eq.findings(comparison, AREAS, threshold=10, population_label="young children")
+    f = eq.findings(comparison, AREAS, threshold_minutes=10, population_label="young children")
     assert f.sentences[0].startswith("Under Close S2, 300 young children (55%) would no "
                                      "longer have an open site within 10 minutes' walk")
     areas = AREAS.assign(imd_decile=[5, 5, 8, 9])
-    none = eq.findings(comparison.result.compare("Close S2"), areas, threshold=15)
+    none = eq.findings(comparison.result.compare("Close S2"), areas, threshold_minutes=15)
     # against "Close S2" as baseline, "Now" only gains
     assert none.sentences[0] == ("Under Now, no children aged 0–4 would lose an open site "
                                  "within 15 minutes' walk.")
     assert none.sentences[1] == ("350 children aged 0–4 (64%) would newly have an open "
                                  "site within 15 minutes' walk.")
     with pytest.raises(InputError, match="not evaluated"):
-        eq.findings(comparison, AREAS, threshold=20)
+        eq.findings(comparison, AREAS, threshold_minutes=20)
 
 
 def test_findings_phrase_local_deprivation_honestly(comparison):
@@ -711,7 +714,7 @@ def test_export_bad_input(tmp_path):
 
 
 def test_sheet_names_are_cut_and_unique():
-    names = eq._sheet_names(["by_" + "x" * 40, "by_" + "x" * 41, "a/b"])
+    names = _sheet_names(["by_" + "x" * 40, "by_" + "x" * 41, "a/b"])
     assert names == ["by_" + "x" * 28, "by_" + "x" * 26 + "_2", "a_b"]
 
 
@@ -806,16 +809,16 @@ def test_eia_tables_without_a_baseline(comparison):
     (0.58, "58%"), (0.998, "more than 99%"), (1.0, "100%"), (float("nan"), "n/a"),
 ])
 def test_percentages_for_readers(share, text):
-    assert eq._pct(share) == text
+    assert fmt.pct(share) == text
 
 
 def test_counts_and_labels_for_readers():
-    assert (eq._people(1240.4), eq._people(0.3), eq._people(0)) == ("1,240", "fewer than 1",
-                                                                     "0")
+    assert (fmt.people(1240.4), fmt.people(0.3), fmt.people(0)) == ("1,240", "fewer than 1",
+                                                                    "0")
     assert eq.describe_population("children_0_4") == "children aged 0–4"
     assert eq.describe_population("pop_5_15") == "people aged 5–15"
     assert eq.describe_population("children_under_5") == "children under 5"
     assert eq.describe_population("lone_parents") == "lone parents"
-    assert eq._within_phrase("15", "drive") == "within 15 minutes' drive"
-    assert eq._within_phrase("20", "transit") == "within 20 minutes by public transport"
-    assert eq._ratio_text(0.004) == "less than 0.01" and eq._ratio_text(1033.2) == "1,033"
+    assert _within_phrase("15", "drive") == "within 15 minutes' drive"
+    assert _within_phrase("20", "transit") == "within 20 minutes by public transport"
+    assert fmt.ratio_text(0.004) == "less than 0.01" and fmt.ratio_text(1033.2) == "1,033"
