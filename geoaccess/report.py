@@ -560,7 +560,7 @@ def render_report(
     service_noun = eq._service_noun(service)
     title = title or (f"Access to {service_noun}s" + (f" in {place}" if place else ""))
     tables = eq.eia_tables(comp if comp is not None else res, areas, by=by, shares=shares,
-                           threshold=float(lab), place=place, service=service)
+                           threshold_minutes=float(lab), place=place, service=service)
     fmt = figure_format
     figures: dict[str, list[_Figure]] = {"maps": [], "change": [], "service": [],
                                          "equality": []}
