@@ -822,3 +822,85 @@ def test_counts_and_labels_for_readers():
     assert _within_phrase("15", "drive") == "within 15 minutes' drive"
     assert _within_phrase("20", "transit") == "within 20 minutes by public transport"
     assert fmt.ratio_text(0.004) == "less than 0.01" and fmt.ratio_text(1033.2) == "1,033"
+
+
+# ------------------------------------------------------------------ the most deprived
+def test_most_deprived_hand_worked():
+    """Deciles 1, 1, 3, 3 (AREAS): deciles 1-2 are present and so is another decile, so the
+    group is England's 20% most deprived: E1 and E2. Rutland-like deciles 6, 7, 9, 10: none
+    is in deciles 1-2, so the two most deprived present (6 and 7) are taken, phrased for the
+    place. A single decile gives no contrast (None)."""
+    dep = eq.most_deprived(AREAS)
+    assert isinstance(dep, eq.DeprivedAreas)
+    assert (dep.deciles, dep.present, dep.national) == ((1, 2), (1, 3), True)
+    assert dep.mask.tolist() == [True, True, False, False]
+    assert dep.area_ids.tolist() == ["E1", "E2", "E3", "E4"]
+    rutland = AREAS.assign(imd_decile=[10, 6, 9, 7])
+    local = eq.most_deprived(rutland, ["E4", "E3", "E2"], place="Rutland")
+    assert local.phrase == "the most deprived areas in Rutland (IMD deciles 6–7)"
+    assert (local.deciles, local.national) == ((6, 7), False)
+    assert local.mask.tolist() == [True, False, True]  # E4 (7), E3 (9), E2 (6)
+    assert eq.most_deprived(AREAS.assign(imd_decile=4)) is None
+    assert eq.most_deprived(AREAS.drop(columns="imd_decile")) is None
+    chosen = eq.most_deprived(AREAS, deprived_deciles=[3])
+    assert chosen.mask.tolist() == [False, False, True, True]
+
+
+def test_most_deprived_refuses_bad_input():
+    with pytest.raises(InputError, match="not the string '12'") as err:
+        eq.most_deprived(AREAS, deprived_deciles="12")
+    assert err.value.column == "deprived_deciles"
+    with pytest.raises(InputError, match="E9"):
+        eq.most_deprived(AREAS, ["E1", "E9"])
+    with pytest.raises(InputError, match="no deprivation column 'imd'"):
+        eq.most_deprived(AREAS, deprivation="imd")
+
+
+def test_old_private_names_still_work_for_other_modules():
+    """optimise imported ``_deprived`` and report ``_service_noun``/``_TRAVEL`` before the
+    split; they stay until those modules use the public names."""
+    table = AREAS.set_index("area_id")
+    old = eq._deprived(table, table.index, None, None, None, "Equity")
+    new = eq.most_deprived(AREAS)
+    assert (old.phrase, old.deciles, old.mask.tolist()) == (
+        new.phrase, new.deciles, [True, True, False, False])
+    assert eq._service_noun("a centre") == eq.service_noun("a centre") == "centre"
+    assert eq._TRAVEL is eq.TRAVEL_WORDS
+
+
+# ------------------------------------------------------------------------ deprecations
+def test_findings_threshold_is_now_threshold_minutes(comparison):
+    new = eq.findings(comparison, AREAS, threshold_minutes=10)
+    with pytest.warns(FutureWarning, match="threshold_minutes"):
+        old = eq.findings(comparison, AREAS, threshold=10)
+    pd.testing.assert_frame_equal(old.table, new.table)
+    assert "within 10 minutes' walk" in new.sentences[0]
+    with pytest.raises(InputError, match="threshold_minutes= only"):
+        eq.findings(comparison, AREAS, threshold=10, threshold_minutes=10)
+    with pytest.raises(InputError, match="number of minutes") as err:
+        eq.findings(comparison, AREAS, threshold_minutes="15")
+    assert err.value.column == "threshold_minutes"
+
+
+def test_eia_tables_threshold_is_now_threshold_minutes(comparison):
+    new = eq.eia_tables(comparison, AREAS, threshold_minutes=10, by="ward")
+    with pytest.warns(FutureWarning, match="threshold_minutes"):
+        old = eq.eia_tables(comparison, AREAS, threshold=10, by="ward")
+    assert list(old) == list(new)
+    for name in new:
+        pd.testing.assert_frame_equal(old[name], new[name])
+    assert new["findings"]["text"].iloc[0].startswith(
+        "Under Close S2, 300 children aged 0–4 (55%) would no longer have an open site "
+        "within 10 minutes' walk")
+
+
+def test_relative_risk_population_is_now_weights():
+    """``population`` names a column everywhere else; the people per area are ``weights``
+    (as in ``indices``). 30 of 200 exposed and 40 of 800 others: RR 3."""
+    events, people, exposed = [30, 0, 40, 0], [100, 100, 400, 400], [True, True, False, False]
+    new = eq.relative_risk(events, weights=people, exposed=exposed)
+    with pytest.warns(FutureWarning, match="weights="):
+        old = eq.relative_risk(events, population=people, exposed=exposed)
+    assert old == new and new.risk_ratio == pytest.approx(3.0)
+    with pytest.raises(TypeError, match="needs events, weights"):
+        eq.relative_risk(events, exposed=exposed)

@@ -90,7 +90,7 @@ def quintile_from_decile(decile: ArrayLike, *, column: str = "imd_decile") -> pd
 
 
 # ---------------------------------------------------------------- the most deprived
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # eq=False: a mask array has no single truth value
 class DeprivedAreas:
     """The areas counted as "most deprived", from :func:`most_deprived`.
 
