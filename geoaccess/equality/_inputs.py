@@ -42,6 +42,7 @@ __all__ = [
     "share_columns",
     "threshold_labels",
     "unpack",
+    "weighted_areas",
 ]
 
 log = logging.getLogger(__name__)
@@ -243,6 +244,15 @@ def population_weights(res: Result, areas: Any, table: pd.DataFrame, ids: pd.Ind
                          f"(rows {show_ids(rows)})", column=col, rows=rows)
     check_weights(w, labels, what, col)
     return w, col
+
+
+def weighted_areas(res: Result, areas: Any, population: str | None, what: str
+                   ) -> tuple[pd.DataFrame, pd.Index, np.ndarray, str]:
+    """The areas indexed by id, the result's area ids, their populations and its column."""
+    table = area_table(areas, what)
+    ids = result_ids(res, table, what)
+    w, col = population_weights(res, areas, table, ids, population, what)
+    return table, ids, w, col
 
 
 def threshold_labels(res: Result) -> list[str]:

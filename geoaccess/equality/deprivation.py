@@ -40,12 +40,11 @@ from ._inputs import (
     comparison_of,
     outcome_mask,
     outcomes_of,
-    population_weights,
     ratio,
-    result_ids,
     row_labels,
     threshold_labels,
     unpack,
+    weighted_areas,
 )
 from .stats import indices, relative_risk
 
@@ -54,6 +53,8 @@ __all__ = ["DeprivedAreas", "inequality", "most_deprived", "quintile_from_decile
 
 log = logging.getLogger(__name__)
 
+
+# ------------------------------------------------------------------ deciles and quintiles
 def quintile_from_decile(decile: ArrayLike, *, column: str = "imd_decile") -> pd.Series:
     """IMD quintile from IMD decile: deciles 1-2 → 1 (most deprived 20%), ..., 9-10 → 5.
 
@@ -266,7 +267,7 @@ def _rank_column(table: pd.DataFrame, rank_by: str | None) -> tuple[str | None, 
     return rank_by, (-1.0 if "score" in rank_by.lower() else 1.0)
 
 
-# ------------------------------------------------------------------ tables
+# ----------------------------------------------------------------------------- tables
 def inequality(
     result: Result | Comparison,
     areas: pd.DataFrame,
@@ -319,9 +320,7 @@ def inequality(
     """
     what = "inequality"
     res, _ = unpack(result, None, what)
-    table = area_table(areas, what)
-    ids = result_ids(res, table, what)
-    w, pop_col = population_weights(res, areas, table, ids, population, what)
+    table, ids, w, pop_col = weighted_areas(res, areas, population, what)
     rank_col, sign = _rank_column(table, rank_by)
     rank = None
     if rank_col is not None:
@@ -429,9 +428,7 @@ def risk_table(
     """
     what = "risk_table"
     res, comp = comparison_of(result, baseline, what)
-    table = area_table(areas, what)
-    ids = result_ids(res, table, what)
-    w, pop_col = population_weights(res, areas, table, ids, population, what)
+    table, ids, w, pop_col = weighted_areas(res, areas, population, what)
     dep = most_deprived(table, ids, deprivation=deprivation, deprived_deciles=deprived_deciles,
                         place=place)
     columns = ["scenario", "baseline", "outcome", "exposed_group", "exposed_deciles",

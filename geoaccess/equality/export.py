@@ -239,8 +239,8 @@ def to_excel(tables: Mapping[str, pd.DataFrame], path: str | os.PathLike[str]) -
     Parameters
     ----------
     tables : dict of str to DataFrame
-        E.g. from :func:`eia_tables`; names become sheet names (cut to Excel's 31
-        characters, made unique).
+        E.g. from :func:`~geoaccess.equality.eia_tables`; names become sheet names (cut
+        to Excel's 31 characters, made unique).
     path : path-like
         The ``.xlsx`` file.
 
@@ -307,7 +307,7 @@ def to_csv(tables: Mapping[str, pd.DataFrame], folder: str | os.PathLike[str], *
     Parameters
     ----------
     tables : dict of str to DataFrame
-        E.g. from :func:`eia_tables`.
+        E.g. from :func:`~geoaccess.equality.eia_tables`.
     folder : path-like
         Output folder (created if needed).
     encoding : str

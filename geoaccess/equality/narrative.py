@@ -28,14 +28,12 @@ from ..evaluate import Comparison, Result
 from ..measures import threshold_label
 from ._format import capital, date_text, minutes_text, pct, people, ratio_text
 from ._inputs import (
-    area_table,
     comparison_of,
     group_label,
-    population_weights,
     renamed,
-    result_ids,
     share_columns,
     threshold_labels,
+    weighted_areas,
 )
 from .deprivation import DeprivedAreas, most_deprived
 from .stats import relative_risk
@@ -79,7 +77,6 @@ SHARE_LABELS: dict[str, str] = {
 }
 
 
-
 #: How a journey by each travel mode is named in the sentences ("within 15 minutes' walk").
 TRAVEL_WORDS: dict[str, str] = {"walk": "walk", "pushchair": "walk with a pushchair",
                                 "cycle": "cycle ride", "drive": "drive"}
@@ -107,7 +104,6 @@ def service_noun(service: str) -> str:
         if service.lower().startswith(article):
             return service[len(article):]
     return service
-
 
 
 # --------------------------------------------------------------------------- findings
@@ -287,9 +283,7 @@ def findings(
     threshold_minutes = renamed(threshold_minutes, threshold, new="threshold_minutes",
                                 old="threshold", what=what)
     res, comp = comparison_of(result, baseline, what)
-    table = area_table(areas, what)
-    ids = result_ids(res, table, what)
-    w, pop_col = population_weights(res, areas, table, ids, population, what)
+    table, ids, w, pop_col = weighted_areas(res, areas, population, what)
     lab = _pick_threshold(res, threshold_minutes)
     label = population_label or describe_population(pop_col)
     dep = most_deprived(table, ids, deprivation=deprivation, deprived_deciles=deprived_deciles,

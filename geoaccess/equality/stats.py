@@ -37,6 +37,7 @@ __all__ = ["RelativeRisk", "indices", "relative_risk"]
 log = logging.getLogger(__name__)
 
 
+# ---------------------------------------------------------------------------- indices
 def _fractional_rank(rank: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Population-weighted fractional rank, ties sharing the mean rank of their group.
 

@@ -33,13 +33,13 @@ from ._inputs import (
     comparison_of,
     outcome_mask,
     outcomes_of,
-    population_weights,
     ratio,
     renamed,
     result_ids,
     share_columns,
     threshold_labels,
     unpack,
+    weighted_areas,
 )
 from .deprivation import inequality, quintile_from_decile, risk_table
 from .export import column_glossary
@@ -232,9 +232,7 @@ def breakdown(
     """
     what = "breakdown"
     res, comp = unpack(result, baseline, what)
-    table = area_table(areas, what)
-    ids = result_ids(res, table, what)
-    w, pop_col = population_weights(res, areas, table, ids, population, what)
+    table, ids, w, pop_col = weighted_areas(res, areas, population, what)
     by_cols = _by_list(by)
     groups = _groups(table, by_cols, ids, what, total)
     labs = threshold_labels(res)
@@ -391,9 +389,7 @@ def group_exposure(
     """
     what = "group_exposure"
     res, comp = comparison_of(result, baseline, what)
-    table = area_table(areas, what)
-    ids = result_ids(res, table, what)
-    w, pop_col = population_weights(res, areas, table, ids, population, what)
+    table, ids, w, pop_col = weighted_areas(res, areas, population, what)
     cols = share_columns(table, shares, ids, what)
     chosen = outcomes_of(threshold_labels(res), outcomes)
     total = float(w.sum())
