@@ -53,6 +53,7 @@ from .evaluate import evaluate as evaluate
 
 # 6. equality
 from . import equality as equality
+from .equality import DeprivedAreas as DeprivedAreas
 from .equality import Findings as Findings
 from .equality import RelativeRisk as RelativeRisk
 from .equality import breakdown as breakdown
