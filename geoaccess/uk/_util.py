@@ -177,10 +177,11 @@ def _read_sheet(path: Path, sheet: str | int | None,
         for name in candidates:
             if isinstance(name, str) and name not in names:
                 raise InputError(f"{path}: no sheet {name!r}; sheets are {names}", path=path)
-            top = book.parse(name, header=None, nrows=HEADER_SCAN_ROWS, dtype=str)
+            top = pd.read_excel(book, sheet_name=name, header=None, nrows=HEADER_SCAN_ROWS,
+                                dtype=str)
             row = _header_row(top, is_header)
             if row >= 0:
-                frame = book.parse(name, header=row, dtype=str)
+                frame = pd.read_excel(book, sheet_name=name, header=row, dtype=str)
                 frame = frame.dropna(how="all")
                 frame.attrs["sheet"] = str(name)
                 return frame
@@ -260,14 +261,22 @@ def codes_text(series: pd.Series) -> pd.Series:
 
 def code_kinds(codes: pd.Series) -> pd.Series:
     """``"lsoa"``, ``"oa"``, ``"dz"``... per code (``<NA>`` when not a known GSS code)."""
-    prefix = codes.astype("string").str[:3]
-    kinds = prefix.map(lambda p: CODE_KINDS.get(str(p), (None, None))[0])
-    ok = codes.astype("string").str.fullmatch(_GSS.pattern).fillna(False).astype(bool)
+    text = codes.astype("string")
+    kinds = text.str[:3].map({k: v[0] for k, v in CODE_KINDS.items()})
+    ok = text.str.fullmatch(_GSS.pattern).fillna(False).astype(bool)
     return kinds.where(ok)
 
 
 def numbers(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """Values as float and a mask of non-blank cells that are not numbers."""
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        values = series.astype(float)
+        return values, np.zeros(len(series), dtype=bool)
+    try:  # fast path: every cell a plain number or blank
+        values = series.astype(float)
+        return values, np.zeros(len(series), dtype=bool)
+    except (TypeError, ValueError):
+        pass
     text = series.astype("string").str.strip().str.replace(",", "", regex=False)
     blank = text.isna() | (text == "")
     values = pd.to_numeric(text.where(~blank), errors="coerce").astype(float)

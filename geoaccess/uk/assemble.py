@@ -234,12 +234,15 @@ def _deprivation(deprivation: Any, mixed_nations: bool) -> pd.DataFrame | None:
                          "nation=..., year=...) first, so it is labelled with its nation "
                          "and year", path=str(deprivation))
     tables = [deprivation] if isinstance(deprivation, pd.DataFrame) else list(deprivation)
-    if len(tables) == 1 and "deprivation_index" in tables[0].columns \
-            and tables[0].attrs.get("nation") == "mixed" and not mixed_nations:
+    if len(tables) > 1:
+        return combine_deprivation(tables, mixed_nations=mixed_nations)
+    table = tables[0]
+    if "deprivation_index" not in table.columns or not table.attrs.get("nation"):
+        raise InputError("deprivation: the table has no nation/year label; read it with "
+                         "uk.read_deprivation(path, nation=..., year=...)")
+    if table.attrs.get("nation") == "mixed" and not mixed_nations:
         raise InputError("deprivation: the table mixes nations; pass mixed_nations=True")
-    if len(tables) == 1 and tables[0].attrs.get("nation") == "mixed":
-        return tables[0]
-    return combine_deprivation(tables, mixed_nations=mixed_nations)
+    return table
 
 
 def _vintage(pieces: Mapping[str, pd.DataFrame | None], codes: str | None,

@@ -260,7 +260,10 @@ def _measures(frame: pd.DataFrame, used: set[str], edition: Edition,
         text = norm(c)
         m = _MEASURE.fullmatch(text)
         if m:
-            name = f"{_domain_key(m.group('dom'))}_{m.group('what')}"
+            dom = m.group("dom")
+            # "SIMD2020v2_Income_Domain_Rank": the index name prefixes the domain's
+            dom = re.sub(r"^(simd ?(20)?\d\d(v\d)?|wimd (20)?\d\d) (?=\S)", "", dom)
+            name = f"{_domain_key(dom)}_{m.group('what')}"
         elif edition.nation == "wales" and _WALES_DOMAIN.fullmatch(text):
             values = numbers(frame[c])[0].dropna()
             what = "rank" if len(values) and (values.round() == values).all() \

@@ -246,14 +246,15 @@ def read_population(
         wide, total = _from_wide(frame, areas, sexes, where, path, sex_c)
     names = (pd.Series(frame[name_c].astype("string").to_numpy(), index=areas.to_numpy())
              if name_c else None)
+    wide = _open_top(wide, where)
     band_of = {str(k): _parse_key(str(k)) for k in wide.columns}
     tiles = _tiling(sorted(set(band_of.values())), where)
     checks = _check(wide, total, tiles, band_of, where, path, tolerance)
     stacked = wide[[_band_text(t) for t in tiles]].stack(future_stack=True)
     tidy = stacked.reset_index()
     tidy.columns = ["area_code", "sex", "band", "count"]
-    tidy["age_min"] = [band_of[b][0] for b in tidy["band"]]
-    tidy["age_max"] = [band_of[b][1] for b in tidy["band"]]
+    tidy["age_min"] = tidy["band"].map({k: b[0] for k, b in band_of.items()}).astype(int)
+    tidy["age_max"] = tidy["band"].map({k: b[1] for k, b in band_of.items()}).astype(float)
     tidy = tidy.drop(columns="band")
     if names is not None:
         first = names[~names.index.duplicated()]
@@ -262,7 +263,7 @@ def read_population(
     tidy = tidy.reset_index(drop=True)
     order = ["area_code"] + (["area_name"] if names is not None else [])
     tidy = tidy[order + ["sex", "age_min", "age_max", "count"]]
-    level = _level(tidy["area_code"], where, path)
+    level = _level(pd.Series(tidy["area_code"].unique()), where, path)
     vintage = codes or vintage_of(area_c)
     if vintage and level and not vintage.startswith(level):
         raise InputError(f"{where}: codes={vintage!r} but the codes are {level.upper()} "
@@ -277,6 +278,19 @@ def read_population(
     log.info("%s: %d areas, ages %s; %s", where, tidy["area_code"].nunique(),
              ", ".join(_band_text(b) for b in tiles[:3]) + " …", "; ".join(checks))
     return tidy
+
+
+def _open_top(wide: pd.DataFrame, where: str) -> pd.DataFrame:
+    """ONS workbooks call the open top band ``F90``/``M90``: read the last age as "and over"."""
+    bands = {str(k): _parse_key(str(k)) for k in wide.columns}
+    if any(b[1] == math.inf for b in bands.values()):
+        return wide
+    top_key, top = max(bands.items(), key=lambda kv: (kv[1][1], kv[1][0]))
+    if top[0] != top[1]:
+        return wide
+    log.info("%s: no open top band; reading age %d as '%d and over', as the ONS workbooks "
+             "do", where, top[0], top[0])
+    return wide.rename(columns={top_key: f"{top[0]}+"})
 
 
 def _long_label_column(frame: pd.DataFrame, exclude: set[str | None]) -> str | None:
@@ -331,16 +345,15 @@ def _from_wide(frame: pd.DataFrame, areas: pd.Series, sexes: pd.Series, where: s
     groups: list[str | None] = [*sorted(str(p) for p in prefixed)] if prefixed else [None]
     for group in groups:
         cols = {c: p[1] for c, p in age_cols.items() if p[0] == group}
-        block = pd.DataFrame({_band_text(band): numbers(frame[c])[0].to_numpy()
-                              for c, band in cols.items()},
-                             index=pd.MultiIndex.from_arrays(
-                                 [areas.to_numpy(), (sexes.to_numpy() if group is None
-                                                     else np.full(len(frame), group))],
-                                 names=["area", "sex"]))
-        for c in cols:
+        data = {}
+        for c, band in cols.items():
             values, bad = numbers(frame[c])
             _values_ok(values, bad, areas, c, where, path)
-        blocks.append(block)
+            data[_band_text(band)] = values.to_numpy()
+        index = pd.MultiIndex.from_arrays(
+            [areas.to_numpy(), sexes.to_numpy() if group is None
+             else np.full(len(frame), group)], names=["area", "sex"])
+        blocks.append(pd.DataFrame(data, index=index))
     wide = pd.concat(blocks)
     dup = wide.index.duplicated(keep=False)
     if dup.any():
@@ -524,9 +537,12 @@ def count_ages(population: pd.DataFrame, ages: AgeRange | Mapping[str, AgeRange]
         if cut:
             starts = sorted({b[0] for b in bands})
             ends = sorted({b[1] for b in bands})
-            lo_ok = max([s for s in starts if s <= lo], default=0)
-            hi_ok = [e for e in ends if e >= top][:1] + [e for e in ends if e < top][-1:]
-            options = ", ".join(sorted({f"{lo_ok}-{_band_end(e)}" for e in hi_ok}))
+            lows = {max([s for s in starts if s <= lo], default=0),
+                    min([s for s in starts if s >= lo], default=lo)}
+            highs = {min([e for e in ends if e >= top], default=top),
+                     max([e for e in ends if e <= top], default=top)}
+            pairs = sorted((a, e) for a in lows for e in highs if a <= e)
+            options = ", ".join(f"{a}-{_band_end(e)}" for a, e in pairs)
             raise InputError(
                 f"{where}: ages {lo}-{'' if hi is None else hi} cut through the published "
                 f"band(s) {', '.join(_band_text(b) for b in cut)}; the nearest ranges these "
