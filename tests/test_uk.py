@@ -197,7 +197,10 @@ def test_ons_workbook_layout_with_sex_prefixes(tmp_path, raw_lsoa):
         pd.DataFrame([["Mid-2024 population estimates for LSOAs"], ["Source: ONS"]]).to_excel(
             writer, sheet_name="Mid-2024 LSOA 2021", header=False, index=False)
         book.to_excel(writer, sheet_name="Mid-2024 LSOA 2021", startrow=3, index=False)
-    read = uk.read_population(path)
+        book.to_excel(writer, sheet_name="Mid-2023 LSOA 2021", startrow=3, index=False)
+    with pytest.raises(ga.InputError, match="pass sheet="):
+        uk.read_population(path)  # two years in one workbook: never picks one silently
+    read = uk.read_population(path, sheet="Mid-2024 LSOA 2021")
     assert read.attrs["codes"] == "lsoa21" and read.attrs["period"] == "mid-2024"
     assert "ages add up to the published total" in read.attrs["checks"]
     under5 = uk.count_ages(read, (0, 4))["children_0_4"]

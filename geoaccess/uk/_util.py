@@ -174,6 +174,7 @@ def _read_sheet(path: Path, sheet: str | int | None,
     with pd.ExcelFile(path) as book:
         names = [str(n) for n in book.sheet_names]
         candidates: list[str | int] = [sheet] if sheet is not None else list(names)
+        found: list[tuple[str | int, int]] = []
         for name in candidates:
             if isinstance(name, str) and name not in names:
                 raise InputError(f"{path}: no sheet {name!r}; sheets are {names}", path=path)
@@ -181,10 +182,17 @@ def _read_sheet(path: Path, sheet: str | int | None,
                                 dtype=str)
             row = _header_row(top, is_header)
             if row >= 0:
-                frame = pd.read_excel(book, sheet_name=name, header=row, dtype=str)
-                frame = frame.dropna(how="all")
-                frame.attrs["sheet"] = str(name)
-                return frame
+                found.append((name, row))
+        if len(found) > 1:
+            listing = [str(n) for n, _ in found]
+            raise InputError(f"{path}: {len(found)} sheets hold {what} ({listing}); pass "
+                             "sheet= to say which (e.g. the year you mean)", path=path)
+        if found:
+            name, row = found[0]
+            frame = pd.read_excel(book, sheet_name=name, header=row, dtype=str)
+            frame = frame.dropna(how="all")
+            frame.attrs["sheet"] = str(name)
+            return frame
     msg = (f"{path}: found no sheet with the columns of {what} in its first "
            f"{HEADER_SCAN_ROWS} rows (sheets are {names}); pass sheet= to choose one")
     raise InputError(msg, path=path)
