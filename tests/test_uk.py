@@ -208,6 +208,39 @@ def test_ons_workbook_layout_with_sex_prefixes(tmp_path, raw_lsoa):
     assert (read[read["sex"] == "persons"]["age_max"] == math.inf).sum() == 139
 
 
+def test_nomis_layouts_read_like_the_published_files(tmp_path, raw_census, raw_lsoa, pop):
+    """The same real figures in Nomis's layouts: Census bulk (wide, "Age: Aged 4 years and
+    under", "Age: Total") and the API's long single years (C_AGE_NAME, GENDER_NAME)."""
+    wide = raw_census.pivot(index="area_code", columns="indicator", values="value")
+    bulk = pd.DataFrame({"date": "2021", "geography": "x", "geography code": wide.index})
+    for label in wide.columns:
+        bulk[f"Age: {label}"] = wide[label].to_numpy()
+    bulk["Age: Total"] = wide.sum(axis=1).to_numpy()
+    bulk.to_csv(tmp_path / "census2021-ts007a-lsoa.csv", index=False)
+    read = uk.read_population(tmp_path / "census2021-ts007a-lsoa.csv")
+    assert "ages add up to the published total" in read.attrs["checks"]
+    assert read.attrs["period"] == "2021"
+    assert uk.count_ages(read, (0, 4))["children_0_4"].sum() == 13_458
+    bulk.loc[3, "Age: Total"] += 5
+    bulk.to_csv(tmp_path / "edited.csv", index=False)
+    with pytest.raises(ga.InputError, match="total: 1 areas") as err:
+        uk.read_population(tmp_path / "edited.csv")
+    assert err.value.rows == [f"{bulk.loc[3, 'geography code']} (persons)"]
+
+    long = raw_lsoa.melt(id_vars=["area_code", "sex"], value_vars=AGE_COLUMNS,
+                         var_name="age", value_name="OBS_VALUE")
+    long = pd.DataFrame({
+        "GEOGRAPHY_CODE": long["area_code"],
+        "GENDER_NAME": long["sex"].map({"Persons": "Total", "Females": "Female",
+                                        "Males": "Male"}),
+        "C_AGE_NAME": np.where(long["age"] == "90+", "Aged 90+", "Age " + long["age"]),
+        "OBS_VALUE": long["OBS_VALUE"]})
+    long.to_csv(tmp_path / "nomis_api.csv", index=False)
+    api = uk.read_population(tmp_path / "nomis_api.csv", codes="lsoa21")
+    cols = ["area_code", "sex", "age_min", "age_max", "count"]
+    pd.testing.assert_frame_equal(api[cols], pop[cols])
+
+
 # ------------------------------------------------------------------------- deprivation
 def test_every_trafford_lsoa_joins_imd_2025(pop, imd, raw_imd):
     table = uk.areas(GET("trafford-lsoa"), population=pop, deprivation=imd,

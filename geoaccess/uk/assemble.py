@@ -262,6 +262,9 @@ def _vintage(pieces: Mapping[str, pd.DataFrame | None], codes: str | None,
     if codes:
         stated = {**stated, "codes=": codes}
     found = sorted(set(stated.values()))
+    if not found:
+        log.warning("areas: no file says whether its codes are 2011 or 2021 ones; pass "
+                    "codes='lsoa21' (or the right vintage) to record it")
     if len(found) > 1:
         listing = ", ".join(f"{k}: {v}" for k, v in stated.items())
         raise InputError(

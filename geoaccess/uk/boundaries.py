@@ -396,8 +396,12 @@ def apply_lookup(table: pd.DataFrame, lookup: pd.DataFrame, *, code_column: str 
         w_all = pd.to_numeric(weights.reindex(pairs["code_2021"]),
                               errors="coerce").fillna(1.0).to_numpy()
         w_all = np.where(partners.to_numpy() > 1, w_all, 1.0)
-    pairs["share"] = w_all / pd.Series(w_all, index=pairs.index).groupby(
-        pairs["code_2011"]).transform("sum").to_numpy()
+    totals = pd.Series(w_all, index=pairs.index).groupby(pairs["code_2011"]).transform("sum")
+    if (totals <= 0).any():
+        ids = sorted(set(pairs.loc[(totals <= 0).to_numpy(), "code_2011"]))
+        raise InputError(f"{where}: the weights of every part of split 2011 areas are 0 "
+                         f"({ids_text(ids)}); their counts cannot be shared", rows=ids)
+    pairs["share"] = w_all / totals.to_numpy()
     rows = pairs.join(data, on="code_2011")
     for c in counts:
         rows[c] = numbers(rows[c])[0] * rows["share"]

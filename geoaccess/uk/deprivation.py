@@ -254,6 +254,7 @@ def _measures(frame: pd.DataFrame, used: set[str], edition: Edition,
               where: str) -> dict[str, str]:
     """Output name → source column for every score, rank, decile... column."""
     out: dict[str, str] = {}
+    ignored: list[str] = []
     for c in frame.columns:
         if c in used:
             continue
@@ -269,15 +270,18 @@ def _measures(frame: pd.DataFrame, used: set[str], edition: Edition,
             what = "rank" if len(values) and (values.round() == values).all() \
                 and values.between(1, edition.n_areas).all() else "score"
             name = f"{_domain_key(text)}_{what}"
-        elif "population" in text or "denominator" in text:
+        elif any(w in text for w in ("population", "denominator", "prisoners")):
             name = "denominator_" + re.sub(r"[^a-z0-9]+", "_", text).strip("_")
         else:
+            ignored.append(str(c))
             continue
         if name in out:
             log.warning("%s: columns %r and %r both read as %s; keeping the first", where,
                         out[name], c, name)
             continue
         out[name] = str(c)
+    if ignored:
+        log.info("%s: columns not read (not a score, rank or decile): %s", where, ignored)
     return out
 
 

@@ -23,6 +23,7 @@ import pandas as pd
 
 from ..errors import InputError
 from . import _columns
+from ._ages import Band, age_band, band_text, open_top, parse_key, tiling
 from ._util import (
     Source,
     code_kinds,
@@ -41,7 +42,6 @@ from ._util import (
 
 __all__ = ["age_band", "compare_counts", "count_ages", "read_population"]
 
-Band = tuple[int, float]
 AgeRange = tuple[int, int | None]
 
 _SEX_VALUES = {
@@ -50,97 +50,18 @@ _SEX_VALUES = {
     "females": "females", "female": "females", "f": "females", "women": "females",
     "males": "males", "male": "males", "m": "males", "men": "males",
 }
-_TOTAL = re.compile(r"(age:? )?(total|all ages|all persons|all usual residents|"
-                    r"total: all usual residents|all people)")
-_BAND_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"(\d+) ?(?:years? )?(?:and over|and older|or over|or older|plus|\+)"), "over"),
-    (re.compile(r"(\d+) ?(?:years? )?(?:and under|or under|or younger)"), "under_incl"),
-    (re.compile(r"under (\d+)(?: years?)?"), "under"),
-    (re.compile(r"(\d+) ?(?:years? )?(?:to|-|–) ?(\d+)(?: years?)?"), "range"),
-    (re.compile(r"(\d+)(?: years?)?"), "single"),
-)
 _VALUE = (r"value", r"observation", r"obs value", r"count", r"population", r"usual residents")
 _LABEL = (r"indicator", r"age", r"age group", r"age band", r"age \(\d+ categories\)",
           r"age \(\d+ categories\) label", r"age category", r"category", r"variable")
-_SEX = (r"sex", r"gender", r"sex \(\d+ categories\)", r"unit")
+_SEX = (r"sex", r"gender", r"sex name", r"gender name", r"c sex name", r"sex \(\d+ categories\)",
+        r"unit")
 _PERIOD = (r"period", r"date", r"reference date", r"mid ?year", r"year")
-
-
-def age_band(text: object) -> tuple[str | None, Band] | str | None:
-    """The sex prefix and age band a column or label names; ``"total"``; or None.
-
-    Bands are ``(first age, last age)`` in whole years, inclusive; an open top band
-    ("90+", "Aged 85 years and over") ends at ``inf``.
-
-    Examples
-    --------
-    >>> age_band("Aged 4 years and under"), age_band("90+"), age_band("F7")
-    ((None, (0, 4.0)), (None, (90, inf)), ('females', (7, 7.0)))
-    >>> age_band("aged_16_to_64"), age_band("all_ages"), age_band("area_code")
-    ((None, (16, 64.0)), 'total', None)
-    """
-    s = norm(text)
-    sex = None
-    m = re.fullmatch(r"([fm])(\d.*)", s)
-    if m:
-        sex, s = {"f": "females", "m": "males"}[m.group(1)], m.group(2)
-    if _TOTAL.fullmatch(s):
-        return "total" if sex is None else None
-    s = re.sub(r"^(age:\s*|ages?\s+|aged\s+)", "", s).strip()
-    for rx, kind in _BAND_PATTERNS:
-        m = rx.fullmatch(s)
-        if not m:
-            continue
-        a = int(m.group(1))
-        band: Band
-        if kind == "over":
-            band = (a, math.inf)
-        elif kind == "under_incl":
-            band = (0, float(a))
-        elif kind == "under":
-            band = (0, float(a - 1))
-        elif kind == "range":
-            band = (a, float(m.group(2)))
-        else:
-            band = (a, float(a))
-        if band[0] > 130 or (band[1] != math.inf and (band[1] > 130 or band[1] < band[0])):
-            return None
-        return sex, band
-    return None
 
 
 def _is_header(cells: Sequence[str]) -> bool:
     has_code = find(cells, _columns.AREA_CODE) is not None
     n_ages = sum(1 for c in cells if age_band(c) is not None)
     return has_code and (n_ages >= 3 or find(cells, _VALUE) is not None)
-
-
-def _tiling(bands: Sequence[Band], where: str) -> list[Band]:
-    """The finest bands that cover 0 to the open top once each, in order."""
-    by_start: dict[int, list[Band]] = {}
-    for b in bands:
-        by_start.setdefault(b[0], []).append(b)
-    out: list[Band] = []
-    age = 0
-    while True:
-        options = sorted(by_start.get(age, []), key=lambda b: b[1])
-        if not options:
-            covered = ", ".join(_band_text(b) for b in sorted(set(bands)))
-            raise InputError(f"{where}: the age bands leave a gap at age {age} (bands are "
-                             f"{covered}); the counts must cover every age from 0 to an "
-                             "open top band such as '90+'", column="age")
-        band = options[0]
-        out.append(band)
-        if band[1] == math.inf:
-            return out
-        age = int(band[1]) + 1
-
-
-def _band_text(band: Band) -> str:
-    lo, hi = band
-    if hi == math.inf:
-        return f"{lo}+"
-    return f"{lo}" if hi == lo else f"{lo}-{int(hi)}"
 
 
 def _sex_of(values: pd.Series, column: str, where: str, path: str | None) -> pd.Series:
@@ -246,11 +167,11 @@ def read_population(
         wide, total = _from_wide(frame, areas, sexes, where, path, sex_c)
     names = (pd.Series(frame[name_c].astype("string").to_numpy(), index=areas.to_numpy())
              if name_c else None)
-    wide = _open_top(wide, where)
-    band_of = {str(k): _parse_key(str(k)) for k in wide.columns}
-    tiles = _tiling(sorted(set(band_of.values())), where)
+    wide = open_top(wide, where)
+    band_of = {str(k): parse_key(str(k)) for k in wide.columns}
+    tiles = tiling(sorted(set(band_of.values())), where)
     checks = _check(wide, total, tiles, band_of, where, path, tolerance)
-    stacked = wide[[_band_text(t) for t in tiles]].stack(future_stack=True)
+    stacked = wide[[band_text(t) for t in tiles]].stack(future_stack=True)
     tidy = stacked.reset_index()
     tidy.columns = ["area_code", "sex", "band", "count"]
     tidy["age_min"] = tidy["band"].map({k: b[0] for k, b in band_of.items()}).astype(int)
@@ -276,21 +197,8 @@ def read_population(
         "checks": checks,
     })
     log.info("%s: %d areas, ages %s; %s", where, tidy["area_code"].nunique(),
-             ", ".join(_band_text(b) for b in tiles[:3]) + " …", "; ".join(checks))
+             ", ".join(band_text(b) for b in tiles[:3]) + " …", "; ".join(checks))
     return tidy
-
-
-def _open_top(wide: pd.DataFrame, where: str) -> pd.DataFrame:
-    """ONS workbooks call the open top band ``F90``/``M90``: read the last age as "and over"."""
-    bands = {str(k): _parse_key(str(k)) for k in wide.columns}
-    if any(b[1] == math.inf for b in bands.values()):
-        return wide
-    top_key, top = max(bands.items(), key=lambda kv: (kv[1][1], kv[1][0]))
-    if top[0] != top[1]:
-        return wide
-    log.info("%s: no open top band; reading age %d as '%d and over', as the ONS workbooks "
-             "do", where, top[0], top[0])
-    return wide.rename(columns={top_key: f"{top[0]}+"})
 
 
 def _long_label_column(frame: pd.DataFrame, exclude: set[str | None]) -> str | None:
@@ -318,7 +226,7 @@ def _from_long(frame: pd.DataFrame, label_c: str, areas: pd.Series, sexes: pd.Se
     _values_ok(values, bad, areas, value_c, where, path)
     sex = [p[0] if isinstance(p, tuple) and p[0] else s for p, s in zip(parsed, sexes, strict=True)]
     key = pd.DataFrame({"area": areas.to_numpy(), "sex": sex,
-                        "band": [p if p == "total" else _band_text(p[1]) for p in parsed],
+                        "band": [p if p == "total" else band_text(p[1]) for p in parsed],
                         "value": values.to_numpy()})
     dup = key.duplicated(["area", "sex", "band"], keep=False)
     if dup.any():
@@ -349,7 +257,7 @@ def _from_wide(frame: pd.DataFrame, areas: pd.Series, sexes: pd.Series, where: s
         for c, band in cols.items():
             values, bad = numbers(frame[c])
             _values_ok(values, bad, areas, c, where, path)
-            data[_band_text(band)] = values.to_numpy()
+            data[band_text(band)] = values.to_numpy()
         index = pd.MultiIndex.from_arrays(
             [areas.to_numpy(), sexes.to_numpy() if group is None
              else np.full(len(frame), group)], names=["area", "sex"])
@@ -386,18 +294,11 @@ def _values_ok(values: pd.Series, bad: np.ndarray, areas: pd.Series, column: str
                              f"({ids_text(ids)})", path=path, column=column, rows=ids)
 
 
-def _parse_key(key: str) -> Band:
-    if key.endswith("+"):
-        return (int(key[:-1]), math.inf)
-    lo, _, hi = key.partition("-")
-    return (int(lo), float(hi or lo))
-
-
 def _check(wide: pd.DataFrame, total: pd.Series | None, tiles: list[Band],
            band_of: dict[str, Band], where: str, path: str | None,
            tolerance: float) -> list[str]:
     checks = []
-    tile_keys = [_band_text(t) for t in tiles]
+    tile_keys = [band_text(t) for t in tiles]
     missing = wide[tile_keys].isna().to_numpy()
     if missing.any():
         lacking = np.asarray(missing.any(axis=1), dtype=bool)
@@ -418,7 +319,7 @@ def _check(wide: pd.DataFrame, total: pd.Series | None, tiles: list[Band],
             name = "total"
         else:
             lo, hi = band_of[key]
-            members = [_band_text(t) for t in tiles if t[0] >= lo and t[1] <= hi]
+            members = [band_text(t) for t in tiles if t[0] >= lo and t[1] <= hi]
             if not members or band_of[members[0]][0] != lo or band_of[members[-1]][1] != hi:
                 log.info("%s: band %s does not align with the finest ages; not checked",
                          where, key)
@@ -451,7 +352,7 @@ def _check(wide: pd.DataFrame, total: pd.Series | None, tiles: list[Band],
                + "; ".join(problems) + ". Check the file is complete and unedited, or pass "
                "tolerance= for a table published with rounding")
         raise InputError(msg, path=path, rows=rows)
-    checks.insert(0, f"ages {_band_text(tiles[0])} … {_band_text(tiles[-1])} covered by "
+    checks.insert(0, f"ages {band_text(tiles[0])} … {band_text(tiles[-1])} covered by "
                   f"{len(tiles)} bands with no gap")
     return checks
 
@@ -545,7 +446,7 @@ def count_ages(population: pd.DataFrame, ages: AgeRange | Mapping[str, AgeRange]
             options = ", ".join(f"{a}-{_band_end(e)}" for a, e in pairs)
             raise InputError(
                 f"{where}: ages {lo}-{'' if hi is None else hi} cut through the published "
-                f"band(s) {', '.join(_band_text(b) for b in cut)}; the nearest ranges these "
+                f"band(s) {', '.join(band_text(b) for b in cut)}; the nearest ranges these "
                 f"bands make are {options}. Use single-year estimates for this range",
                 column=name)
         inside = rows[(rows["age_min"] >= lo) & (rows["age_max"] <= top)]

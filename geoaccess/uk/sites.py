@@ -307,7 +307,12 @@ def read_centres(
     if name_c is None:
         raise InputError(f"{where}: no site name column; pass name_column= (columns are "
                          f"{list(frame.columns)})", path=path, column=name_column or "name")
-    frame = frame[frame[name_c].notna()].copy()
+    unnamed = (frame[name_c].astype("string").str.strip().fillna("") == "").to_numpy()
+    if unnamed.any():
+        rows = [f"row {i + 2}" for i in unnamed.nonzero()[0]]
+        raise InputError(f"{where}: {len(rows)} sites without a name in {name_c!r} "
+                         f"({ids_text(rows)}); name them or delete the rows", path=path,
+                         column=name_c, rows=rows)
     total = len(frame)
     left_out = 0
     if local_authority is not None:
