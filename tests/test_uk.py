@@ -227,6 +227,18 @@ def test_nomis_layouts_read_like_the_published_files(tmp_path, raw_census, raw_l
         uk.read_population(tmp_path / "edited.csv")
     assert err.value.rows == [f"{bulk.loc[3, 'geography code']} (persons)"]
 
+    custom = pd.DataFrame({
+        "Lower layer Super Output Areas Code": raw_census["area_code"],
+        "Lower layer Super Output Areas": raw_census["area_name"],
+        "Age (18 categories) Code": raw_census.groupby("area_code").cumcount() + 1,
+        "Age (18 categories)": raw_census["indicator"], "Observation": raw_census["value"]})
+    custom.to_csv(tmp_path / "custom.csv", index=False)
+    ons = uk.read_population(tmp_path / "custom.csv", codes="lsoa21")
+    assert ons.attrs["ages"] == "bands" and ons["area_name"].iloc[0] == "Trafford 025A"
+    teens = ["Aged 4 years and under", "Aged 5 to 9 years", "Aged 10 to 14 years",
+             "Aged 15 to 19 years"]
+    assert uk.count_ages(ons, (0, 19))["children_0_19"].sum() == wide[teens].to_numpy().sum()
+
     long = raw_lsoa.melt(id_vars=["area_code", "sex"], value_vars=AGE_COLUMNS,
                          var_name="age", value_name="OBS_VALUE")
     long = pd.DataFrame({
@@ -280,6 +292,7 @@ def _file7(raw_imd, codes, **extra):
 def test_imd_file7_layout_csv_and_workbook(tmp_path, raw_imd, pop):
     codes = pop["area_code"].unique()
     frame = _file7(raw_imd, codes, **{"Income Score (rate)": 0.1,
+                                      "Children and Young People Sub-domain Score": 0.2,
                                       "Total population: mid 2022 (excluding prisoners)": 1500})
     frame.to_csv(tmp_path / "File_7.csv", index=False)
     dep = uk.read_deprivation(tmp_path / "File_7.csv", nation="england", year=2025)
@@ -300,6 +313,9 @@ def test_imd_file7_layout_csv_and_workbook(tmp_path, raw_imd, pop):
                      local_authority="E08000009")
     assert len(table) == 139
     assert "deprivation file column 'la_code'" in uk.join_report(table)["note"].iloc[0]
+    # only the head counts are read as populations: not the sub-domain or the denominator
+    assert ga.read_areas(table).attrs["population"] == ["children_0_4"]
+    assert table["education_cyp_score"].eq(0.2).all()
 
 
 def test_imd_problems_are_reported(tmp_path, raw_imd, pop):

@@ -78,11 +78,13 @@ _DOMAINS = (
     (r"barriers to housing and services|housing and services|housing and access", "barriers"),
     (r"housing", "housing"), (r"access to services|access|geographic access", "access"),
     (r"living environment|physical environment|environment", "environment"),
-    (r"children and young people( sub-domain)?", "children_young_people"),
-    (r"adult skills( sub-domain)?", "adult_skills"),
-    (r"geographical barriers( sub-domain)?", "geographical_barriers"),
-    (r"wider barriers( sub-domain)?", "wider_barriers"),
-    (r"indoors( sub-domain)?", "indoors"), (r"outdoors( sub-domain)?", "outdoors"),
+    # sub-domains, named after their domain ("children_…" would read as a head count)
+    (r"children and young people( sub-domain)?", "education_cyp"),
+    (r"adult skills( sub-domain)?", "education_adult_skills"),
+    (r"geographical barriers( sub-domain)?", "barriers_geographical"),
+    (r"wider barriers( sub-domain)?", "barriers_wider"),
+    (r"indoors( sub-domain)?", "environment_indoors"),
+    (r"outdoors( sub-domain)?", "environment_outdoors"),
 )
 _MEASURE = re.compile(
     r"(?P<dom>.+?)(?: domain)? (?P<what>score|rank|decile|quintile|vigintile|percentile)\b.*")

@@ -150,6 +150,8 @@ def read_population(
         rows = [f"row {i + 2}" for i in np.nonzero(blank)[0]]
         raise InputError(f"{where}: column {area_c!r} has {int(blank.sum())} blank codes "
                          f"({ids_text(rows)})", path=path, column=area_c, rows=rows)
+    if sex is not None and str(sex).lower() not in _SEX_VALUES:
+        raise InputError(f"sex={sex!r}: use 'persons', 'females' or 'males'", column="sex")
     sex_c = find(frame.columns, _SEX)
     if sex_c is not None and norm(sex_c) == "unit":
         unit = frame[sex_c].astype("string").str.strip().str.lower()
@@ -185,7 +187,11 @@ def read_population(
     order = ["area_code"] + (["area_name"] if names is not None else [])
     tidy = tidy[order + ["sex", "age_min", "age_max", "count"]]
     level = _level(pd.Series(tidy["area_code"].unique()), where, path)
-    vintage = codes or vintage_of(area_c)
+    stated = vintage_of(area_c)
+    if codes and stated and codes != stated:
+        raise InputError(f"{where}: codes={codes!r} but column {area_c!r} says {stated}",
+                         path=path, column=area_c)
+    vintage = codes or stated
     if vintage and level and not vintage.startswith(level):
         raise InputError(f"{where}: codes={vintage!r} but the codes are {level.upper()} "
                          f"codes (e.g. {tidy['area_code'].iloc[0]})", path=path,
