@@ -346,7 +346,7 @@ WIMD_COLUMNS = ["LSOA code", "LSOA name (Eng)", "Local Authority name (Eng)", "W
 
 
 def test_wimd_ranks_workbook(tmp_path):
-    """WIMD 2019 publishes ranks (1 = most deprived of 1,909 LSOAs) without deciles.
+    """Hand-made rows in the WIMD 2019 ranks layout (ranks of 1,909 LSOAs, no deciles).
 
     Deciles by hand, decile = ceil(rank × 10 / 1909): rank 1 → 1, 190 → ceil(0.995) = 1,
     191 → ceil(1.0005) = 2, 1000 → ceil(5.238) = 6, 1909 → 10.
@@ -354,7 +354,7 @@ def test_wimd_ranks_workbook(tmp_path):
     ranks = [1, 190, 191, 1000, 1909]
     frame = pd.DataFrame({c: [f"W0100000{i}" for i in range(1, 6)] if c == "LSOA code"
                           else (ranks if c == "WIMD 2019" else
-                                (["Cardiff"] * 5 if "name" in c else [10, 20, 30, 40, 50]))
+                                (["Area A"] * 5 if "name" in c else [10, 20, 30, 40, 50]))
                           for c in WIMD_COLUMNS})
     path = tmp_path / "wimd-2019-ranks.xlsx"
     with pd.ExcelWriter(path) as writer:
@@ -382,24 +382,28 @@ SIMD_COLUMNS = ["Data_Zone", "Intermediate_Zone", "Council_area", "Total_populat
 
 
 def test_simd_ranks_layout():
-    """SIMD 2020v2 ranks 6,976 data zones; deciles published (rank 3500 → ceil(5.017) = 6)."""
-    frame = pd.DataFrame([["S01006506", "Culter", "Aberdeen City", 894, 580, 1, 1, 1, 1, 1,
+    """Hand-made rows (codes and values invented) in the SIMD 2020v2 ranks layout.
+
+    SIMD ranks 6,976 data zones and publishes deciles: rank 3500 → ceil(3500 × 10 / 6976)
+    = ceil(5.017) = 6.
+    """
+    frame = pd.DataFrame([["S01000001", "Zone A", "Council A", 894, 580, 1, 1, 1, 1, 1,
                            5, 6, 7, 8, 9, 10, 11],
-                          ["S01006507", "Culter", "Aberdeen City", 793, 470, 3500, 51, 11, 6,
+                          ["S01000002", "Zone A", "Council A", 793, 470, 3500, 51, 11, 6,
                            3, 50, 60, 70, 80, 90, 100, 110],
-                          ["S01006508", "Culter", "Aberdeen City", 624, 400, 6976, 100, 20,
+                          ["S01000003", "Zone A", "Council A", 624, 400, 6976, 100, 20,
                            10, 5, 6000, 6001, 6002, 6003, 6004, 6005, 6006]],
                          columns=SIMD_COLUMNS)
     simd = uk.read_deprivation(frame, nation="scotland", year=2020)
     assert simd["imd_decile"].tolist() == [1, 6, 10]
     assert simd["imd_quintile"].tolist() == [1, 3, 5]
     assert simd["housing_rank"].tolist() == [11, 110, 6006]
-    assert simd["la_name"].tolist() == ["Aberdeen City"] * 3
+    assert simd["la_name"].tolist() == ["Council A"] * 3
     assert simd.attrs["codes"] == "dz11" and not simd.attrs["decile_from_rank"]
     wrong = frame.assign(SIMD2020v2_Decile=[1, 7, 10])
     with pytest.raises(ga.InputError, match="disagree"):
         uk.read_deprivation(wrong, nation="scotland", year=2020)
-    english = frame.assign(Data_Zone=["S01006506", "E01006074", "S01006508"])
+    english = frame.assign(Data_Zone=["S01000001", "E01006074", "S01000003"])
     with pytest.raises(ga.InputError, match="E01006074"):
         uk.read_deprivation(english, nation="scotland", year=2020)
 
@@ -494,11 +498,16 @@ def test_merged_areas_sum_counts_and_keep_only_agreeing_values():
 @pytest.fixture(scope="module")
 def onspd_extract() -> pd.DataFrame:
     """A tiny ONS Postcode Directory extract in its published layout, made from the two
-    centres' published postcodes and coordinates (plus a terminated postcode and one
-    without a grid reference)."""
+    centres' published postcodes and coordinates, each with the LSOA its point falls in
+    (a spatial join with Trafford's LSOAs), plus two hand-made postcodes: a terminated
+    one and one without a grid reference (ONSPD writes lat 99.999999 for those)."""
     centres = pd.read_csv(GET("trafford-centres"))
     to_bng = pyproj.Transformer.from_crs(4326, 27700, always_xy=True)
     east, north = to_bng.transform(centres["lon"].to_numpy(), centres["lat"].to_numpy())
+    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(east, north), crs=27700)
+    lsoa = gpd.read_file(GET("trafford-lsoa")).to_crs(27700)
+    inside = gpd.sjoin(points, lsoa, predicate="within")["area_code"].tolist()
+    assert len(inside) == 2
     pcds = centres["postcode"].tolist() + ["M33 7ZZ", "M41 0ZY"]
     return pd.DataFrame({
         "pcd": [p.replace(" ", "").ljust(7) for p in pcds], "pcds": pcds,
@@ -506,13 +515,15 @@ def onspd_extract() -> pd.DataFrame:
         "oseast1m": [f"{e:.0f}" for e in east] + ["377000", ""],
         "osnrth1m": [f"{n:.0f}" for n in north] + ["392000", ""],
         "osgrdind": ["1", "1", "1", "9"],
-        "lsoa21": ["E01006147", "E01006220", "E01006110", ""],
+        "lsoa21": [*inside, "", ""],
         "lat": [f"{v:.6f}" for v in centres["lat"]] + ["53.42", "99.999999"],
         "long": [f"{v:.6f}" for v in centres["lon"]] + ["-2.34", "0.000000"],
     })
 
 
 def test_council_spreadsheet_placed_by_postcode(tmp_path, onspd_extract):
+    """A hand-made council list: the two real centres and three sites whose postcodes are
+    terminated, missing from the directory, or without a grid reference."""
     onspd_extract.to_csv(tmp_path / "ONSPD_extract.csv", index=False)
     council = pd.DataFrame({"Centre name": ["Partington", "Stretford", "Sale West",
                                             "Old Trafford", "Urmston"],
@@ -520,8 +531,8 @@ def test_council_spreadsheet_placed_by_postcode(tmp_path, onspd_extract):
                             "Hub type": "Family hub"})
     path = tmp_path / "council.xlsx"
     with pd.ExcelWriter(path) as writer:
-        pd.DataFrame([["Trafford family hubs, 2025"]]).to_excel(writer, header=False,
-                                                                 index=False)
+        pd.DataFrame([["Family hubs (hand-made example)"]]).to_excel(writer, header=False,
+                                                                      index=False)
         council.to_excel(writer, startrow=2, index=False)
     hubs = uk.read_centres(path, kind="hub", postcodes=tmp_path / "ONSPD_extract.csv")
     report = hubs.attrs["report"]
@@ -546,8 +557,8 @@ def test_council_spreadsheet_placed_by_postcode(tmp_path, onspd_extract):
 def test_locate_postcodes_reads_only_what_it_needs(tmp_path, onspd_extract):
     onspd_extract.to_csv(tmp_path / "ONSPD.csv", index=False)
     directory = uk.read_postcodes(tmp_path / "ONSPD.csv", keep=["M32 9AN"])
-    assert directory.index.tolist() == ["M329AN"] and directory["lsoa21"].tolist() == [
-        "E01006220"]
+    assert directory.index.tolist() == ["M329AN"]
+    assert directory["lsoa21"].tolist() == [onspd_extract["lsoa21"][1]]
     pts = uk.locate_postcodes(pd.Series(["M31 4FL", "", "NOT A CODE"]), tmp_path / "ONSPD.csv")
     assert pts.attrs["report"]["invalid"] == ["NOT A CODE"]
     assert pts["location_note"].tolist() == ["", "no postcode", "not a postcode"]
@@ -571,10 +582,39 @@ def test_dfe_register_extract_as_csv_and_geojson(onspd_extract):
     assert by_pc["location_source"].str.startswith("postcode centroid").all()
 
 
+def test_register_extract_layout_filtered_to_one_authority():
+    """The two Trafford centres and Rutland's Visions at Oakham in the register's column
+    layout (URN, EstablishmentName, Street, Town, Postcode, LA (name), Easting/Northing)."""
+    trafford = pd.read_csv(GET("trafford-centres"))
+    rutland = pd.read_csv(GET("rutland-centres")).head(1)
+    to_bng = pyproj.Transformer.from_crs(4326, 27700, always_xy=True)
+    lon = pd.concat([trafford["lon"], rutland["lon"]]).to_numpy()
+    lat = pd.concat([trafford["lat"], rutland["lat"]]).to_numpy()
+    east, north = to_bng.transform(lon, lat)
+    gias = pd.DataFrame({
+        "URN": [*trafford["unique_reference_number"], None],  # not in the shared notes
+        "EstablishmentName": [*trafford["name"], rutland["name"].iloc[0]],
+        "Street": [*trafford["address"].str.split(",").str[0], "Huntsman Drive"],
+        "Town": ["Manchester", "Stretford", "Oakham"],
+        "Postcode": [*trafford["postcode"], rutland["postcode"].iloc[0]],
+        "LA (name)": ["Trafford", "Trafford", "Rutland"],
+        "EstablishmentStatus (name)": "Open",
+        "Easting": east.round(), "Northing": north.round()})
+    centres = uk.read_centres(gias, local_authority="Trafford")
+    assert centres["site_id"].tolist() == ["22329", "22963"]
+    assert centres["address"].tolist() == ["Central Road, Manchester", "9 Poplar Road, Stretford"]
+    assert centres.attrs["report"]["outside_local_authority"] == 1
+    assert centres.geometry.x.tolist() == east[:2].round().tolist()
+    with pytest.raises(ga.InputError, match="no site in local authority"):
+        uk.read_centres(gias, local_authority="Stockport")
+
+
 # ----------------------------------------------------------------------- uk.areas
 def test_areas_join_report_counts(tmp_path, raw_lsoa, imd):
     """Drop one LSOA from the population file: it is reported, kept with NaN and a note."""
     raw_lsoa[raw_lsoa["area_code"] != "E01006074"].to_csv(tmp_path / "pop.csv", index=False)
+    # stand-in centroids in the ONS CSV layout (no ONS centroid file is held offline):
+    # a point inside each polygon, to check they become the areas' origins
     pwc = gpd.read_file(GET("trafford-lsoa")).to_crs(27700)
     centroids = pd.DataFrame({"LSOA21CD": pwc["area_code"],
                               "x": pwc.representative_point().x.round(),

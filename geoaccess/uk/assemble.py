@@ -134,6 +134,7 @@ def areas(
                "period": None, "rows": n_all, "areas": len(bounds), "matched": len(bounds),
                "unmatched": 0, "unmatched_codes": "", "duplicated": 0,
                "duplicated_codes": "", "not_in_areas": n_all - len(bounds), "note": how}]
+
     def save() -> pd.DataFrame:
         result.attrs["join_report"] = report
         frame = join_report(result)
