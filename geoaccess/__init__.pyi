@@ -4,6 +4,7 @@
 from . import datasets as datasets
 from . import errors as errors
 from . import settings as settings
+from . import uk as uk
 from ._version import __version__ as __version__
 
 # errors

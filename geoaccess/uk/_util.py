@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .. import settings
+from .._fs import atomic_write
 from .._validate import show_ids
 from ..errors import InputError
 
@@ -84,7 +85,7 @@ def fetch(url: str) -> Path:
     log.info("downloading %s to %s", url, target)
     try:
         with urllib.request.urlopen(url, timeout=120) as response:
-            write_atomic(target, lambda tmp: tmp.write_bytes(response.read()))
+            atomic_write(target, lambda tmp: tmp.write_bytes(response.read()))
     except OSError as exc:
         raise InputError(f"{url}: cannot download ({type(exc).__name__}: {exc})",
                          path=url) from exc
@@ -296,30 +297,3 @@ def ids_text(ids: Iterable[Any]) -> str:
     return show_ids(list(ids))
 
 
-# -------------------------------------------------------------------------- writing
-def write_atomic(path: Path, write: Callable[[Path], Any]) -> Path:
-    """Call ``write`` on a temporary file beside ``path``, then rename it to ``path``."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return path
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells that a spreadsheet would run as formulas, prefixed with ``'``."""
-    out = frame.copy()
-    for c in out.columns:
-        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
-            text = out[c].astype("string")
-            risky = text.str.startswith(_FORMULA_START).fillna(False).astype(bool)
-            if risky.any():
-                out[c] = text.where(~risky, "'" + text)
-    return out

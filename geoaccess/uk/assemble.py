@@ -10,9 +10,10 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from .._fs import write_csv
 from ..errors import InputError
 from . import _columns
-from ._util import LA_CODE, code_kinds, find, ids_text, log, neutralise, write_atomic
+from ._util import LA_CODE, code_kinds, find, ids_text, log
 from .boundaries import read_boundaries, read_centroids
 from .deprivation import combine_deprivation
 from .population import AgeRange, count_ages, read_population
@@ -139,8 +140,7 @@ def areas(
         result.attrs["join_report"] = report
         frame = join_report(result)
         if report_path is not None:
-            write_atomic(Path(report_path),
-                         lambda tmp: neutralise(frame).to_csv(tmp, index=False))
+            write_csv(frame, Path(report_path))
             log.info("join report saved to %s", report_path)
         return frame
 
