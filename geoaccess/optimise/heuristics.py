@@ -15,7 +15,7 @@ sites (the fast interchange of Whitaker, 1983).
 
 Examples
 --------
-Keep 1 of 2 sites for two areas of weight 1: S2 (index 1) is nearer on the whole::
+Keep 1 of 2 sites for two areas of weight 1: S2 (index 1) is nearer on the whole:
 
 >>> import numpy as np
 >>> D = np.array([[1.0, 2.0], [9.0, 3.0]])
@@ -36,7 +36,6 @@ import numpy as np
 from .problem import Instance, Zones
 
 __all__ = [
-    "Component",
     "Nearest",
     "greedy",
     "greedy_cover",

@@ -25,7 +25,7 @@ Capacities need the classic assignment formulation instead (``x_ij`` = share of 
 
 Examples
 --------
-Open one of two sites, the one with the smaller cost::
+Open one of two sites, the one with the smaller cost:
 
 >>> import numpy as np
 >>> model = Model()
@@ -155,7 +155,7 @@ class Outcome:
 
 
 def relative_gap(objective: float, bound: float) -> float:
-    """|objective - bound| / |objective| (0 when both are 0; NaN when unknown)."""
+    """``|objective - bound| / |objective|`` (0 when both are 0; NaN when unknown)."""
     if not (math.isfinite(objective) and math.isfinite(bound)):
         return float("nan")
     diff = abs(objective - bound)

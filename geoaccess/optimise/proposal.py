@@ -9,7 +9,7 @@ one of the proposal's sites, keep one it closes) that gain most. The answer, a
 Examples
 --------
 Keeping S1 alone, E1 and E2 travel 4 and 20 minutes (a mean of 12); S2 alone gives 12
-and 6 (a mean of 9)::
+and 6 (a mean of 9):
 
 >>> import pandas as pd, geoaccess as ga
 >>> tt = ga.TravelTimes.from_frame(pd.DataFrame({"S1": [4.0, 20], "S2": [12.0, 6]},

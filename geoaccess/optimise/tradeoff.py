@@ -9,7 +9,7 @@ access (the epsilon-constraint method). Both return tidy tables; draw them with
 Examples
 --------
 Keeping one site, S3 is best (9 + 8 + 1 = 18 minutes, a mean of 6); two, S1 and S3
-(2 + 8 + 1 = 11, 3.67); all three, 2 + 3 + 1 = 6, a mean of 2::
+(2 + 8 + 1 = 11, 3.67); all three, 2 + 3 + 1 = 6, a mean of 2:
 
 >>> import pandas as pd, geoaccess as ga
 >>> tt = ga.TravelTimes.from_frame(pd.DataFrame(
