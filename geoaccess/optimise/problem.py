@@ -204,7 +204,7 @@ class Rules:
     must_keep: Iterable[str] = ()
     must_close: Iterable[str] = ()
     candidates: Iterable[str] | None = None
-    sites: pd.DataFrame | None = None
+    sites: pd.DataFrame | None = field(default=None, repr=False)
     role: str | None = None
     zones: str | Mapping[str, Any] | None = None
     min_per_zone: int | Mapping[Any, int] | None = 1

@@ -30,6 +30,7 @@ import pandas as pd
 
 from .._validate import show_ids
 from ..errors import InputError
+from ..evaluate import Result
 from ..matrix import TravelTimes
 from ..measures import NearestIndex, threshold_label
 from ..scenario import Scenario
@@ -82,7 +83,7 @@ class ProposalGap:
     table: pd.DataFrame
     swaps: pd.DataFrame
     best: dict[str, Solution]
-    result: Any
+    result: Result
     thresholds: tuple[float, ...]
     population: str | None
 
