@@ -68,6 +68,7 @@ from . import optimise as optimise
 from .optimise import Equity as Equity
 from .optimise import InfeasibleError as InfeasibleError
 from .optimise import ProposalGap as ProposalGap
+from .optimise import Rules as Rules
 from .optimise import Solution as Solution
 from .optimise import equity_frontier as equity_frontier
 from .optimise import max_coverage as max_coverage
