@@ -18,7 +18,6 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .._validate import show_ids
+from ..equality import most_deprived
 from ..errors import InputError
 from ..measures import threshold_label
 
@@ -235,38 +235,13 @@ def group_mask(group: Any, ids: pd.Index, table: pd.DataFrame | None
     return ids.isin(members), "group"
 
 
-def _deciles_text(deciles: Sequence[int]) -> str:
-    if len(deciles) == 1:
-        return f"decile {deciles[0]}"
-    if list(deciles) == list(range(deciles[0], deciles[-1] + 1)):
-        return f"deciles {deciles[0]}–{deciles[-1]}"
-    return "deciles " + ", ".join(map(str, deciles[:-1])) + f" and {deciles[-1]}"
-
-
 def _most_deprived(table: pd.DataFrame, ids: pd.Index) -> tuple[np.ndarray, str] | None:
     """The most deprived areas of ``ids`` and how to name them; None without a contrast.
 
-    The rule of :mod:`geoaccess.equality` with its defaults: national IMD deciles 1-2 when
-    some areas are in them and some are not, else the two most deprived deciles present
-    (one when only two are present). Restated here, in a few lines, because equality
-    offers it only privately.
+    The rule of :func:`geoaccess.equality.most_deprived`, so that the optimiser's equity
+    group is the group the findings and relative risks describe.
     """
-    # TODO(lead): use a public equality.most_deprived(table, ids) -> (mask, phrase) after merge
-    if "imd_decile" not in table.columns:
+    group = most_deprived(table, ids)
+    if group is None:
         return None
-    raw = table["imd_decile"].reindex(ids)
-    dec = pd.to_numeric(raw, errors="coerce").to_numpy(np.float64)
-    bad = (np.isnan(dec) & raw.notna().to_numpy()) | ~(
-        np.isnan(dec) | np.isin(dec, np.arange(1, 11)))
-    if bad.any():
-        rows = ids[bad].tolist()
-        raise InputError(f"Equity: column 'imd_decile' must hold IMD deciles, whole numbers "
-                         f"1..10 (1 = most deprived) (rows {show_ids(rows)})",
-                         column="imd_decile", rows=rows)
-    present = sorted({int(d) for d in dec[~np.isnan(dec)]})
-    if any(d <= 2 for d in present) and any(d > 2 for d in present):
-        return np.isin(dec, [1, 2]), "the 20% most deprived areas of England (IMD deciles 1–2)"
-    if len(present) < 2:
-        return None
-    chosen = present[:2] if len(present) >= 3 else present[:1]
-    return np.isin(dec, chosen), f"the most deprived areas analysed (IMD {_deciles_text(chosen)})"
+    return np.asarray(group.mask, dtype=bool), group.phrase
