@@ -185,8 +185,10 @@ class NationalTimes:
 
     def long(self, region: str | Sequence[str] | None = None, *,
              areas: Sequence[str] | None = None) -> pd.DataFrame:
-        """The long rows (``origin_id``, ``area_id``, ``site_id``, ``minutes``, ``reason``,
-        ``region``) of some regions and/or areas (default all: mind the size)."""
+        """The long rows of some regions and/or areas (default all: mind the size).
+
+        Columns ``origin_id``, ``area_id``, ``site_id``, ``minutes``, ``reason``, ``region``.
+        """
         import pyarrow.dataset as ds
 
         rows = self._rows(region, areas)
@@ -246,8 +248,8 @@ class NationalTimes:
         row_ids = pd.Index(rows["origin_id"].astype(str))
         dtype = np.float32 if self.meta.get("minutes_dtype") == "float32" else np.float64
         values = np.full((len(row_ids), len(cols)), np.nan, dtype=dtype)
-        r = row_ids.get_indexer(frame["origin_id"])
-        c = cols.get_indexer(frame["site_id"])
+        r = row_ids.get_indexer(pd.Index(frame["origin_id"]))
+        c = cols.get_indexer(pd.Index(frame["site_id"]))
         ok = (r >= 0) & (c >= 0)
         values[r[ok], c[ok]] = frame["minutes"].to_numpy()[ok]
         is_origin = self.meta.get("rows") == "origin"
