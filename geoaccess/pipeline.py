@@ -25,7 +25,7 @@ from ._version import __version__
 from .config import OutputSettings, RunConfig
 from .errors import InputError
 
-__all__ = ["run", "write_outputs"]
+__all__ = ["load_network", "read_inputs", "run", "write_outputs"]
 
 log = logging.getLogger(__name__)
 
@@ -400,6 +400,19 @@ def _read_inputs(cfg: RunConfig) -> tuple[Any, Any, list[Any]]:
         raise InputError(f"baseline: {cfg.baseline!r} is not a scenario; scenarios are "
                          f"{names}", column="baseline")
     return sites, areas, scenarios
+
+
+def load_network(cfg: RunConfig, mode: str) -> Any:
+    """The configuration's network for one mode: a saved ``.npz``, the cache, or built.
+
+    As ``geoaccess run`` gets it (``geoaccess national`` too).
+    """
+    return _network(cfg, mode)
+
+
+def read_inputs(cfg: RunConfig) -> tuple[Any, Any, list[Any]]:
+    """The configuration's sites, areas and scenarios, read and checked (before routing)."""
+    return _read_inputs(cfg)
 
 
 def run(cfg: RunConfig, *, progress: bool = True) -> dict[str, Path]:

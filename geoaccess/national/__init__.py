@@ -12,8 +12,8 @@
 Dask (``geoaccess[national]``) is imported only when a cluster is used.
 """
 
-from ._run import national_travel_times
-from ._store import NationalTimes
 from .batch import evaluate_batch
+from .store import NationalTimes
+from .times import national_travel_times
 
 __all__ = ["NationalTimes", "evaluate_batch", "national_travel_times"]

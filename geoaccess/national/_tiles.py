@@ -26,7 +26,8 @@ import numpy as np
 from ..errors import InputError, NetworkError
 from ..network import Network
 
-__all__ = ["Part", "clip_network", "plan_parts", "search_buffer_m", "top_speed_ms"]
+__all__ = ["Part", "clip_network", "longest_arc_m", "plan_parts", "rows_near",
+           "search_buffer_m", "top_speed_ms"]
 
 log = logging.getLogger(__name__)
 
@@ -151,13 +152,24 @@ def rows_near(box: tuple[float, float, float, float] | None, x: np.ndarray, y: n
     return np.nonzero(near)[0].astype(np.int64)
 
 
-def clip_network(network: Network, box: tuple[float, float, float, float],
-                 margin_m: float) -> tuple[Network, np.ndarray]:
+def longest_arc_m(network: Network) -> float:
+    """Longest straight-line arc of the network, in metres (to find arcs near a box fast)."""
+    tails = np.repeat(np.arange(network.n_nodes), np.diff(network.indptr))
+    heads = network.indices
+    dist = np.hypot(network.x[heads] - network.x[tails], network.y[heads] - network.y[tails])
+    return float(dist.max()) if len(dist) else 0.0
+
+
+def clip_network(network: Network, box: tuple[float, float, float, float], margin_m: float,
+                 *, longest_arc: float | None = None) -> tuple[Network, np.ndarray]:
     """The part of the network whose arcs come within ``margin_m`` of the box.
 
     An arc is kept when the bounding box of its two ends meets the widened box (so a long
     street crossing the box is kept even when both ends lie outside). The clipped network
-    keeps the full network's main component for snapping.
+    keeps the full network's main component for snapping. Only the arcs leaving nodes
+    within ``margin_m`` plus the longest arc of the box are looked at, so the cost follows
+    the size of the clip, not of the network (pass ``longest_arc``, from
+    :func:`longest_arc_m`, to skip measuring it).
 
     Returns
     -------
@@ -165,22 +177,34 @@ def clip_network(network: Network, box: tuple[float, float, float, float],
         The clipped network and, for each of its nodes, the node index in ``network``
         (ascending, so segment ends keep their order).
     """
+    reach = longest_arc_m(network) if longest_arc is None else float(longest_arc)
     x0, y0, x1, y1 = box
     x0, y0, x1, y1 = x0 - margin_m, y0 - margin_m, x1 + margin_m, y1 + margin_m
-    tails = np.repeat(np.arange(network.n_nodes, dtype=np.int64), np.diff(network.indptr))
-    heads = network.indices.astype(np.int64)
-    xt, yt, xh, yh = network.x[tails], network.y[tails], network.x[heads], network.y[heads]
+    x, y = network.x, network.y
+    near = np.nonzero((x >= x0 - reach) & (x <= x1 + reach)
+                      & (y >= y0 - reach) & (y <= y1 + reach))[0]
+    starts, ends = network.indptr[near], network.indptr[near + 1]
+    counts = (ends - starts).astype(np.int64)
+    arcs = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+    tails = np.repeat(near, counts)
+    heads = network.indices[arcs].astype(np.int64)
+    xt, yt, xh, yh = x[tails], y[tails], x[heads], y[heads]
     keep = ((np.minimum(xt, xh) <= x1) & (np.maximum(xt, xh) >= x0)
             & (np.minimum(yt, yh) <= y1) & (np.maximum(yt, yh) >= y0))
     if not keep.any():
         raise NetworkError(f"no street of the {network.mode} network within {margin_m:,.0f} m "
                            f"of the sites' box {box}")
-    u, v = tails[keep], heads[keep]
+    u, v, arcs = tails[keep], heads[keep], arcs[keep]
     nodes = np.unique(np.concatenate([u, v]))
-    sub = Network.from_arcs(np.searchsorted(nodes, u), np.searchsorted(nodes, v),
-                            network.seconds[keep], network.x[nodes], network.y[nodes],
-                            crs=network.crs, mode=network.mode, osmid=network.osmid[nodes],
-                            provenance={"clipped_from": network.provenance.get("source")})
+    # the kept arcs are in CSR order already (tails ascending, each row as in the network),
+    # and the renumbering keeps the order: no sort needed
+    su = np.searchsorted(nodes, u)
+    indptr = np.zeros(len(nodes) + 1, dtype=network.indptr.dtype)
+    np.cumsum(np.bincount(su, minlength=len(nodes)), out=indptr[1:])
+    sub = Network(indptr, np.searchsorted(nodes, v).astype(network.indices.dtype),
+                  network.seconds[arcs], x[nodes], y[nodes], network.osmid[nodes],
+                  crs=network.crs, mode=network.mode,
+                  provenance={"clipped_from": network.provenance.get("source")})
     # snap to the full network's main component, not the clipped network's own
     sub.component = np.where(network.in_main_component()[nodes], 0, 1).astype(np.int32)
     sub.main_component = 0

@@ -13,8 +13,8 @@ from ..errors import InputError
 from ..evaluate import evaluate
 from ..matrix import TravelTimes
 from ..scenario import Scenario, as_scenario
-from ._run import _executor
-from ._store import NationalTimes
+from ._dask import executor
+from .store import NationalTimes
 
 __all__ = ["evaluate_batch"]
 
@@ -138,7 +138,7 @@ def evaluate_batch(
         else:
             raise InputError(f"evaluate_batch: matrix {label!r} is a {type(mat).__name__}, "
                              "not TravelTimes or NationalTimes", column="matrices")
-    with _executor(client) as ex:
+    with executor(client) as ex:
         if ex is None:
             parts = [_score(src, areas, job) for src, job in jobs]
         else:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,8 +20,16 @@ from .._version import __version__
 from ..errors import InputError
 from ..network import Network
 from ..travel import travel_times
-from ._store import SNAP_COLUMNS, NationalTimes, write_meta, write_times
-from ._tiles import Part, clip_network, plan_parts, rows_near, search_buffer_m
+from ._dask import executor
+from ._tiles import (
+    Part,
+    clip_network,
+    longest_arc_m,
+    plan_parts,
+    rows_near,
+    search_buffer_m,
+)
+from .store import SNAP_COLUMNS, NationalTimes, write_meta, write_times
 
 __all__ = ["national_travel_times"]
 
@@ -45,6 +52,7 @@ class _Shared:
     engine: str
     k_nearest: int | None
     buffer_m: float
+    longest_arc_m: float
     times_dir: str | None  # where tasks write their rows (None: returned to the client)
     minutes_dtype: str
 
@@ -142,7 +150,8 @@ def _route(shared: _Shared, task: _Task) -> _Out:
     net, nodes = shared.network, None
     if part.box is not None:
         net, nodes = clip_network(shared.network, part.box,
-                                  shared.buffer_m + shared.max_snap_m)
+                                  shared.buffer_m + shared.max_snap_m,
+                                  longest_arc=shared.longest_arc_m)
     clipped = time.perf_counter()
     sites = shared.sites.iloc[part.sites]
     rows = shared.origins.iloc[task.rows]
@@ -226,51 +235,13 @@ class _TopK:
         return r, self.site[r, j], self.minutes[r, j]
 
 
-@contextmanager
-def _executor(client: Any) -> Iterator[Any]:
-    """None (in-process), a distributed Client, an address, or a number of local workers."""
-    if client is None:
-        yield None
-        return
-    try:
-        import distributed
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError("national runs on a cluster need dask distributed: install "
-                          "geoaccess[national]") from exc
-    if isinstance(client, distributed.Client):
-        yield client
-        return
-    if isinstance(client, bool) or not isinstance(client, (str, int)):
-        raise InputError(f"client must be None, a distributed.Client, a scheduler address or "
-                         f"a number of local workers, got {type(client).__name__}",
-                         column="client")
-    if isinstance(client, int):
-        if client < 1:
-            raise InputError(f"client: a local cluster needs at least one worker, got "
-                             f"{client}", column="client")
-        cluster = distributed.LocalCluster(n_workers=client, threads_per_worker=1,
-                                           processes=True, dashboard_address=None)
-        own = distributed.Client(cluster)
-        try:
-            yield own
-        finally:
-            own.close()
-            cluster.close()
-        return
-    own = distributed.Client(client)
-    try:
-        yield own
-    finally:
-        own.close()
-
-
 def _execute(client: Any, shared: _Shared, tasks: list[_Task],
              handle: Callable[[_Out], None], progress: bool) -> None:
     from .._progress import tqdm
 
     bar = tqdm(total=len(tasks), desc=f"national {shared.network.mode} travel times",
                unit="part", disable=not progress, leave=False)
-    with _executor(client) as ex:
+    with executor(client) as ex:
         if ex is None:
             for task in tasks:
                 handle(_route(shared, task))
@@ -468,7 +439,9 @@ def national_travel_times(
         shared = _Shared(network, site_points, row_points, rows["origin_id"].to_numpy(),
                          rows["area_id"].to_numpy(), rows["region"].to_numpy(),
                          None if max_minutes is None else float(max_minutes), max_snap,
-                         access_kmh, engine, k, buffer, str(times_dir), dtype)
+                         access_kmh, engine, k, buffer,
+                         longest_arc_m(network) if partition == "tiles" else 0.0,
+                         str(times_dir), dtype)
         _execute(client, shared, tasks, handle, progress)
         routed = time.perf_counter()
         bound = f"within max_minutes={max_minutes:g} " if max_minutes is not None else ""

@@ -31,7 +31,7 @@ from .._validate import show_ids
 from ..errors import InputError
 from ..matrix import TravelTimes
 
-__all__ = ["META", "NationalTimes", "SNAP_COLUMNS", "write_times"]
+__all__ = ["NationalTimes"]
 
 log = logging.getLogger(__name__)
 
