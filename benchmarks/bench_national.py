@@ -296,7 +296,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     if args.full_drive:
         d_sites, _ = sites, None
     else:
-        d_sites, _ = sample_tiles(sites, 192, 2 if args.quick else 3, args.seed)
+        d_sites, _ = sample_tiles(sites, 192, 2 if args.quick else 4, args.seed)
     for workers in (1, 2):
         rows.append(run_case(f"drive 30 min, {n_lsoa:,} LSOAs x {n_sites:,} sites", drive,
                              d_sites, lsoas, workers=workers, max_minutes=30, chunk_size=192,

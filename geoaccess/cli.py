@@ -11,6 +11,11 @@ Commands
     reported in one message naming the key.
 ``geoaccess network build OSM_FILE --mode walk --out walk.npz``
     Build a network once and save it; a configuration can then name the ``.npz``.
+``geoaccess national CONFIG.yaml [--out DIR] [--workers N | --scheduler ADDRESS]``
+    Many local authorities in one run: the configuration of ``run`` plus a ``national``
+    section (see :mod:`geoaccess.national.command`); travel times computed once for
+    the country (on a Dask cluster with ``--workers``/``--scheduler``), one output
+    folder per authority and ``national_summary.csv``.
 ``geoaccess demo --out DIR``
     The bundled Rutland demo: walk and drive networks, matrices, three illustrative
     scenarios compared, tables, maps and the report.
@@ -101,6 +106,19 @@ def _parser() -> argparse.ArgumentParser:
     run_p.add_argument("--check", action="store_true",
                        help="only validate the configuration and the input files")
 
+    nat = sub.add_parser("national", help="many local authorities in one run",
+                         description="Run a national configuration: travel times for the "
+                                     "country once, then one output folder per authority.")
+    nat.add_argument("config", help="the YAML configuration file (with a 'national' section)")
+    nat.add_argument("--out", default=None, help="output folder (overrides outputs.folder)")
+    nat.add_argument("--check", action="store_true",
+                     help="only validate the configuration and the input files")
+    where = nat.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, default=None,
+                       help="route on a local Dask cluster of this many worker processes")
+    where.add_argument("--scheduler", default=None,
+                       help="route on the Dask cluster at this address (tcp://host:8786)")
+
     demo = sub.add_parser("demo", help="run the bundled Rutland demo")
     demo.add_argument("--out", default="out", help="output folder (default: out)")
 
@@ -156,6 +174,23 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 0
             written = run(cfg, progress=not args.quiet)
             _print_written(written, cfg.out, args.quiet, echo)
+            return 0
+        if args.command == "national":
+            # imported here: routing code is not needed by the other commands' startup
+            from .national.command import check_national, load_national_config, run_national
+
+            ncfg = load_national_config(args.config, out=args.out)
+            if args.check:
+                check_national(ncfg)
+                if not args.quiet:
+                    echo(f"{args.config}: national configuration and inputs are valid")
+                return 0
+            client = args.workers if args.workers is not None else args.scheduler
+            written = run_national(ncfg, client=client, progress=not args.quiet)
+            if not args.quiet:
+                n = sum(1 for k in written if not k.startswith(("travel_times_", "national_")))
+                echo(f"geoaccess: {n} authorities written to {ncfg.run.out.resolve()}")
+                echo(f"  {'national table':<20} {written['national_summary']}")
             return 0
         if args.command == "demo":
             from .demo import run_demo

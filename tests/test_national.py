@@ -244,3 +244,92 @@ def test_evaluate_batch_on_the_cluster(client, tiled, single, rutland_sites, rut
         total = by_ward.loc[by_ward["scenario"] == name, "population_within_30"].sum()
         county = expected.set_index("scenario").loc[name, "population_within_30"]
         assert total == pytest.approx(county)
+
+
+# ------------------------------------------------------------------------ the command
+def test_national_command_two_authorities(tmp_path, capsys, rutland_walk, rutland_sites):
+    """`geoaccess national` on two authorities carved from Rutland's wards: one folder
+    each, a national table, and each authority's numbers equal an evaluation of its own
+    sites and areas on travel_times with the same bound."""
+    from shapely.ops import unary_union
+
+    from geoaccess import cli
+
+    west = {"Oakham South", "Oakham North East", "Oakham North West", "Barleythorpe",
+            "Braunston & Martinsthorpe", "Langham", "Whissendine", "Cottesmore", "Exton"}
+    areas = ga.read_areas(ga.datasets.get_path("rutland-lsoa"), population="children_0_4")
+    areas["authority"] = np.where(areas["ward"].isin(west), "W01", "E02")
+    areas.drop(columns=["origin_x", "origin_y"], errors="ignore").to_file(
+        tmp_path / "areas.gpkg")
+    options = tmp_path / "east_options.csv"
+    east_poly = unary_union(areas.loc[areas["authority"] == "E02", "geometry"])
+    east_ids = rutland_sites.loc[rutland_sites.within(east_poly), "site_id"].tolist()
+    pd.DataFrame({"site_id": east_ids, "Keep half": ["hub", ""] * (len(east_ids) // 2)
+                  + ["hub"] * (len(east_ids) % 2)}).to_csv(options, index=False)
+    config = tmp_path / "national.yaml"
+    config.write_text(f"""
+network: {{source: {{dataset: rutland-osm}}, modes: [walk]}}
+sites: {{dataset: rutland-sites}}
+areas: {{source: areas.gpkg, population: [children_0_4]}}
+population: children_0_4
+thresholds: [15, 30]
+scenarios: {{include_current: Current}}
+outputs: {{folder: out, tables: [csv], maps: [], report: false, interactive: false}}
+national:
+  authority_column: authority
+  chunk_size: 12
+  authorities:
+    W01: {{name: West Rutland}}
+    E02:
+      name: East Rutland
+      scenarios: {{file: {options.name}, include_current: Current}}
+""", encoding="utf-8")
+    assert cli.main(["national", str(config), "--check"]) == 0
+    assert not (tmp_path / "out").exists()
+    assert cli.main(["national", str(config)]) == 0
+    assert "2 authorities written" in capsys.readouterr().out
+    out = tmp_path / "out"
+    table = pd.read_csv(out / "national_summary.csv")
+    assert table[["authority", "scenario"]].values.tolist() == [
+        ["W01", "Current"], ["E02", "Current"], ["E02", "Keep half"]]
+    assert (out / "W01" / "scenario_summary.csv").exists()
+    assert (out / "E02" / "change_areas.csv").exists()
+    assert ga.NationalTimes.open(out / "travel_times" / "walk").meta["max_minutes"] == 30
+    for code, name in (("W01", "West Rutland"), ("E02", "East Rutland")):
+        mine = areas[areas["authority"] == code]
+        poly = unary_union(mine.geometry)
+        own = rutland_sites[rutland_sites.within(poly)]
+        tt = ga.travel_times(rutland_walk, own, mine, progress=False, max_minutes=30)
+        proposals = [ga.Scenario.from_sites(own, "Current")]
+        if code == "E02":
+            proposals += ga.read_scenarios(options, own)
+        expected = ga.evaluate(tt, mine, proposals, population="children_0_4",
+                               thresholds=[15, 30]).summary
+        got = table[table["authority"] == code]
+        assert (got["authority_name"] == name).all()
+        np.testing.assert_allclose(got["share_within_15"], expected["share_within_15"])
+        np.testing.assert_allclose(got["mean_minutes"], expected["mean_minutes"], rtol=1e-9)
+        assert got["open_sites"].tolist() == expected["open_sites"].tolist()
+
+
+def test_national_configuration_problems_are_listed(tmp_path):
+    base = {"network": {"source": {"dataset": "rutland-osm"}, "modes": ["walk", "drive"]},
+            "sites": {"dataset": "rutland-sites"}, "areas": {"dataset": "rutland-lsoa"},
+            "thresholds": [15, 45]}
+    from geoaccess.national.command import load_national_config
+
+    with pytest.raises(InputError, match="needs a 'national' section"):
+        load_national_config(base)
+    with pytest.raises(InputError) as err:
+        load_national_config(base | {"national": {
+            "max_minutes": {"walk": 30, "drive": 60}, "partition": "grid", "workers": 2,
+            "scheduler": "tcp://x:8786", "chunk": 3, "authorities": {"A": {"sitez": 1}}}})
+    msg = str(err.value)
+    for text in ("national.authority_column must name", "national.max_minutes.walk (30) is "
+                 "below the largest threshold (45)", "national.partition must be tiles",
+                 "not both", "unknown key 'national.chunk'",
+                 "unknown key 'national.authorities.A.sitez'"):
+        assert text in msg, text
+    cfg = load_national_config(base | {"national": {"authority_column": "ward",
+                                                    "max_minutes": 50}})
+    assert cfg.max_minutes == {"walk": 50.0, "drive": 50.0}

@@ -47,7 +47,8 @@ from ..scenario import Scenario, read_scenarios
 from .store import NationalTimes
 from .times import national_travel_times
 
-__all__ = ["Authority", "NationalConfig", "load_national_config", "run_national"]
+__all__ = ["Authority", "NationalConfig", "check_national", "load_national_config",
+           "run_national"]
 
 log = logging.getLogger(__name__)
 
@@ -224,8 +225,8 @@ def load_national_config(path: str | os.PathLike[str] | Mapping[str, Any], *,
         msg = (f"{where}: {len(problems)} problem{'s' if len(problems) != 1 else ''} in the "
                "national section:\n" + "\n".join(f"  - {p}" for p in problems))
         raise InputError(msg, path=where, column="national")
-    return NationalConfig(run, str(column), max_minutes, k_nearest, str(partition), int(chunk or 64),
-                          workers, scheduler, authorities)
+    return NationalConfig(run, str(column), max_minutes, k_nearest, str(partition),
+                          int(chunk or 64), workers, scheduler, authorities)
 
 
 def _slug(code: str, used: set[str]) -> str:
@@ -316,6 +317,19 @@ def _plan(ncfg: NationalConfig) -> tuple[Any, Any, list[tuple[Authority, Any, An
                          column="site_id", rows=clash)
     routed = routed[~ids.duplicated().to_numpy()].reset_index(drop=True)
     return routed, areas, plan
+
+
+def check_national(ncfg: NationalConfig) -> list[tuple[str, int, int, int]]:
+    """Check a national configuration's inputs without routing.
+
+    Returns
+    -------
+    list of tuple
+        For each authority: code, sites, areas, scenarios.
+    """
+    check_output_folder(ncfg.run.out)
+    _, _, plan = _plan(ncfg)
+    return [(auth.code, len(own), len(own_areas), len(sc)) for auth, own, own_areas, sc in plan]
 
 
 def run_national(ncfg: NationalConfig, *, client: Any = None,
