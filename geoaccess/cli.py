@@ -81,6 +81,14 @@ log = logging.getLogger("geoaccess")
 
 
 # ================================================================================ CLI
+def _config_arguments(parser: argparse.ArgumentParser, what: str) -> None:
+    """The arguments of a command that runs a configuration: the file, --out, --check."""
+    parser.add_argument("config", help=what)
+    parser.add_argument("--out", default=None, help="output folder (overrides outputs.folder)")
+    parser.add_argument("--check", action="store_true",
+                        help="only validate the configuration and the input files")
+
+
 def _parser() -> argparse.ArgumentParser:
     from ._version import __version__
 
@@ -101,18 +109,12 @@ def _parser() -> argparse.ArgumentParser:
     run_p = sub.add_parser("run", help="run an analysis described by a YAML file",
                            description="Run an analysis described by a YAML configuration "
                                        "(see examples/rutland.yaml).")
-    run_p.add_argument("config", help="the YAML configuration file")
-    run_p.add_argument("--out", default=None, help="output folder (overrides outputs.folder)")
-    run_p.add_argument("--check", action="store_true",
-                       help="only validate the configuration and the input files")
+    _config_arguments(run_p, "the YAML configuration file")
 
     nat = sub.add_parser("national", help="many local authorities in one run",
                          description="Run a national configuration: travel times for the "
                                      "country once, then one output folder per authority.")
-    nat.add_argument("config", help="the YAML configuration file (with a 'national' section)")
-    nat.add_argument("--out", default=None, help="output folder (overrides outputs.folder)")
-    nat.add_argument("--check", action="store_true",
-                     help="only validate the configuration and the input files")
+    _config_arguments(nat, "the YAML configuration file (with a 'national' section)")
     where = nat.add_mutually_exclusive_group()
     where.add_argument("--workers", type=int, default=None,
                        help="route on a local Dask cluster of this many worker processes")

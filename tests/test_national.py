@@ -325,8 +325,9 @@ def test_national_configuration_problems_are_listed(tmp_path):
             "max_minutes": {"walk": 30, "drive": 60}, "partition": "grid", "workers": 2,
             "scheduler": "tcp://x:8786", "chunk": 3, "authorities": {"A": {"sitez": 1}}}})
     msg = str(err.value)
-    for text in ("national.authority_column must name", "national.max_minutes.walk (30) is "
-                 "below the largest threshold (45)", "national.partition must be tiles",
+    for text in ("national.authority_column must name",
+                 "national.max_minutes.walk (30) is below the largest threshold (45)",
+                 "national.partition must be tiles",
                  "not both", "unknown key 'national.chunk'",
                  "unknown key 'national.authorities.A.sitez'"):
         assert text in msg, text

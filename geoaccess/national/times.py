@@ -442,6 +442,7 @@ def national_travel_times(
                          access_kmh, engine, k, buffer,
                          longest_arc_m(network) if partition == "tiles" else 0.0,
                          str(times_dir), dtype)
+        prepared = time.perf_counter()
         _execute(client, shared, tasks, handle, progress)
         routed = time.perf_counter()
         bound = f"within max_minutes={max_minutes:g} " if max_minutes is not None else ""
@@ -495,12 +496,14 @@ def national_travel_times(
                 "pairs": int(sum(c["pairs"] for c in costs)),
                 "route_seconds": float(sum(route)),
                 "clip_seconds": float(sum(c["clip_s"] for c in costs)),
-                "wall_seconds_parts": routed - start,
+                "setup_seconds": prepared - start,
+                "parts_seconds": routed - prepared,
                 "parts_detail": sorted(costs, key=lambda c: c["part"]),
             },
         }
         for p in sorted(times_dir.rglob("*.parquet")):
             written[p.relative_to(st.dir).as_posix()] = p  # type: ignore[arg-type]
+        meta["stats"]["finish_seconds"] = time.perf_counter() - routed
         meta["stats"]["wall_seconds"] = time.perf_counter() - start
         written["meta"] = write_meta(st.folder("."), meta)
         st.commit(written)
