@@ -1,0 +1,8 @@
+"""Private building blocks of the interactive pages (:mod:`geoaccess.explore`, :mod:`geoaccess.explorer`).
+
+Users never import this package. It holds what both pages share: checks of their inputs
+(:mod:`.common`), the Bokeh map with its legend, sites and optional background tiles
+(:mod:`.bokeh_map`), the self-contained HTML page (:mod:`.page`), the compact matrix
+embedded in the explorer (:mod:`.matrix`) and the explorer's browser code
+(``explorer.js``).
+"""
