@@ -32,7 +32,7 @@ Examples
 ...                             ga.Scenario("Close S2", {"S1": "hub"})], population="kids")
 >>> m = ga.explore(r, areas)
 >>> page = m.to_html()
->>> "OpenStreetMap contributors" in page, "https://cdn" in page
+>>> "OpenStreetMap contributors" in page, "<script src" in page  # scripts are inline
 (True, False)
 """
 
@@ -43,7 +43,6 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from .plot import MINUTES_BINS, MINUTES_CMAP, class_colours, classify_minutes
 

@@ -38,7 +38,7 @@ Examples
 >>> with tempfile.TemporaryDirectory() as d:
 ...     page = write_explorer(tt, areas, options, f"{d}/explorer.html", population="kids")
 ...     text = page.read_text(encoding="utf-8")
->>> "OpenStreetMap contributors" in text, "https://cdn" in text
+>>> "OpenStreetMap contributors" in text, "<script src" in text  # scripts are inline
 (True, False)
 """
 
@@ -124,14 +124,14 @@ def _default_caveats(tt: Any, words: str, geo: pd.DataFrame) -> list[str]:
     origin = ("from the most central home of each area (OpenStreetMap buildings)"
               if "origin_method" in geo.columns else "from one point in each area")
     return [
-        f"Times are modelled {mode} times over OpenStreetMap paths{at}, {origin}; real "
-        "journeys vary with hills, crossings, pushchairs, weather and the time of day.",
-        f"Everyone in an area takes the area's time ({words} counted where they live), as "
-        "the Department for Transport's Journey Time Statistics do.",
-        "A site counts as open whatever its role, opening hours or capacity; the roles "
-        "only change how it is drawn.",
-        "The numbers are recomputed in your browser from the travel times stored in this "
-        "page; they match the published analysis for the same sites.",
+        (f"Times are modelled {mode} times over OpenStreetMap paths{at}, {origin}; real "
+         "journeys vary with hills, crossings, pushchairs, weather and the time of day."),
+        (f"Everyone in an area takes the area's time ({words} counted where they live), "
+         "as the Department for Transport's Journey Time Statistics do."),
+        ("A site counts as open whatever its role, opening hours or capacity; the roles "
+         "only change how it is drawn."),
+        ("The numbers are recomputed in your browser from the travel times stored in this "
+         "page; they match the published analysis for the same sites."),
     ]
 
 
@@ -302,10 +302,12 @@ def write_explorer(
     kinds = [kinds_by_id.get(s, "other") for s in site_ids]
     labels = [f"{s} {names_by_id[s]}" if s in names_by_id and names_by_id[s] != s else s
               for s in site_ids]
-    scen = [{"name": n, "open": sorted(col[s] for s in result.scenarios[n].open_sites),
+    scen: list[dict[str, Any]] = [
+        {"name": n, "open": sorted(col[s] for s in result.scenarios[n].open_sites),
              "roles": {str(col[s]): r for s, r in result.scenarios[n].roles.items()}}
             for n in names]
-    roles = {r for s in scen for r in s["roles"].values()} | set(kinds) | {"closed", "other"}
+    roles = {r for sc in result.scenarios.values() for r in sc.roles.values()}
+    roles |= set(kinds) | {"closed", "other"}
     words = c.population_words(result.population)
     upper = tuple(float(b) for b in MINUTES_BINS)
     colours = class_colours(len(upper) + 1, MINUTES_CMAP)
@@ -313,13 +315,13 @@ def write_explorer(
                   "pushchair": "walk with a pushchair",
                   "transit": "public transport journey"}.get(tt.mode, "journey")
     k_base = names.index(base)
-    payload = {
+    group_title = "IMD decile" if by == "imd_decile" else str(by)
+    payload: dict[str, Any] = {
         "matrix": mx.encode(values), "weight": mx.b64(weights.astype("<f8")),
         "group": None if groups is None else mx.b64(groups),
         "groups_present": [] if groups is None else sorted({int(g) for g in groups}),
-        "group_labels": _DECILE_LABELS, "group_title": "IMD decile" if by == "imd_decile"
-        else str(by), "group_caption": f"By {'IMD decile' if by == 'imd_decile' else by} "
-        "(1 = the most deprived tenth of areas in England)",
+        "group_labels": _DECILE_LABELS, "group_title": group_title,
+        "group_caption": f"By {group_title} (1 = the most deprived tenth of areas in England)",
         "no_groups": f"No table by decile: the areas have no {by!r} column.",
         "thresholds": list(thr), "threshold": float(threshold),
         "bins": list(upper), "colours": colours, "no_time": c.NO_TIME_COLOUR,

@@ -1,103 +1,34 @@
-"""Open pages in a real headless Chromium (Playwright), offline, and record what they do.
+"""Fixtures for tests that open pages in a real headless Chromium, offline.
 
-Used by the browser tests (``tests/test_explorer.py``, ``tests/test_explore.py``,
-``tests/test_report_browser.py``), the explorer benchmark and the demo's screenshots.
-Chromium is Debian's (``apt-get install chromium``, done by ``.ci/run``): Playwright is
-pointed at it with ``executable_path``, as ``playwright install`` downloads browsers from
-outside the package registries.
-
-Every request the page makes goes through :meth:`OfflinePage.route`: ``file:`` URLs (the
-page itself) and ``data:`` URLs load; anything else is recorded in ``outside`` and
-aborted, so a test can assert that nothing leaves the file. Console errors and uncaught
-page errors are recorded in ``errors``.
+Import them into a test module (``from browser import chromium_fixture, offline_fixture``);
+their names as fixtures are ``chromium`` and ``offline``.
+The browser is Debian's Chromium driven by Playwright (see
+:mod:`geoaccess._explorer.browser`); the tests are skipped, saying why, only when
+Chromium or Playwright is missing (``.ci/run`` installs both).
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-#: Where Debian's package puts the browser (override with GEOACCESS_CHROMIUM).
-CHROMIUM = os.environ.get("GEOACCESS_CHROMIUM", "/usr/bin/chromium")
+import pytest
 
-#: Flags for running as root in a container without a GPU or network services.
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+from geoaccess._explorer.browser import OfflinePage, browser, chromium_missing, offline_page
 
 
-def chromium_missing() -> str | None:
-    """Why the browser tests cannot run here, or None when they can."""
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        return (f"Chromium not found at {CHROMIUM} (install Debian's package: "
-                "apt-get install chromium; .ci/run does)")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "playwright is not installed (pip install -e '.[dev]')"
-    return None
+@pytest.fixture(scope="module", name="chromium")
+def chromium_fixture() -> Iterator[Any]:
+    """One headless Chromium per test module (Playwright's loop ends with the module)."""
+    why = chromium_missing()
+    if why is not None:
+        pytest.skip(why)
+    with browser() as b:
+        yield b
 
 
-@dataclass
-class OfflinePage:
-    """A Playwright page with every outside request blocked and recorded."""
-
-    page: Any
-    outside: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-    def route(self, route: Any) -> None:
-        url = route.request.url
-        if url.startswith(("file:", "data:", "blob:", "about:")):
-            route.continue_()
-        else:
-            self.outside.append(url)
-            route.abort()
-
-    def open(self, path: str | os.PathLike[str], *, ready: str | None = None,
-             timeout_ms: float = 60_000) -> None:
-        """Open a local file; with ``ready``, wait until that JS expression is true."""
-        self.page.goto(Path(path).resolve().as_uri(), wait_until="load", timeout=timeout_ms)
-        if ready:
-            self.page.wait_for_function(ready, timeout=timeout_ms)
-
-    def wait_bokeh(self, timeout_ms: float = 60_000) -> None:
-        """Wait until Bokeh has rendered the page and reports its document idle."""
-        self.page.wait_for_function(
-            "() => window.Bokeh !== undefined && Bokeh.documents.length > 0 && "
-            "Bokeh.documents.every((d) => d.is_idle)", timeout=timeout_ms)
-
-
-@contextlib.contextmanager
-def browser() -> Iterator[Any]:
-    """A headless Chromium (Debian's) driven by Playwright."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-@contextlib.contextmanager
-def offline_page(b: Any, *, width: int = 1440, height: int = 950) -> Iterator[OfflinePage]:
-    """A new page of browser ``b`` whose outside requests are blocked and recorded."""
-    context = b.new_context(viewport={"width": width, "height": height},
-                            service_workers="block")
-    page = context.new_page()
-    out = OfflinePage(page)
-    page.route("**/*", out.route)
-    page.on("console", lambda m: out.errors.append(f"console {m.type}: {m.text}")
-            if m.type == "error" else None)
-    page.on("pageerror", lambda e: out.errors.append(f"page error: {e}"))
-    try:
-        yield out
-    finally:
-        context.close()
+@pytest.fixture(name="offline")
+def offline_fixture(chromium: Any) -> Iterator[OfflinePage]:
+    """A fresh page whose outside requests are blocked and recorded, errors collected."""
+    with offline_page(chromium) as page:
+        yield page

@@ -1,4 +1,7 @@
-"""Private building blocks of the interactive pages (:mod:`geoaccess.explore`, :mod:`geoaccess.explorer`).
+"""Private building blocks of the interactive pages.
+
+:mod:`geoaccess.explore` (a map of a result) and :mod:`geoaccess.explorer` (the
+consultation explorer) are built from these.
 
 Users never import this package. It holds what both pages share: checks of their inputs
 (:mod:`.common`), the Bokeh map with its legend, sites and optional background tiles

@@ -169,12 +169,12 @@ def add_areas(fig: Any, kind: str, source: ColumnDataSource, tooltips: list) -> 
     """Draw the areas coloured by the ``fill`` column, with hover tooltips."""
     if kind == "points":
         r = fig.scatter("x", "y", source=source, marker="square", size=6,
-                        fill_color="fill", line_color=None, fill_alpha=0.9, name="areas")
+                        fill_color="fill", line_color=None, fill_alpha=0.9, name="area_shapes")
     else:
         r = fig.multi_polygons("xs", "ys", source=source, fill_color="fill",
                                fill_alpha=0.8, line_color="#ffffff", line_width=0.8,
                                hover_line_color="#000000", hover_line_width=2.0,
-                               hover_fill_color="fill", hover_fill_alpha=0.9, name="areas")
+                               hover_fill_color="fill", hover_fill_alpha=0.9, name="area_shapes")
     fig.add_tools(HoverTool(renderers=[r], tooltips=tooltips))
     return r
 
@@ -183,7 +183,7 @@ def add_sites(fig: Any, source: ColumnDataSource) -> Any:
     """Draw sites by the ``marker``, ``color``, ``size``, ``alpha`` and ``line`` columns."""
     r = fig.scatter("x", "y", source=source, marker="marker", size="size",
                     fill_color="color", fill_alpha="alpha", line_color="line",
-                    line_width=1.0, name="sites")
+                    line_width=1.0, name="site_markers")
     fig.add_tools(HoverTool(renderers=[r], tooltips=[("Site", "@name (@site_id)"),
                                                      ("Role", "@role")]))
     return r
@@ -223,9 +223,9 @@ def add_legend(fig: Any, labels: Sequence[str], colours: Sequence[str],
     for role in sorted(dict.fromkeys(roles), key=lambda x: (
             order.index(x) if x in order else len(order), x)):
         st = role_style(role)
-        r = fig.scatter([np.nan], [np.nan], marker=st["marker"], size=st["size"], fill_color=st["color"],
-                        fill_alpha=st["alpha"], line_color=st["line"] if role != "closed"
-                        else "#7f7f7f")
+        r = fig.scatter([np.nan], [np.nan], marker=st["marker"], size=st["size"],
+                        fill_color=st["color"], fill_alpha=st["alpha"],
+                        line_color=st["line"] if role != "closed" else "#7f7f7f")
         items.append(LegendItem(label="closed site" if role == "closed" else f"{role} (open)",
                                 renderers=[r]))
     legend = Legend(items=items, title=title, location="top_left", spacing=2, padding=8,

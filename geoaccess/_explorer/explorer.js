@@ -121,7 +121,7 @@ function cell(key, value, shown) {
 function summaryHtml(s, res, open, nOpen, scenarioName) {
   const d = s.d, a = res.all, thr = d.thresholds;
   const bits = Array.from(open).join("");
-  let h = `<div class="ga" data-open="${bits}" data-update="${s.updates}">`;
+  let h = `<div class="ga" data-open="${bits}">`;
   h += `<p class="ga-config"><b>${nOpen} of ${open.length} sites open</b>`;
   h += ` &middot; ${esc(scenarioName)}</p>`;
   const words = d.population_words.charAt(0).toUpperCase() + d.population_words.slice(1);
@@ -161,11 +161,11 @@ function summaryHtml(s, res, open, nOpen, scenarioName) {
   return h + `</table></div>`;
 }
 
-function tableHtml(s, res) {
+function tableHtml(s, res, bits) {
   const d = s.d;
-  if (s.group === null) return `<p class="ga-note">${esc(d.no_groups)}</p>`;
+  if (s.group === null) return `<p class="ga-note" data-open="${bits}">${esc(d.no_groups)}</p>`;
   const i = d.thresholds.indexOf(d.threshold), t = label(d.threshold);
-  let h = `<table class="ga-t" data-update="${s.updates}"><caption>${esc(d.group_caption)}`;
+  let h = `<table class="ga-t" data-open="${bits}"><caption>${esc(d.group_caption)}`;
   h += `</caption><tr><th>${esc(d.group_title)}</th><th>people</th><th>mean min</th>`;
   h += `<th>within ${t} min</th><th>longer journey</th><th>lose ${t}-min access</th></tr>`;
   const row = (key, name, g) => {
@@ -248,7 +248,7 @@ function update() {
   if (match) st.roles = match.roles;
   summary.text = summaryHtml(st, res, open, checks.active.length,
                              match ? `Scenario: ${match.name}` : d.custom);
-  table.text = tableHtml(st, res);
+  table.text = tableHtml(st, res, Array.from(open).join(""));
   drawMap(st);
   drawSites(st, open);
   if (picker.value !== name) {

@@ -58,10 +58,10 @@ def check_thresholds(thresholds: Sequence[float]) -> None:
     Examples
     --------
     >>> check_thresholds([10, 15, 7.5])
-    >>> check_thresholds([0.1])
+    >>> check_thresholds([0.1])  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    geoaccess.errors.InputError: thresholds: 0.1 minutes cannot be held exactly by the explorer; use whole, half or quarter minutes
+    geoaccess.errors.InputError: thresholds: 0.1 minutes cannot be held exactly...
     """
     for t in thresholds:
         if float(np.float32(t)) != float(t):
