@@ -85,6 +85,21 @@ ul { margin: 2px 0 6px 0; padding-left: 18px; }
 li { margin: 1px 0; }
 """
 
+# Hover text from the numeric columns the page fills in (status codes: see explorer.js).
+_MINUTES_HOVER = "return Number.isFinite(value) ? value.toFixed(1) + ' min' : 'no route'"
+_SITE_HOVER = "return value >= 0 ? names[value] : '–'"
+_CHANGE_HOVER = """
+const status = areas.data.status[special_vars.index];
+const words = ["", "", "", "no route any more", "a route where there was none",
+               "no route either way"];
+if (status >= 3) return words[status];
+if (status === 0) return "unchanged";
+return (value > 0 ? "+" : "") + value.toFixed(1) + " min";
+"""
+
+#: Above this many points (e.g. home origins) the map is painted as an image.
+_RASTER_ABOVE = 5_000
+
 #: Decile labels (1 = most deprived, as the English Indices of Deprivation number them).
 _DECILE_LABELS = ["not recorded", "1 (most deprived)", *map(str, range(2, 10)),
                   "10 (least deprived)"]
@@ -245,6 +260,7 @@ def write_explorer(
         Column,
         ColumnDataSource,
         CustomJS,
+        CustomJSHover,
         Div,
         InlineStyleSheet,
         Row,
@@ -335,19 +351,35 @@ def write_explorer(
     area_label = geo["name"] if "name" in geo.columns else ids
     n = len(ids)
     area_data: dict[str, Any] = dict(geom_cols)
+    # numeric columns, filled in by the page: colours and hover text are derived from them
     area_data.update({
         "area": [str(a) for a in area_label], "area_id": ids.tolist(),
-        "population": [f"{w:,.0f}" for w in weights],
-        "minutes": np.full(n, np.nan), "fill": [c.NO_TIME_COLOUR] * n,
-        "minutes_text": [""] * n, "nearest_site": [""] * n, "change": [""] * n})
+        "population": weights, "minutes": np.full(n, np.nan), "cls": np.full(n, -1, np.int8),
+        "site": np.full(n, -1, np.int32), "change": np.full(n, np.nan),
+        "status": np.zeros(n, np.int8)})
     area_source = ColumnDataSource(area_data, name="areas")
     credits_list = c.credit_list(credits)
-    fig = bm.new_map(bounds, width=520, height=560, credits=credits_list)
+    fig = bm.new_map(bounds, width=500, height=560, credits=credits_list)
     toggle = bm.add_tiles(fig, tiles)
-    bm.add_areas(fig, kind, area_source, [
-        ("Area", "@area (@area_id)"), ("Minutes to nearest open site", "@minutes_text"),
-        ("Nearest open site", "@nearest_site"), (words.capitalize(), "@population"),
-        (f"Change against {base}", "@change")])
+    raster = None
+    if kind == "points" and n > _RASTER_ABOVE:
+        # too many points to draw one by one: the page paints them into an image
+        raster, cells, nx, ny = bm.add_raster(fig, geom_cols["x"], geom_cols["y"])
+        payload["raster"] = {"cells": mx.b64(cells), "nx": nx, "ny": ny}
+        for key in geom_cols:
+            del area_source.data[key]
+    else:
+        tooltips = [("Area", "@area (@area_id)"),
+                    ("Minutes to nearest open site", "@minutes{custom}"),
+                    ("Nearest open site", "@site{custom}"),
+                    (words.capitalize(), "@population{0,0}"),
+                    (f"Change against {base}", "@change{custom}")]
+        formatters = {
+            "@minutes": CustomJSHover(code=_MINUTES_HOVER),
+            "@site": CustomJSHover(args={"names": payload["site_names"]}, code=_SITE_HOVER),
+            "@change": CustomJSHover(args={"areas": area_source}, code=_CHANGE_HOVER)}
+        bm.add_areas(fig, kind, area_source, tooltips, fill=bm.class_fill(colours),
+                     formatters=formatters)
     site_source = None
     if known is not None and len(known):
         placed = [s for s in site_ids if s in set(known["site_id"])]
@@ -366,15 +398,16 @@ def write_explorer(
         f"for {words}, the modelled {mode_words} to the nearest open site, and who gets a "
         f"longer or shorter journey than under \u201c{base}\u201d.")
     head = Div(text=f"<h1>{html.escape(heading)}</h1><p>{html.escape(lead)}</p>",
-               stylesheets=[sheet], width=1360)
+               stylesheets=[sheet], width=1340)
     picker = Select(title="Proposal", options=[*names, "Your own selection"], value=base,
                     width=290, name="scenario")
-    checks = CheckboxGroup(labels=labels, active=list(scen[k_base]["open"]), name="sites")
+    checks = CheckboxGroup(labels=labels, active=list(scen[k_base]["open"]), name="site_boxes")
     summary = Div(text="<p>Working out the numbers in your browser (this page needs "
-                        "JavaScript)…</p>", stylesheets=[sheet], width=410, name="summary")
-    table = Div(text="", stylesheets=[sheet], width=410, name="table")
+                        "JavaScript)…</p>", stylesheets=[sheet], width=400, name="summary")
+    table = Div(text="", stylesheets=[sheet], width=400, name="table")
     js = resources.files("geoaccess._explorer").joinpath("explorer.js").read_text("utf-8")
     callback = CustomJS(args={"areas": area_source, "sites": site_source, "checks": checks,
+                              "raster": raster,
                               "picker": picker, "summary": summary, "table": table,
                               "payload": json.dumps(payload, allow_nan=False)}, code=js)
     checks.js_on_change("active", callback)
@@ -382,11 +415,16 @@ def write_explorer(
     sites_head = Div(text=f"<h2>Sites ({len(site_ids)}): ticked = open</h2>",
                      stylesheets=[sheet], width=290)
     controls = [picker, sites_head, ScrollBox(child=checks, height=500, width=290)]
-    middle = Column(fig, *([toggle] if toggle is not None else []))
+    notes = [toggle] if toggle is not None else []
+    if raster is not None:
+        notes.append(Div(text=f"<p class='ga-note'>{n:,} homes: each small square shows the "
+                              "longest time among the homes in it.</p>",
+                         stylesheets=[sheet], width=500))
+    middle = Column(fig, *notes)
     footer = Div(text=_footer_html(
         list(caveats) if caveats is not None else _default_caveats(tt, words, geo),
         dict(data_dates) if data_dates is not None else _default_dates(tt)),
-        stylesheets=[sheet], width=1360, name="footer")
+        stylesheets=[sheet], width=1340, name="footer")
     layout = Column(head, Row(Column(*controls, width=300), middle, Column(summary, table)),
                     footer)
     doc = Document()

@@ -18,7 +18,7 @@ from geoaccess.demo import demo_scenarios
 
 pytest.importorskip("bokeh")
 
-LEGEND_BOXES = """() => Bokeh.index.query((v) => v.model.type === "Legend").map((v) => {
+LEGEND_BOXES = """() => [...Bokeh.index.query((v) => v.model.type === "Legend")].map((v) => {
   const c = v.parent.canvas_view.bbox;
   return [v.bbox.x0, v.bbox.y0, v.bbox.x1, v.bbox.y1, c.x0, c.y0, c.x1, c.y1];
 })"""
@@ -125,7 +125,9 @@ def test_saved_page_opens_offline_and_switches_scenario(tiny, tmp_path, offline)
     assert text.count("OpenStreetMap contributors") == 1
     assert "OpenStreetMap background map (needs an internet connection)" in text
     # the legend, caption included, lies inside the map's canvas
-    for x0, y0, x1, y1, cx0, cy0, cx1, cy1 in offline.page.evaluate(LEGEND_BOXES):
+    boxes = offline.page.evaluate(LEGEND_BOXES)
+    assert len(boxes) == 1
+    for x0, y0, x1, y1, cx0, cy0, cx1, cy1 in boxes:
         assert cx0 <= x0 < x1 <= cx1 and cy0 <= y0 < y1 <= cy1
     assert offline.outside == [] and offline.errors == [] and alerts == []
     # tiles are fetched only once the reader asks for them (here: blocked, so recorded)

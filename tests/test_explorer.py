@@ -28,6 +28,11 @@ pytest.importorskip("bokeh")
 
 # ----------------------------------------------------------------------------- helpers
 READ_SUMMARY = """els => els.map(e => [e.dataset.key, e.dataset.value, e.textContent])"""
+TO_SCREEN = """([x, y]) => {
+  const [v] = [...Bokeh.index.query((v) => v.model.type === "Figure")];
+  const r = v.canvas_view.el.getBoundingClientRect();
+  return [r.left + v.frame.x_scale.compute(x), r.top + v.frame.y_scale.compute(y)];
+}"""
 READ_GROUPS = """rows => rows.map(r => [r.dataset.group,
     Array.from(r.querySelectorAll('[data-key]'),
                e => [e.dataset.key, e.dataset.value, e.textContent])])"""
@@ -188,6 +193,14 @@ def test_hand_worked_numbers_in_the_browser(tiny, offline):
     assert groups["7"]["population_loses_15"][0] == 30
     assert groups["2"]["population_loss"][0] == 0
     assert groups["not recorded"]["mean_minutes"][1] == "–"
+    # hovering E2 tells its time, nearest site and change in words
+    centre = areas.to_crs(3857).geometry.centroid.iloc[1]
+    page.mouse.move(*page.evaluate(TO_SCREEN, [centre.x, centre.y]))
+    page.wait_for_timeout(300)
+    hover = " ".join(offline.text().split())
+    assert "Area: South (E2)" in hover and "Nearest open site: Library" in hover
+    assert "Minutes to nearest open site: 15.0 min" in hover
+    assert "Change against Now: +12.0 min" in hover and "Kids: 30" in hover
 
     labels = ["S1 Hall", "S2 <img src=x onerror=alert(1)>", "S3 Library"]
     _tick(page, labels, {0, 2}, {2})
@@ -196,8 +209,8 @@ def test_hand_worked_numbers_in_the_browser(tiny, offline):
     assert summary["population_gain"][0] == 0 and summary["population_loss"][0] == 30
     assert page.locator("select").input_value() == "Your own selection"
     data = offline.bokeh_data("areas")
-    assert data["nearest_site"] == ["Library", "Library", "–"]
-    assert data["minutes_text"][2] == "no route"
+    assert data["site"] == [2, 2, -1]  # S3 (Library) is the nearest; E3 has none
+    assert data["minutes"][2] is None and data["cls"][2] == -1
 
     text = offline.text()
     for literal in ("Consult <now>", "<img src=x onerror=alert(1)>", "Caveat & <i>one</i>",
@@ -242,7 +255,6 @@ def test_twenty_random_configurations_equal_evaluate(rutland_walk_tt, rutland_ar
     current = set(range(len(site_ids)))
     configs = [set()] + [set(rng.choice(len(site_ids), size=k, replace=False).tolist())
                          for k in rng.integers(1, len(site_ids) + 1, size=19)]
-    colours = gp.class_colours(len(gp.MINUTES_BINS) + 1)
     for i, wanted in enumerate(configs):
         _tick(page, labels, current, wanted)
         current = wanted
@@ -255,16 +267,15 @@ def test_twenty_random_configurations_equal_evaluate(rutland_walk_tt, rutland_ar
         assert set(groups) == set(want_groups)
         for g, values in want_groups.items():
             _check(groups[g], values, f"configuration {i} decile {g}")
-        # the map: each area's minutes, nearest site and colour
+        # the map: each area's minutes, nearest site and class of colour
         rows = res["cfg"].reindex(areas["area_id"].astype(str))
         data = offline.bokeh_data("areas")
         minutes = np.array([np.nan if v is None else v for v in data["minutes"]])
         np.testing.assert_allclose(minutes, rows["nearest_minutes"], rtol=1e-6)
-        assert data["nearest_site"] == [names[s] if isinstance(s, str) else "–"
-                                        for s in rows["nearest_site"]]
+        assert [site_ids[j] if j >= 0 else None for j in data["site"]] == [
+            s if isinstance(s, str) else None for s in rows["nearest_site"]]
         cls = np.searchsorted(gp.MINUTES_BINS, rows["nearest_minutes"], side="left")
-        assert data["fill"] == [colours[c] if np.isfinite(m) else "#d9d9d9"
-                                for c, m in zip(cls, rows["nearest_minutes"], strict=True)]
+        assert data["cls"] == np.where(np.isfinite(rows["nearest_minutes"]), cls, -1).tolist()
     assert offline.outside == [] and offline.errors == []
 
 

@@ -165,18 +165,54 @@ fig.renderers = this.active.length > 0 ? [layer, ...others] : others;
     return toggle
 
 
-def add_areas(fig: Any, kind: str, source: ColumnDataSource, tooltips: list) -> Any:
-    """Draw the areas coloured by the ``fill`` column, with hover tooltips."""
+def add_areas(fig: Any, kind: str, source: ColumnDataSource, tooltips: list, *,
+              fill: Any = "fill", formatters: dict[str, Any] | None = None) -> Any:
+    """Draw the areas coloured by ``fill`` (a colour column or a mapped field), with hover."""
     if kind == "points":
         r = fig.scatter("x", "y", source=source, marker="square", size=6,
-                        fill_color="fill", line_color=None, fill_alpha=0.9, name="area_shapes")
+                        fill_color=fill, line_color=None, fill_alpha=0.9, name="area_shapes")
     else:
-        r = fig.multi_polygons("xs", "ys", source=source, fill_color="fill",
+        r = fig.multi_polygons("xs", "ys", source=source, fill_color=fill,
                                fill_alpha=0.8, line_color="#ffffff", line_width=0.8,
                                hover_line_color="#000000", hover_line_width=2.0,
-                               hover_fill_color="fill", hover_fill_alpha=0.9, name="area_shapes")
-    fig.add_tools(HoverTool(renderers=[r], tooltips=tooltips))
+                               hover_fill_color=fill, hover_fill_alpha=0.9,
+                               name="area_shapes")
+    fig.add_tools(HoverTool(renderers=[r], tooltips=tooltips, formatters=formatters or {}))
     return r
+
+
+def add_raster(fig: Any, x: np.ndarray, y: np.ndarray, *, cell_px: int = 2
+               ) -> tuple[ColumnDataSource, np.ndarray, int, int]:
+    """A transparent image over the map, one cell per ``cell_px`` screen pixels.
+
+    For tens of thousands of points (home origins), which a browser draws one by one:
+    the page paints each cell from the points in it and Bokeh draws a single image.
+    Returns the image's source, the cell of each point (row-major from the bottom
+    left), and the grid's width and height in cells.
+    """
+    x0, x1 = fig.x_range.start, fig.x_range.end
+    y0, y1 = fig.y_range.start, fig.y_range.end
+    nx = max(1, int(round(fig.frame_width / cell_px)))
+    ny = max(1, int(round(fig.frame_height / cell_px)))
+    ix = np.clip(((x - x0) / (x1 - x0) * nx).astype(np.int64), 0, nx - 1)
+    iy = np.clip(((y - y0) / (y1 - y0) * ny).astype(np.int64), 0, ny - 1)
+    source = ColumnDataSource({"image": [np.zeros((ny, nx), dtype=np.uint32)]}, name="raster")
+    fig.image_rgba(image="image", x=x0, y=y0, dw=x1 - x0, dh=y1 - y0, source=source,
+                   name="raster_image")
+    return source, (iy * nx + ix).astype(np.int32), nx, ny
+
+
+def class_fill(colours: Sequence[str]) -> dict[str, Any]:
+    """A fill mapping a ``cls`` column (-1 for no route, 0.. for the classes) to colours.
+
+    A linear mapper over the class numbers with half-unit edges, so class *k* falls in the
+    middle of bin *k* + 1 (bin 0 is "no route").
+    """
+    from bokeh.models import LinearColorMapper
+
+    palette = [NO_TIME_COLOUR, *colours]
+    mapper = LinearColorMapper(palette=palette, low=-1.5, high=len(palette) - 1.5)
+    return {"field": "cls", "transform": mapper}
 
 
 def add_sites(fig: Any, source: ColumnDataSource) -> Any:

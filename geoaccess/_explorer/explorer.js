@@ -46,6 +46,12 @@ function setup(d) {
   }
   s.pos = new Int32Array(s.rows);
   s.basePos = new Int32Array(s.rows);
+  s.status = new Int8Array(s.rows);
+  if (d.raster) {
+    s.cells = new Int32Array(bytes(d.raster.cells).buffer);
+    s.cellWorst = new Int8Array(d.raster.nx * d.raster.ny);
+    s.rgba = [d.no_time, ...d.colours].map(rgba);
+  }
   nearest(s, openOf(d.scenarios[d.baseline].open, m.sites), s.basePos);
   s.compute = (open) => score(s, open);
   return s;
@@ -74,30 +80,44 @@ function newTotals(nt) {
            loses: new Float64Array(nt), gains: new Float64Array(nt) };
 }
 
+// status of a row against the baseline (also read by the map's hover text)
+const UNCHANGED = 0, LONGER = 1, SHORTER = 2, LOST = 3, NEW = 4, NEITHER = 5;
+const KIND = ["unchanged", "loss", "gain", "loss", "gain", "unknown"];
+
 function score(s, open) {
   const thr = s.d.thresholds, nt = thr.length;
   nearest(s, open, s.pos);
-  const all = newTotals(nt);
-  const groups = s.group === null ? [] : Array.from({ length: 11 }, () => newTotals(nt));
+  // totals by group (0: not recorded, or every row when there are no groups)
+  const groups = Array.from({ length: 11 }, () => newTotals(nt));
   for (let r = 0; r < s.rows; r++) {
     const w = s.weight[r], p = s.pos[r], b = s.basePos[r];
     const m = p >= 0 ? s.minutes[p] : NaN, mb = b >= 0 ? s.minutes[b] : NaN;
     let status;
     if (b >= 0 && p >= 0) {
-      status = s.rank[p] > s.rank[b] ? "loss" : s.rank[p] < s.rank[b] ? "gain" : "unchanged";
+      status = s.rank[p] > s.rank[b] ? LONGER : s.rank[p] < s.rank[b] ? SHORTER : UNCHANGED;
     } else {
-      status = b >= 0 ? "loss" : p >= 0 ? "gain" : "unknown";
+      status = b >= 0 ? LOST : p >= 0 ? NEW : NEITHER;
     }
-    for (const t of s.group === null ? [all] : [all, groups[s.group[r]]]) {
-      t.population += w;
-      if (p >= 0) { t.reached += w; t.weighted += w * m; } else { t.unreachable += w; }
-      t[status] += w;
-      for (let i = 0; i < nt; i++) {
-        const inP = m <= thr[i], inB = mb <= thr[i];  // NaN compares false
-        if (inP) t.within[i] += w;
-        if (inB && !inP) t.loses[i] += w;
-        if (!inB && inP) t.gains[i] += w;
-      }
+    s.status[r] = status;
+    const t = groups[s.group === null ? 0 : s.group[r]];
+    t.population += w;
+    if (p >= 0) { t.reached += w; t.weighted += w * m; } else { t.unreachable += w; }
+    t[KIND[status]] += w;
+    for (let i = 0; i < nt; i++) {
+      const inP = m <= thr[i], inB = mb <= thr[i];  // NaN compares false
+      if (inP) t.within[i] += w;
+      if (inB && !inP) t.loses[i] += w;
+      if (!inB && inP) t.gains[i] += w;
+    }
+  }
+  const all = newTotals(nt);
+  for (const g of groups) {
+    for (const k of ["population", "reached", "weighted", "unreachable", "gain", "loss",
+                     "unchanged", "unknown"]) all[k] += g[k];
+    for (let i = 0; i < nt; i++) {
+      all.within[i] += g.within[i];
+      all.loses[i] += g.loses[i];
+      all.gains[i] += g.gains[i];
     }
   }
   return { all, groups };
@@ -179,7 +199,7 @@ function tableHtml(s, res, bits) {
     return r + `</tr>`;
   };
   for (let g = 1; g <= 10; g++) {
-    if (res.groups[g].population > 0 || d.groups_present.includes(g)) {
+    if (d.groups_present.includes(g)) {
       h += row(String(g), d.group_labels[g], res.groups[g]);
     }
   }
@@ -193,30 +213,44 @@ function classOf(bins, m) {
   return bins.length;
 }
 
-function changeText(s, p, b) {
-  if (b < 0) return p < 0 ? "no route either way" : "a route where there was none";
-  if (p < 0) return "no route any more";
-  if (s.rank[p] === s.rank[b]) return "unchanged";
-  const x = s.minutes[p] - s.minutes[b];
-  return (x > 0 ? "+" : "") + x.toFixed(1) + " min";
-}
-
+// numeric columns only: colours come from a colour mapper, hover text from formatters
 function drawMap(s) {
   const d = s.d, n = s.rows;
-  const minutes = new Float64Array(n), fill = new Array(n), text = new Array(n);
-  const near = new Array(n), change = new Array(n);
+  const minutes = new Float64Array(n), cls = new Int8Array(n), site = new Int32Array(n);
+  const change = new Float64Array(n);
   for (let r = 0; r < n; r++) {
-    const p = s.pos[r];
+    const p = s.pos[r], b = s.basePos[r];
     const m = p >= 0 ? s.minutes[p] : NaN;
-    const c = classOf(d.bins, m);
     minutes[r] = m;
-    fill[r] = c < 0 ? d.no_time : d.colours[c];
-    text[r] = p >= 0 ? m.toFixed(1) + " min" : "no route";
-    near[r] = p >= 0 ? d.site_names[s.site[p]] : "–";
-    change[r] = changeText(s, p, s.basePos[r]);
+    cls[r] = classOf(d.bins, m);
+    site[r] = p >= 0 ? s.site[p] : -1;
+    change[r] = p >= 0 && b >= 0 ? m - s.minutes[b] : NaN;
   }
-  Object.assign(areas.data, { minutes, fill, minutes_text: text, nearest_site: near, change });
+  Object.assign(areas.data, { minutes, cls, site, change, status: s.status.slice() });
   areas.change.emit();
+  if (raster !== null) paint(s, cls);
+}
+
+// many points: each cell of the image takes the colour of the longest time in it
+function paint(s, cls) {
+  const d = s.d, image = raster.data.image[0], worst = s.cellWorst;
+  const noRoute = d.bins.length + 1;
+  worst.fill(-1);
+  for (let r = 0; r < s.rows; r++) {
+    const c = cls[r] < 0 ? noRoute : cls[r], k = s.cells[r];
+    if (c > worst[k]) worst[k] = c;
+  }
+  for (let k = 0; k < worst.length; k++) {
+    const c = worst[k];
+    image[k] = c < 0 ? 0 : s.rgba[c === noRoute ? 0 : c + 1];
+  }
+  raster.change.emit();
+}
+
+// "#rrggbb" as the 32-bit little-endian RGBA pixel of an ImageRGBA (alpha 90%)
+function rgba(hex) {
+  const v = parseInt(hex.slice(1), 16);
+  return ((230 << 24) | ((v & 0xff) << 16) | (v & 0xff00) | ((v >> 16) & 0xff)) >>> 0;
 }
 
 function drawSites(s, open) {
