@@ -15,7 +15,7 @@ mean). Then, medians over 20 random configurations (each opening 20-100 sites):
 - ``recompute_ms``: the browser scoring one configuration from the embedded matrix
   (nearest open site of every row, totals, gains and losses, the table by decile);
 - ``update_ms``: a site ticked to the map, summary and table redrawn (the configuration
-  set on the tick boxes' model, until two animation frames later);
+  set on the tick boxes' model, until two animation frames after the page recomputed);
 - ``evaluate_ms``: :func:`geoaccess.evaluate` + :func:`geoaccess.compare` for the same
   configuration in Python (numpy), for scale;
 
@@ -66,11 +66,13 @@ SCORE_JS = """(masks) => {
 }"""
 
 UPDATE_JS = """async (active) => {
-  const doc = Bokeh.documents[0];
-  const checks = doc.get_model_by_name("site_boxes");
+  const st = [...globalThis.__geoaccess_explorer__.values()][0];
+  const checks = Bokeh.documents[0].get_model_by_name("site_boxes");
   const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
+  const before = st.updates;
   const t0 = performance.now();
   checks.active = active;
+  while (st.updates === before) await frame();  // Bokeh may run the callback later
   await frame(); await frame();
   return performance.now() - t0;
 }"""
@@ -193,13 +195,14 @@ def write_results(cases: list[dict], env: dict, quick: bool) -> None:
     lines += [
         "",
         ("- *recompute*: scoring one configuration in the browser (nearest open site of "
-        "every row from the embedded matrix, totals, gains and losses, the table by "
-        "decile); median of 20 random configurations opening 20-100 of the 100 sites."),
+         "every row from the embedded matrix, totals, gains and losses, the table by "
+         "decile); median of 20 random configurations opening 20-100 of the 100 sites."),
         ("- *tick to redrawn*: the tick boxes set to a new configuration until two "
-        "animation frames later: recompute, summary, table, map colours and site markers."),
+         "animation frames after the page recomputed: recompute, summary, table, map "
+         "colours and site markers."),
         "- *evaluate+compare*: the same configuration scored in Python, for scale.",
         ("- *open*: from loading the file to the first numbers and map drawn (decoding the "
-        "embedded matrix included)."),
+         "embedded matrix included)."),
         "",
     ]
     (HERE / "explorer_results.md").write_text("\n".join(lines))

@@ -224,7 +224,8 @@ def explore(
     site_source = None
     roles_seen: list[str] = []
     if site_geo is not None and len(site_geo):
-        ids_s = site_geo["site_id"].tolist()
+        kind_of = dict(zip(site_geo["site_id"], c.site_kinds(site_geo), strict=True))
+        ids_s = sorted(site_geo["site_id"], key=lambda s: kind_of[s] == "hub")  # hubs on top
         site_data = bm.site_columns(ids_s, site_geo, [res.scenarios[names[0]].role_of(s)
                                                       for s in ids_s])
         for j, name in enumerate(names):

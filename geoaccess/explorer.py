@@ -359,7 +359,7 @@ def write_explorer(
         "status": np.zeros(n, np.int8)})
     area_source = ColumnDataSource(area_data, name="areas")
     credits_list = c.credit_list(credits)
-    fig = bm.new_map(bounds, width=500, height=560, credits=credits_list)
+    fig = bm.new_map(bounds, width=470, height=560, credits=credits_list)
     toggle = bm.add_tiles(fig, tiles)
     raster = None
     if kind == "points" and n > _RASTER_ABOVE:
@@ -382,7 +382,9 @@ def write_explorer(
                      formatters=formatters)
     site_source = None
     if known is not None and len(known):
-        placed = [s for s in site_ids if s in set(known["site_id"])]
+        # hubs drawn last, on top of the smaller markers
+        placed = sorted((s for s in site_ids if s in set(known["site_id"])),
+                        key=lambda s: kinds[col[s]] == "hub")
         base_roles = [result.scenarios[base].role_of(s) for s in placed]
         cols = bm.site_columns(placed, known, base_roles)
         cols["index"] = [col[s] for s in placed]
@@ -398,13 +400,13 @@ def write_explorer(
         f"for {words}, the modelled {mode_words} to the nearest open site, and who gets a "
         f"longer or shorter journey than under \u201c{base}\u201d.")
     head = Div(text=f"<h1>{html.escape(heading)}</h1><p>{html.escape(lead)}</p>",
-               stylesheets=[sheet], width=1340)
+               stylesheets=[sheet], width=1320)
     picker = Select(title="Proposal", options=[*names, "Your own selection"], value=base,
                     width=290, name="scenario")
     checks = CheckboxGroup(labels=labels, active=list(scen[k_base]["open"]), name="site_boxes")
     summary = Div(text="<p>Working out the numbers in your browser (this page needs "
-                        "JavaScript)…</p>", stylesheets=[sheet], width=400, name="summary")
-    table = Div(text="", stylesheets=[sheet], width=400, name="table")
+                        "JavaScript)…</p>", stylesheets=[sheet], width=390, name="summary")
+    table = Div(text="", stylesheets=[sheet], width=390, name="table")
     js = resources.files("geoaccess._explorer").joinpath("explorer.js").read_text("utf-8")
     callback = CustomJS(args={"areas": area_source, "sites": site_source, "checks": checks,
                               "raster": raster,
@@ -424,7 +426,7 @@ def write_explorer(
     footer = Div(text=_footer_html(
         list(caveats) if caveats is not None else _default_caveats(tt, words, geo),
         dict(data_dates) if data_dates is not None else _default_dates(tt)),
-        stylesheets=[sheet], width=1340, name="footer")
+        stylesheets=[sheet], width=1320, name="footer")
     layout = Column(head, Row(Column(*controls, width=300), middle, Column(summary, table)),
                     footer)
     doc = Document()

@@ -67,8 +67,9 @@ def test_each_scenario_has_its_minutes_change_and_site_roles(tiny):
     colours = gp.class_colours(len(gp.MINUTES_BINS) + 1)
     assert d["fill_1"][1] == colours[4] and d["fill_0"][1] == colours[0]
     s = _data(m, "sites")
-    assert s["role_1"] == ["hub", "closed"]
-    assert s["color_1"] == [gp.ROLE_STYLES["hub"]["color"], gp.ROLE_STYLES["closed"]["color"]]
+    assert s["site_id"] == ["S2", "S1"]  # the hub is drawn last, on top
+    assert s["role_1"] == ["closed", "hub"]
+    assert s["color_1"] == [gp.ROLE_STYLES["closed"]["color"], gp.ROLE_STYLES["hub"]["color"]]
 
 
 def test_attribution_once_with_credits(tiny):
@@ -120,7 +121,9 @@ def test_saved_page_opens_offline_and_switches_scenario(tiny, tmp_path, offline)
     offline.page.wait_for_function(
         "() => Bokeh.documents[0].get_model_by_name('areas').data.fill[1] === "
         f"'{colours[4]}'")
-    assert offline.bokeh_data("sites")["role"] == ["hub", "closed"]
+    site_data = offline.bokeh_data("sites")
+    assert dict(zip(site_data["site_id"], site_data["role"], strict=True)) == {
+        "S1": "hub", "S2": "closed"}
     text = offline.text()
     assert text.count("OpenStreetMap contributors") == 1
     assert "OpenStreetMap background map (needs an internet connection)" in text

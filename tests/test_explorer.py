@@ -33,6 +33,16 @@ TO_SCREEN = """([x, y]) => {
   const r = v.canvas_view.el.getBoundingClientRect();
   return [r.left + v.frame.x_scale.compute(x), r.top + v.frame.y_scale.compute(y)];
 }"""
+COUNT_IMAGES = """() => {
+  let n = 0;
+  const walk = (node) => {
+    if (node.nodeName === "IMG") n++;
+    if (node.shadowRoot) walk(node.shadowRoot);
+    for (const child of node.childNodes) walk(child);
+  };
+  walk(document.body);
+  return n;
+}"""
 READ_GROUPS = """rows => rows.map(r => [r.dataset.group,
     Array.from(r.querySelectorAll('[data-key]'),
                e => [e.dataset.key, e.dataset.value, e.textContent])])"""
@@ -153,7 +163,8 @@ def tiny(tmp_path):
                   box(482000, 300000, 483000, 301000)], crs="EPSG:27700")
     sites = gpd.GeoDataFrame(
         {"site_id": ["S1", "S2", "S3"],
-         "name": ["Hall", "<img src=x onerror=alert(1)>", "Library"],
+         "name": ["Hall </script><script>alert(2)</script>", "<img src=x onerror=alert(1)>",
+                  "Library"],
          "kind": ["hub", "centre", "outreach"]},
         geometry=gpd.points_from_xy([480500, 481500, 482500], [300500] * 3), crs="EPSG:27700")
     tt = ga.TravelTimes.from_frame(pd.DataFrame(
@@ -171,6 +182,8 @@ def tiny(tmp_path):
 def test_hand_worked_numbers_in_the_browser(tiny, offline):
     tt, areas, sites, now, close, path = tiny
     page = offline.page
+    alerts: list[str] = []
+    page.on("dialog", lambda d: (alerts.append(d.message), d.dismiss()))
     offline.open(path)
     offline.wait_bokeh()
     summary, groups = _read(page, "111")
@@ -202,7 +215,8 @@ def test_hand_worked_numbers_in_the_browser(tiny, offline):
     assert "Minutes to nearest open site: 15.0 min" in hover
     assert "Change against Now: +12.0 min" in hover and "Kids: 30" in hover
 
-    labels = ["S1 Hall", "S2 <img src=x onerror=alert(1)>", "S3 Library"]
+    labels = ["S1 Hall </script><script>alert(2)</script>",
+              "S2 <img src=x onerror=alert(1)>", "S3 Library"]
     _tick(page, labels, {0, 2}, {2})
     summary, _ = _read(page, "001")
     assert summary["population_unchanged"][0] == 10  # E1: 4 by S3 as by S1 (a tie)
@@ -214,9 +228,11 @@ def test_hand_worked_numbers_in_the_browser(tiny, offline):
 
     text = offline.text()
     for literal in ("Consult <now>", "<img src=x onerror=alert(1)>", "Caveat & <i>one</i>",
+                    "Hall </script><script>alert(2)</script>",
                     "Population: mid-2020 <ONS>", "Close <S2> & 'co'"):
         assert literal in text, literal
     assert text.count("OpenStreetMap contributors") == 1
+    assert page.evaluate(COUNT_IMAGES) == 0 and alerts == []  # names stayed text
     assert offline.outside == [] and offline.errors == []
 
 
@@ -314,6 +330,17 @@ def test_bad_inputs_are_named(tmp_path):
         write_explorer(tt, areas.drop(columns="imd_decile"), ga.Scenario("X", {"S9": "hub"}),
                        tmp_path / "x.html", population="kids")
     assert not (tmp_path / "x.html").exists()
+
+
+def test_screenshots_of_the_pages(tiny, tmp_path, chromium):
+    from geoaccess._explorer.browser import write_screenshots
+
+    written = write_screenshots({"explorer": tiny[-1]}, tmp_path / "shots", width=1200,
+                                height=800, chromium=chromium)
+    png = written["explorer"].read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert width >= 1200 and height >= 800  # the whole page
 
 
 def test_page_loads_no_script_or_style_from_elsewhere(tiny):

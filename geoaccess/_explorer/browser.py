@@ -138,35 +138,50 @@ def offline_page(b: Any, *, width: int = 1440, height: int = 950) -> Iterator[Of
 
 def write_screenshots(pages: dict[str, str | os.PathLike[str]],
                       folder: str | os.PathLike[str], *, width: int = 1440,
-                      height: int = 950) -> dict[str, Path]:
+                      height: int = 950, chromium: Any = None) -> dict[str, Path]:
     """Screenshot each page (name → HTML file) offline into ``folder/<name>.png``.
 
     Each page is opened from its file with every outside request blocked, so the
-    pictures show what a reader without a network sees. Without Playwright or Chromium
-    nothing is written and the reason is logged (the pages themselves do not need them).
+    pictures show what a reader without a network sees; a whole page is taken, however
+    long. Without Playwright or Chromium nothing is written and the reason is logged
+    (the pages themselves do not need them).
+
+    Parameters
+    ----------
+    pages : dict
+        Name → HTML file.
+    folder : path-like
+        Where the PNG files go (created if needed).
+    width, height : int
+        The browser window in pixels.
+    chromium : playwright Browser, optional
+        A browser already running (Playwright allows one per thread); default: start
+        Debian's Chromium for these screenshots.
 
     Returns
     -------
     dict
         Name → PNG written.
     """
-    why = chromium_missing()
-    if why is not None:
-        log.warning("no screenshots: %s", why)
-        return {}
+    if chromium is None:
+        why = chromium_missing()
+        if why is not None:
+            log.warning("no screenshots: %s", why)
+            return {}
+        with browser() as b:
+            return write_screenshots(pages, folder, width=width, height=height, chromium=b)
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
-    with browser() as b:
-        for name, path in pages.items():
-            with offline_page(b, width=width, height=height) as p:
-                p.open(path)
-                if p.page.evaluate("() => window.Bokeh !== undefined"):
-                    p.wait_bokeh()
-                png = out / f"{name}.png"
-                p.page.screenshot(path=str(png), full_page=True)
-                if p.outside or p.errors:
-                    log.warning("%s: %d outside requests, %d console errors", name,
-                                len(p.outside), len(p.errors))
-                written[name] = png
+    for name, path in pages.items():
+        with offline_page(chromium, width=width, height=height) as p:
+            p.open(path)
+            if p.page.evaluate("() => window.Bokeh !== undefined"):
+                p.wait_bokeh()
+            png = out / f"{name}.png"
+            p.page.screenshot(path=str(png), full_page=True)
+            if p.outside or p.errors:
+                log.warning("%s: %d outside requests, %d console errors", name,
+                            len(p.outside), len(p.errors))
+            written[name] = png
     return written
