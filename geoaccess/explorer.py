@@ -268,13 +268,15 @@ def write_explorer(
         Select,
     )
 
-    from . import settings
+    from . import (
+        TravelTimes,  # the public name (the class is moving module)
+        settings,
+    )
     from ._explorer import bokeh_map as bm
     from ._explorer import common as c
     from ._explorer import matrix as mx
-    from ._explorer.page import InteractiveMap
     from .evaluate import evaluate
-    from .travel import TravelTimes
+    from .explore import InteractiveMap
 
     p = Path(path)
     if not p.parent.exists():
