@@ -15,7 +15,10 @@ from .errors import NetworkError as NetworkError
 from .io import read_areas as read_areas
 from .io import read_sites as read_sites
 from .io import set_origins as set_origins
+from . import origins as origins
+from .origins import build_origins as build_origins
 from .origins import residential_origins as residential_origins
+from .origins import summarise_origins as summarise_origins
 
 # 2. networks
 from .network import Network as Network

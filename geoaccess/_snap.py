@@ -59,21 +59,28 @@ class Snapped:
 
 
 def snap(segs: Segments, net, x: np.ndarray, y: np.ndarray, max_snap_m: float) -> Snapped:
+    """Snap points (vectorised STRtree queries: about a million points in seconds).
+
+    A first query is bounded by ``max_snap_m`` (fast: the tree is searched only near each
+    point); the few points it leaves unsnapped are queried again without a bound, so
+    their reason can say how far the network is.
+    """
     n = len(x)
     seg = np.full(n, -1, dtype=np.int64)
     nearest = np.full(n, np.nan)
     finite = np.isfinite(x) & np.isfinite(y)
-    pts = shapely.points(np.where(finite, x, 0.0), np.where(finite, y, 0.0))
     idx = np.nonzero(finite)[0]
     if len(idx):
-        pairs, dist = segs.tree.query_nearest(pts[idx], return_distance=True, all_matches=False)
-        seg_all = np.full(len(idx), -1, dtype=np.int64)
-        seg_all[pairs[0]] = pairs[1]
-        d_all = np.full(len(idx), np.nan)
-        d_all[pairs[0]] = dist
-        nearest[idx] = d_all
-        ok = d_all <= max_snap_m
-        seg[idx[ok]] = seg_all[ok]
+        pts = shapely.points(x[idx], y[idx])
+        pairs, dist = segs.tree.query_nearest(pts, max_distance=max_snap_m,
+                                              return_distance=True, all_matches=False)
+        seg[idx[pairs[0]]] = pairs[1]
+        nearest[idx[pairs[0]]] = dist
+        far = np.setdiff1d(np.arange(len(idx)), pairs[0], assume_unique=True)
+        if len(far):
+            pairs, dist = segs.tree.query_nearest(pts[far], return_distance=True,
+                                                  all_matches=False)
+            nearest[idx[far[pairs[0]]]] = dist
     good = seg >= 0
     a = np.where(good, segs.a[np.maximum(seg, 0)], -1)
     b = np.where(good, segs.b[np.maximum(seg, 0)], -1)
