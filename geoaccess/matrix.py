@@ -290,7 +290,7 @@ class TravelTimes:
         area_reason = pd.Series(pd.NA, index=self._areas, dtype="object")
         for a in np.nonzero(all_bad)[0]:
             first = reason[np.argmax(self._codes == a)]
-            area_reason.iloc[a] = f"every origin of the area: {first}"
+            area_reason.iloc[int(a)] = f"every origin of the area: {first}"
         snap = (self.snap.loc[["site"]] if len(self.snap)
                 and "site" in self.snap.index.get_level_values(0) else pd.DataFrame())
         provenance = dict(self.provenance)

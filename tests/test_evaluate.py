@@ -63,7 +63,8 @@ def test_evaluate_hand_worked_rows(case):
     r = ga.evaluate(tt, areas, scen, population="children", thresholds=[10, 15])
     assert list(r.areas.columns) == [
         "area_id", "scenario", "nearest_minutes", "nearest_site", "within_10",
-        "sites_within_10", "within_15", "sites_within_15", "children", "reason"]
+        "share_within_10", "sites_within_10", "within_15", "share_within_15",
+        "sites_within_15", "children", "reason"]
     assert len(r.areas) == 12                       # every area in every scenario
     assert r.areas["scenario"].tolist() == ["Current"] * 4 + ["Close S2"] * 4 + ["Hub only"] * 4
     assert r.areas["area_id"].tolist() == ["E1", "E2", "E3", "E4"] * 3
@@ -71,6 +72,7 @@ def test_evaluate_hand_worked_rows(case):
     assert cur.loc["E1", "nearest_minutes"] == 5.0 and cur.loc["E2", "nearest_site"] == "S2"
     assert cur["sites_within_10"].tolist() == [1, 2, 0, 0]    # E2: S2 (8) and S3 (9)
     assert cur["within_10"].tolist() == [True, True, False, False]
+    assert cur["share_within_10"].tolist() == [1.0, 1.0, 0.0, 0.0]  # one point: all or none
     assert cur.loc["E3", "reason"] == OFF_NETWORK
     assert cur.loc["E4", "reason"] == "area not in the travel-time matrix"
     assert pd.isna(cur.loc["E1", "reason"]) and pd.isna(cur.loc["E4", "nearest_site"])
@@ -203,7 +205,30 @@ def test_compare_hand_worked(case):
     assert s.loc["Close S2", "population_loses_10"] == 0.0
     tolerant = ga.compare(r, baseline="Current", tolerance_minutes=1.0)
     assert tolerant["Close S2"].loc["E2", "status"] == "unchanged"
-    assert list(c.losers("Hub only", threshold=15).index) == ["E2"]
+    assert list(c.losers("Hub only", threshold_minutes=15).index) == ["E2"]
+
+
+def test_losers_old_threshold_keyword_warns_and_agrees(case):
+    """``threshold=`` is the old spelling of ``threshold_minutes=``: same rows, with a
+    FutureWarning naming the new one; both at once is refused."""
+    tt, areas, scen = case
+    c = ga.compare(ga.evaluate(tt, areas, scen, population="children", thresholds=[10, 15]))
+    with pytest.warns(FutureWarning, match="threshold_minutes"):
+        old = c.losers("Hub only", threshold=15)
+    pd.testing.assert_frame_equal(old, c.losers("Hub only", threshold_minutes=15))
+    with pytest.raises(InputError, match="threshold_minutes= only"):
+        c.losers("Hub only", 15, threshold=15)
+
+
+def test_thresholds_text_is_refused_and_a_number_is_wrapped(case):
+    """"15" must not become (1, 5): a string is refused naming the parameter; 15 is [15]."""
+    tt, areas, scen = case
+    with pytest.raises(InputError, match="thresholds must be numbers") as err:
+        ga.evaluate(tt, areas, scen, population="children", thresholds="15")
+    assert err.value.column == "thresholds"
+    one = ga.evaluate(tt, areas, scen, population="children", thresholds=15)
+    seq = ga.evaluate(tt, areas, scen, population="children", thresholds=[15])
+    pd.testing.assert_frame_equal(one.areas, seq.areas)
 
 
 def test_compare_gain_and_lost_reachability():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,7 +62,7 @@ class OsmResidential:
     timestamp: str | None
 
 
-def read_residential(path: str | Path, crs: Any) -> OsmResidential:
+def read_residential(path: str | os.PathLike[str], crs: Any) -> OsmResidential:
     """Buildings and residential land use of an OSM file (ways and multipolygons).
 
     pyosmium assembles closed ways and multipolygon relations into areas; every
@@ -74,10 +75,10 @@ def read_residential(path: str | Path, crs: Any) -> OsmResidential:
     if not path.exists():
         raise InputError(f"{path}: OSM file not found", path=path)
     factory = osmium.geom.WKBFactory()
-    b_wkb: list[bytes] = []
+    b_wkb: list[str] = []  # hex WKB
     kinds: list[str] = []
     levels: list[str | None] = []
-    lu_wkb: list[bytes] = []
+    lu_wkb: list[str] = []
     broken = 0
     try:
         processor = (osmium.FileProcessor(str(path))
@@ -129,7 +130,7 @@ def _timestamp(path: Path) -> str | None:
     return head.get("osmosis_replication_timestamp") or head.get("timestamp") or None
 
 
-def _to_crs(wkbs: list[bytes], crs: Any) -> gpd.GeoSeries:
+def _to_crs(wkbs: list[str], crs: Any) -> gpd.GeoSeries:
     geoms = shapely.from_wkb(np.asarray(wkbs, dtype=object)) if wkbs \
         else np.array([], dtype=object)
     series = gpd.GeoSeries(geoms, crs=4326).to_crs(crs)
