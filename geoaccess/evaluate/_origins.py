@@ -74,9 +74,9 @@ def _area_methods(code: np.ndarray, method: np.ndarray, n: int) -> np.ndarray:
     order = ["building", "grid", "point", "centroid"]
     out = np.full(n, None, dtype=object)
     frame = pd.DataFrame({"a": code, "m": method}).drop_duplicates()
-    for a, ms in frame.groupby("a")["m"]:
-        seen = set(ms)
-        out[int(str(a))] = "+".join([m for m in order if m in seen] + sorted(seen - set(order)))
+    joined = frame.groupby("a")["m"].agg(
+        lambda ms: "+".join([m for m in order if m in set(ms)] + sorted(set(ms) - set(order))))
+    out[joined.index.to_numpy(np.int64)] = joined.to_numpy(dtype=object)
     return out
 
 
@@ -205,7 +205,8 @@ def _origin_frame(s: Setup, r: _Rows, scen: Scenario, minutes: np.ndarray,
     return pd.DataFrame({
         "origin_id": r.ids,
         "area_id": pd.Categorical.from_codes(r.code, categories=pd.Index(s.area_ids)),
-        "scenario": pd.Categorical.from_codes(np.zeros(n, np.int8), categories=pd.Index([scen.name])),
+        "scenario": pd.Categorical.from_codes(np.zeros(n, np.int8),
+                                              categories=pd.Index([scen.name])),
         "nearest_minutes": minutes,
         "nearest_site": pd.Categorical.from_codes(col, categories=site_ids),
         s.weight_name: r.people,
