@@ -52,6 +52,7 @@ from .evaluate import Comparison as Comparison
 from .evaluate import Result as Result
 from .evaluate import compare as compare
 from .evaluate import evaluate as evaluate
+from .sensitivity import sensitivity as sensitivity
 
 # 6. equality
 from . import equality as equality

@@ -17,6 +17,9 @@ name                   what
 ``porto-alegre-*``     Porto Alegre (r5r's sample city): ``-osm`` street extract,
                        ``-eptc`` bus GTFS, ``-trensurb`` rail GTFS, ``-hexgrid``
                        1,227 population hexagons with healthcare and school counts
+``levenshulme-*``      Levenshulme/Longsight, Manchester (IMD decile 1): ``-osm``
+                       streets and 852 buildings (2022-12), ``-lsoa`` its 13 LSOAs
+                       (no population counts), ``-boundary`` the cell mapped
 =====================  ==========================================================
 
 Licences: OpenStreetMap data © OpenStreetMap contributors, ODbL 1.0 (attribute
@@ -51,6 +54,9 @@ _FILES = {
     "porto-alegre-eptc": "poa_eptc.zip",
     "porto-alegre-trensurb": "poa_trensurb.zip",
     "porto-alegre-hexgrid": "poa_hexgrid.csv",
+    "levenshulme-osm": "levenshulme/levenshulme.osm.pbf",
+    "levenshulme-lsoa": "levenshulme/levenshulme_lsoa21.gpkg",
+    "levenshulme-boundary": "levenshulme/levenshulme_boundary.geojson",
 }
 
 
