@@ -46,3 +46,8 @@ from ._evaluate import evaluate
 from ._result import Comparison, Result
 
 __all__ = ["MEASURES", "STATUSES", "Comparison", "Result", "compare", "evaluate"]
+
+# documented (and pickled) under the package's name, where users find them
+for _public in (Comparison, Result, compare, evaluate):
+    _public.__module__ = __name__
+del _public

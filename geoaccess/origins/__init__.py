@@ -19,3 +19,8 @@ from ._single import residential_origins
 
 __all__ = ["METHODS", "RESIDENTIAL_BUILDINGS", "build_origins", "parse_levels",
            "residential_origins", "summarise_origins"]
+
+# documented under the package's name, where users find them
+for _public in (build_origins, parse_levels, residential_origins, summarise_origins):
+    _public.__module__ = __name__
+del _public

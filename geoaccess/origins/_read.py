@@ -86,20 +86,19 @@ def read_residential(path: str | os.PathLike[str], crs: Any) -> OsmResidential:
                      .with_filter(osmium.filter.EntityFilter(osmium.osm.AREA)))
         area: Any
         for area in processor:
-            tags = area.tags
-            building = tags.get("building")
-            residential = tags.get("landuse") == "residential"
-            if building is None and not residential:
+            building = area.tags.get("building", "no")
+            residential = area.tags.get("landuse") == "residential"
+            if building == "no" and not residential:
                 continue
             try:
                 wkb = factory.create_multipolygon(area)
             except RuntimeError:  # pragma: no cover - incomplete extracts
                 broken += 1
                 continue
-            if building is not None and building != "no":
+            if building != "no":
                 b_wkb.append(wkb)
                 kinds.append(building)
-                levels.append(tags.get("building:levels"))
+                levels.append(area.tags.get("building:levels"))
             if residential:
                 lu_wkb.append(wkb)
     except RuntimeError as exc:
