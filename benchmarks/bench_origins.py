@@ -214,19 +214,19 @@ def markdown(res: dict[str, Any]) -> str:
     env = res["environment"]
     m = env["machine"]
     lines = ["# Origins benchmark (issue 19)", "",
-             f"{env['date']}, {m['cpu']} ({m['cores']} cores; load average "
+             (f"{env['date']}, {m['cpu']} ({m['cores']} cores; load average "
              f"{m['load_average_at_start']} at start, {res['load_average_at_end']} at end: "
              "the machine is shared, figures are wall-clock). "
-             f"Command: `python -m benchmarks.bench_origins{' --quick' if res['quick'] else ''}`.",
+             f"Command: `python -m benchmarks.bench_origins{' --quick' if res['quick'] else ''}`."),
              "", "## Rutland at home level, end to end", ""]
     r = res["rutland"]
     lines += ["| step | seconds |", "|---|---|"]
     for k in ("network_s", "origins_s", "matrix_s", "evaluate_3_scenarios_s", "compare_s",
               "report_s", "end_to_end_s"):
         lines.append(f"| {k.removesuffix('_s').replace('_', ' ')} | {r[k]:.2f} |")
-    lines += ["", f"{r['origins']:,} origins ({r['origin_methods']}); the first routing call "
+    lines += ["", (f"{r['origins']:,} origins ({r['origin_methods']}); the first routing call "
               f"(26 area points, compiling numba) took {r['warm_up_area_matrix_s']:.1f} s "
-              "and is not counted.", "",
+              "and is not counted."), "",
               "| share of children 0-4 within | one point per area | homes |",
               "|---|---|---|"]
     for t in (15, 20, 30):
@@ -239,17 +239,17 @@ def markdown(res: dict[str, Any]) -> str:
     for row in s["snap"]:
         lines.append(f"| {row['points']:,} | {row['seconds']:.2f} | "
                      f"{row['points_per_second']:,.0f} |")
-    lines += ["", f"`ga.travel_times` over 100,000 origins × 36 sites: "
+    lines += ["", (f"`ga.travel_times` over 100,000 origins × 36 sites: "
               f"{s['travel_times_100k_origins_x_36_sites_s']:.1f} s "
-              f"({s['travel_times_matrix_mb']:.0f} MB of float32 minutes)."]
+              f"({s['travel_times_matrix_mb']:.0f} MB of float32 minutes).")]
     g = res["million"]
     mem = g["memory"]
     lines += ["", f"## One scenario over {g['origins']:,} origins × {g['sites']} sites", "",
               f"{g['areas']:,} areas, {g['open_sites']} sites open, synthetic float32 matrix.",
               "", "| call | median seconds |", "|---|---|",
               f"| `ga.evaluate`, thresholds 15 and 30 | {g['evaluate_thresholds_15_30_s']:.2f} |",
-              f"| `ga.evaluate`, six default thresholds | "
-              f"{g['evaluate_default_6_thresholds_s']:.2f} |", "",
+              (f"| `ga.evaluate`, six default thresholds | "
+              f"{g['evaluate_default_6_thresholds_s']:.2f} |"), "",
               "## Memory of the origin-level matrix", "",
               "| what | MB |", "|---|---|",
               f"| minutes, float32 | {mem['minutes_float32_mb']:.0f} |",

@@ -397,3 +397,37 @@ def test_levenshulme_end_to_end_weighted_by_homes():
     assert per_area.loc[no_homes, "reason"].str.startswith("no homes mapped in OSM").all()
     c = ga.compare(r)
     assert c.summary.loc[0, "population_loss"] <= areas["homes"].sum() + 1e-6
+
+
+# -------------------------------------------------------------------- sensitivity
+def test_sensitivity_to_origins_and_speeds(rutland_walk, rutland_sites, rutland_areas,
+                                           rutland_osm, current):
+    """One factor at a time. Walking has one speed, so at 4.0 km/h every journey (street
+    and access legs) takes 4.8/4.0 = 1.2 times as long: the mean is exactly 1.2 times the
+    reference's and fewer children are within 15 minutes; at 5.6 km/h more are. The
+    pushchair (4.0 km/h, no steps) is never quicker than walking at 4.0 km/h."""
+    keep = ga.Scenario.from_site_ids("Keep 18", rutland_sites["site_id"].tolist()[::2],
+                                     sites=rutland_sites)
+    table = ga.sensitivity(rutland_sites, rutland_areas, [current, keep], osm=rutland_osm,
+                           network=rutland_walk, population="children_0_4",
+                           methods=["auto", "centroid"], speeds_kmh=[4.0, 4.8, 5.6])
+    assert table["factor"].tolist() == (["reference"] * 2 + ["origins"] * 2 + ["speed"] * 4
+                                        + ["pushchair"] * 2)
+    assert list(table.columns[:6]) == ["factor", "variant", "origin_method", "mode",
+                                       "speed_kmh", "scenario"]
+    by = table.set_index(["variant", "scenario"])
+    ref = by.loc["auto origins, walking 4.8 km/h"]
+    slow = by.loc["auto origins, walking 4 km/h"]
+    fast = by.loc["auto origins, walking 5.6 km/h"]
+    push = by.loc["auto origins, pushing a pushchair 4 km/h"]
+    one_point = by.loc["centroid origins, walking 4.8 km/h"]
+    assert (ref["population_unreachable"] == 0).all()
+    np.testing.assert_allclose(slow["mean_minutes"], ref["mean_minutes"] * 1.2, rtol=1e-5)
+    assert (slow["share_within_15"] <= ref["share_within_15"]).all()
+    assert (fast["share_within_15"] >= ref["share_within_15"]).all()
+    assert (slow["share_within_15"] < fast["share_within_15"]).all()
+    assert (push["mean_minutes"] >= slow["mean_minutes"] - 1e-6).all()
+    assert (one_point["share_within_15"] != ref["share_within_15"]).all()
+    with pytest.raises(InputError, match="unknown origin methods"):
+        ga.sensitivity(rutland_sites, rutland_areas, current, network=rutland_walk,
+                       methods=["homes"], pushchair=False)

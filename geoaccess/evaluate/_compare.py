@@ -33,7 +33,7 @@ def crossing(loses: list[str], gains: list[str]) -> str:
 
 
 def compare(result: Result, baseline: str | None = None, *, tolerance_minutes: float = 0.0,
-            scenarios: Iterable[str] | None = None) -> Comparison:
+            scenarios: str | Iterable[str] | None = None) -> Comparison:
     """Compare each proposal with a baseline: change in minutes, gains, losses, crossers.
 
     Parameters
@@ -45,8 +45,8 @@ def compare(result: Result, baseline: str | None = None, *, tolerance_minutes: f
     tolerance_minutes : float
         Changes of at most this many minutes count as ``unchanged`` (default 0: any
         change counts). Threshold crossings are reported whatever the tolerance.
-    scenarios : iterable of str, optional
-        Proposals to compare (default: every other scenario).
+    scenarios : str or iterable of str, optional
+        Names of the proposals to compare (default: every other scenario).
 
     Returns
     -------
@@ -90,6 +90,8 @@ def compare(result: Result, baseline: str | None = None, *, tolerance_minutes: f
                          f"{names}", column="scenario")
     if not tolerance_minutes >= 0:
         raise InputError(f"tolerance_minutes must be >= 0, got {tolerance_minutes}")
+    if isinstance(scenarios, str):  # one name, not its letters
+        scenarios = [scenarios]
     proposals = [s for s in names if s != baseline] if scenarios is None else list(scenarios)
     unknown = [s for s in proposals if s not in names]
     if unknown:
