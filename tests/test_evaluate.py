@@ -492,6 +492,13 @@ def test_origins_hand_worked_comparison(homes):
     assert a.loc["A", "crossing"] == "loses 10- and 15-minute access"
     assert a.loc["A", "population_loses_15"] == pytest.approx(70)
     assert a.loc["C", "population_loses_15"] == pytest.approx(12)
+    # people by status, area by area, add up to the summary (D, with no home, unknown)
+    assert a.loc["A", ["population_loss", "population_unchanged"]].tolist() == \
+        pytest.approx([70, 30])
+    assert a.loc["C", ["population_loss", "population_unknown"]].tolist() == \
+        pytest.approx([20, 20])
+    assert a.loc["D", "population_unknown"] == 20
+    assert a["population_loss"].sum() == pytest.approx(s["population_loss"])
     assert a.loc["C", "status"] == "loss"
     assert "no time from any origin of the area" in r["S2 only"].loc["C", "reason"]
     assert r["Both"].loc["C", "reason"] is None or pd.isna(r["Both"].loc["C", "reason"])

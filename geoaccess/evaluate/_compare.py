@@ -166,8 +166,9 @@ def compare(result: Result, baseline: str | None = None, *, tolerance_minutes: f
                 "change_minutes", "baseline_site", "nearest_site", "status"]
                + [c for lab in labels for c in (f"loses_{lab}", f"gains_{lab}")]
                + ["crossing"]
-               + ([c for lab in labels for c in (f"population_loses_{lab}",
-                                                 f"population_gains_{lab}")]
+               + ([f"population_{st}" for st in STATUSES]
+                  + [c for lab in labels for c in (f"population_loses_{lab}",
+                                                   f"population_gains_{lab}")]
                   if result.origins is not None else [])
                + [weight, "reason"])
     table = (pd.concat(frames, ignore_index=True)[columns] if frames
@@ -221,10 +222,13 @@ def _by_origin(result: Result, baseline: str, name: str, tol: float, labels: lis
     both = np.isfinite(change)
     # areas with no origin at all count as unknown, with their whole population
     no_origin = np.bincount(code, minlength=n_areas) == 0
-    extra_unknown = float(out[weight].to_numpy(np.float64)[no_origin].sum())
+    area_people = out[weight].to_numpy(np.float64)
     for st in STATUSES:
-        row[f"population_{st}"] = float(w[status == st].sum()) + (
-            extra_unknown if st == "unknown" else 0.0)
+        per_area = np.bincount(code, w * (status == st), minlength=n_areas)
+        if st == "unknown":
+            per_area[no_origin] = area_people[no_origin]
+        out[f"population_{st}"] = per_area
+        row[f"population_{st}"] = float(per_area.sum())
     wsum = w[both].sum()
     row["mean_change_minutes"] = (float(np.dot(w[both], change[both]) / wsum) if wsum > 0
                                   else float("nan"))

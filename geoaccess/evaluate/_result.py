@@ -229,9 +229,12 @@ class Comparison:
 
         When the result has origins, the minutes are the areas' means, ``status`` is
         the area mean's, ``loses_<t>``/``gains_<t>`` say whether the majority of the
-        area's people crosses *t* (as ``within_<t>`` of :class:`Result`), and
-        ``population_loses_<t>`` and ``population_gains_<t>`` (before the population
-        column) count the area's people who cross, origin by origin.
+        area's people crosses *t* (as ``within_<t>`` of :class:`Result`), and, before
+        the population column, ``population_gain``, ``population_loss``,
+        ``population_unchanged``, ``population_unknown`` (the area's people by the
+        status of their origin; an area with no origin is all unknown),
+        ``population_loses_<t>`` and ``population_gains_<t>`` count the area's people
+        origin by origin: sum them over a group of areas for exact counts of people.
 
     summary : pandas.DataFrame
         One row per proposal: ``scenario``, ``baseline``, ``areas_gain``, ``areas_loss``,
