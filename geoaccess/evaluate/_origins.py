@@ -12,7 +12,7 @@ from .. import measures as _m
 from ..matrix import TravelTimes
 from ..scenario import Scenario
 from ._common import Setup
-from ._rows import counts_within, group_mean, group_mode, group_quantiles, nearest_rows
+from ._rows import group_mean, group_mode, group_quantiles, nearest_rows
 
 __all__ = ["score_origins"]
 
@@ -48,10 +48,10 @@ class _Rows:
         if len(missing):
             log.warning("%d areas have no origin in the travel-time matrix (e.g. %s); they "
                         "get NaN", len(missing), missing[:5].tolist())
-        reason = t.area_reason.reindex(t.row_ids).to_numpy(dtype=object)
+        reason = (t.area_reason if t.area_reason.index.equals(t.row_ids)
+                  else t.area_reason.reindex(t.row_ids)).to_numpy(dtype=object)
         self.row_reason = reason if self.all_rows else reason[self.keep]
-        ids = t.row_ids.to_numpy()
-        self.ids = ids if self.all_rows else ids[self.keep]
+        self.ids = t.row_ids if self.all_rows else t.row_ids[self.keep]
         method = (origins["method"].astype(str).to_numpy(dtype=object)
                   if "method" in origins.columns else np.full(len(w), "supplied", object))
         self.method = _area_methods(self.code, method if self.all_rows else method[self.keep],
@@ -66,18 +66,23 @@ class _Rows:
 
     def align(self, values: pd.Series | pd.DataFrame) -> np.ndarray:
         """A measure's per-row output in the order of the kept rows, as float."""
-        return values.reindex(pd.Index(self.ids)).to_numpy(np.float64)
+        return values.reindex(self.ids).to_numpy(np.float64)
 
 
 def _area_methods(code: np.ndarray, method: np.ndarray, n: int) -> np.ndarray:
     """Each area's origin methods joined (``"building+grid"``), in a fixed order."""
-    order = ["building", "grid", "point", "centroid"]
-    out = np.full(n, None, dtype=object)
-    frame = pd.DataFrame({"a": code, "m": method}).drop_duplicates()
-    joined = frame.groupby("a")["m"].agg(
-        lambda ms: "+".join([m for m in order if m in set(ms)] + sorted(set(ms) - set(order))))
-    out[joined.index.to_numpy(np.int64)] = joined.to_numpy(dtype=object)
-    return out
+    which, kinds = pd.factorize(method, sort=False)
+    known = ["building", "grid", "point", "centroid"]
+    rank = [known.index(k) if k in known else len(known) for k in kinds]
+    order = sorted(range(len(kinds)), key=lambda k: (rank[k], kinds[k]))
+    # one bit per method present in the area, then one label per combination
+    bits = np.zeros(n, dtype=np.int64)
+    for pos, k in enumerate(order):
+        bits |= (np.bincount(code, which == k, minlength=n) > 0).astype(np.int64) << pos
+    combos, inverse = np.unique(bits, return_inverse=True)
+    labels = np.array(["+".join(str(kinds[k]) for pos, k in enumerate(order) if c >> pos & 1)
+                       or None for c in combos], dtype=object)
+    return labels[inverse]
 
 
 def _no_time(s: Setup, r: _Rows, scen: Scenario, mask: np.ndarray, area_has: np.ndarray
@@ -104,16 +109,19 @@ def _no_time(s: Setup, r: _Rows, scen: Scenario, mask: np.ndarray, area_has: np.
     return out
 
 
-def _by_area(s: Setup, r: _Rows, mask: np.ndarray, site_ids: pd.Index
-             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per origin minutes and site column, per area mean minutes and modal site id."""
-    cols = np.nonzero(mask)[0]
-    minutes, col = nearest_rows(r.values, cols)
+def _by_area(r: _Rows, mask: np.ndarray, site_ids: pd.Index,
+             thresholds: tuple[float, ...] = ()) -> tuple[np.ndarray, ...]:
+    """Nearest open site, origin by origin, and by area.
+
+    Per origin: minutes, site column, open sites within each threshold; per area: mean
+    minutes and the modal site (id, share).
+    """
+    minutes, col, counts = nearest_rows(r.values, np.nonzero(mask)[0], thresholds)
     mean = group_mean(r.code, minutes, r.share, r.n_areas)
     mode, share = group_mode(r.code, col, r.share, r.n_areas)
     ids = site_ids.to_numpy(dtype=object)
     site = np.where(mode >= 0, ids[np.maximum(mode, 0)], None)
-    return minutes, col, mean, np.column_stack([site, share])
+    return minutes, col, counts, mean, np.column_stack([site, share])
 
 
 def score_origins(s: Setup) -> tuple[list[pd.DataFrame], list[dict[str, Any]],
@@ -129,13 +137,12 @@ def score_origins(s: Setup) -> tuple[list[pd.DataFrame], list[dict[str, Any]],
     n_missing = int((~r.in_matrix).sum())
     for scen in s.scenarios:
         mask = _m._open_mask(scen, site_ids, s.roles)
-        minutes, col, mean, modal = _by_area(s, r, mask, site_ids)
+        minutes, col, counts, mean, modal = _by_area(r, mask, site_ids, s.thresholds)
         q50, q90 = group_quantiles(r.code, minutes, r.share, r.n_areas, (0.5, 0.9))
         part = pd.DataFrame({"nearest_minutes": mean, "median_minutes": q50,
                              "p90_minutes": q90, "nearest_site": modal[:, 0],
                              "nearest_site_share": modal[:, 1].astype(np.float64)},
                             index=index)
-        counts = counts_within(r.values, np.nonzero(mask)[0], s.thresholds)
         with np.errstate(invalid="ignore", divide="ignore"):
             for k, (lab, thr) in enumerate(zip(s.labels, s.thresholds, strict=True)):
                 inside = np.bincount(r.code, r.share * (minutes <= thr), minlength=r.n_areas)
@@ -146,8 +153,7 @@ def score_origins(s: Setup) -> tuple[list[pd.DataFrame], list[dict[str, Any]],
                     total > 0, np.bincount(r.code, r.share * counts[:, k],
                                            minlength=r.n_areas) / total, 0.0)
         for role in s.by_role:
-            _, _, rmean, rmodal = _by_area(s, r, _m._open_mask(scen, site_ids, [role]),
-                                           site_ids)
+            *_, rmean, rmodal = _by_area(r, _m._open_mask(scen, site_ids, [role]), site_ids)
             part[f"nearest_minutes_{role}"] = rmean
             part[f"nearest_site_{role}"] = rmodal[:, 0]
         _extra_measures(s, r, sub, scen, part)
@@ -176,10 +182,10 @@ def _extra_measures(s: Setup, r: _Rows, sub: TravelTimes, scen: Scenario,
     if "gravity" in s.measures:
         g = _m.gravity(sub, scen, roles=s.roles, sites=s.sites, **s.measures["gravity"])
         part["gravity"] = group_mean(r.code, r.align(g), r.share, r.n_areas)
-    demand = pd.Series(r.people, index=pd.Index(r.ids, name="area_id"))
     for name, fn in (("two_step_fca", _m.two_step_fca),
                      ("enhanced_two_step_fca", _m.enhanced_two_step_fca)):
         if name in s.measures:
+            demand = pd.Series(r.people, index=pd.Index(r.ids, name="area_id"))
             v = fn(sub, scen, demand, roles=s.roles, sites=s.sites, **s.measures[name])
             part[name] = group_mean(r.code, r.align(v), r.share, r.n_areas)
 
@@ -189,7 +195,8 @@ def _summary_row(s: Setup, r: _Rows, scen: Scenario, minutes: np.ndarray,
     """The scenario's summary over people at their origins (areas with none: no time)."""
     m = np.concatenate([minutes, np.full(n_missing, np.nan)])
     w = np.concatenate([r.people, s.weights[~r.in_matrix]])
-    stats = _m.summarise_minutes(m, w, thresholds=s.thresholds)
+    order = np.argsort(m, kind="stable")  # sorted once: the quantiles' sorts then take O(n)
+    stats = _m.summarise_minutes(m[order], w[order], thresholds=s.thresholds)
     row: dict[str, Any] = {"scenario": scen.name, "open_sites": s.open_sites(scen)}
     row.update({str(k): v for k, v in stats.items()})
     row["areas"] = int(r.n_areas)
@@ -203,7 +210,7 @@ def _origin_frame(s: Setup, r: _Rows, scen: Scenario, minutes: np.ndarray,
     """``Result.origins`` rows of one scenario (categoricals keep a million rows small)."""
     n = len(minutes)
     return pd.DataFrame({
-        "origin_id": r.ids,
+        "origin_id": pd.Series(r.ids, copy=False),
         "area_id": pd.Categorical.from_codes(r.code, categories=pd.Index(s.area_ids)),
         "scenario": pd.Categorical.from_codes(np.zeros(n, np.int8),
                                               categories=pd.Index([scen.name])),
