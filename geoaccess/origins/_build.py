@@ -154,7 +154,7 @@ def build_origins(
     >>> origins = ga.build_origins(areas, osm=ga.datasets.get_path("rutland-osm"))
     >>> origins.groupby("area_id").weight.sum().round(9).eq(1).all()
     np.True_
-    >>> round(origins.children_0_4.sum()) == areas.children_0_4.sum()
+    >>> bool(round(origins.children_0_4.sum()) == areas.children_0_4.sum())
     True
     """
     if method not in METHODS:
@@ -406,9 +406,9 @@ def summarise_origins(origins: pd.DataFrame) -> pd.DataFrame:
     ...                   "centroid"], "weight": [0.5, 0.5, 1.0], "floor_m2": [90.0, 2500,
     ...                   None], "reason": [None, None, "no homes mapped in OSM"]})
     >>> summarise_origins(o)[["area_id", "origin_method", "origins", "homes"]]
-      area_id   origin_method  origins  homes
+      area_id  origin_method  origins  homes
     0       A  building+grid        2      1
-    1       B        centroid        1      0
+    1       B       centroid        1      0
     """
     for c in ("area_id", "method"):
         if c not in origins.columns:
