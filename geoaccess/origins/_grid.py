@@ -16,12 +16,12 @@ def grid_pieces(geom: shapely.Geometry, grid_m: float, *, min_fraction: float = 
     as the DfT connectivity metric's 100 m grid does). Each cell is clipped to ``geom``;
     pieces smaller than ``min_fraction`` of a cell are dropped unless none is larger
     (then the largest is kept, so any land gives at least one point). A piece's point is
-    the cell centre when that lies inside the piece, else a point on the piece (the
-    half cell above: its centre, x = 250, lies on the edge).
+    the cell centre when that lies inside the piece, else a point on the piece.
 
     Examples
     --------
-    A 250 m × 100 m rectangle on a 100 m grid: two whole cells and a half cell.
+    A 250 m × 100 m rectangle on a 100 m grid: two whole cells and a half cell, whose
+    centre (x = 250) lies on its edge, so its point is inside it (x = 225).
 
     >>> import shapely
     >>> pts, area = grid_pieces(shapely.box(0, 0, 250, 100), 100)
