@@ -36,7 +36,7 @@ LAYERS: dict[str, int] = {
     # 5: scenarios
     "scenario": 5,
     # 6: measures and evaluation
-    "measures": 6, "evaluate": 6,
+    "measures": 6, "evaluate": 6, "sensitivity": 6,
     # 7: analysis on results
     "equality": 7, "optimise": 7,
     # 8: outputs
