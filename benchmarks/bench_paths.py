@@ -13,7 +13,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from geoaccess._dijkstra import many_to_all, nearest_source
+from geoaccess._kernels.dijkstra import many_to_all
 
 from ._util import log, max_diff_minutes, median_time, nx_digraph, nx_rows, timed
 

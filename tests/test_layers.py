@@ -32,7 +32,7 @@ LAYERS: dict[str, int] = {
     # 3: the matrix (light: no routing, no plotting)
     "matrix": 3,
     # 4: routing, which produces matrices
-    "travel": 4, "transit": 4, "_snap": 4, "_dijkstra": 4, "_raptor": 4, "_kernels": 4,
+    "travel": 4, "transit": 4, "_snap": 4, "_kernels": 4,
     # 5: scenarios
     "scenario": 5,
     # 6: measures and evaluation
