@@ -262,6 +262,16 @@ def _contract(indptr, indices, w):  # pragma: no cover
             ch_ptr[:nch + 1].copy(), ch_nodes[:pos].copy(), seg_fw[:spos].copy(),
             seg_bw[:spos].copy(), chain_of, flat, longest)
 
+@njit(cache=True, nogil=True, inline="always")
+def _push(head, e_node, e_time, e_next, f, v, t, inv, nbk):  # pragma: no cover
+    """Queue entry f (node v at t seconds) at the head of its bucket's list."""
+    s = np.int64(t * inv) % nbk
+    e_node[f] = v
+    e_time[f] = t
+    e_next[f] = head[s]
+    head[s] = f
+
+
 @njit(cache=True, nogil=True)
 def _search(cptr, cidx, cw, starts, times, limit, delta, nbk, dist, cap):  # pragma: no cover
     """Bucket-queue search from several starts into ``dist`` (pre-filled with inf).
@@ -284,11 +294,7 @@ def _search(cptr, cidx, cw, starts, times, limit, delta, nbk, dist, cap):  # pra
             if top == cap:
                 return False
             dist[v] = t
-            s = np.int64(t * inv) % nbk
-            e_node[top] = v
-            e_time[top] = t
-            e_next[top] = head[s]
-            head[s] = top
+            _push(head, e_node, e_time, e_next, top, v, t, inv, nbk)
             top += 1
             live += 1
     k = 0
@@ -318,11 +324,7 @@ def _search(cptr, cidx, cw, starts, times, limit, delta, nbk, dist, cap):  # pra
                     top += 1
                 else:
                     return False
-                s = np.int64(nd * inv) % nbk
-                e_node[f] = v
-                e_time[f] = nd
-                e_next[f] = head[s]
-                head[s] = f
+                _push(head, e_node, e_time, e_next, f, v, nd, inv, nbk)
                 live += 1
         k += 1
     return True

@@ -42,6 +42,24 @@ __all__ = ["ENGINE", "Patterns", "build_patterns", "range_raptor"]
 
 
 # -------------------------------------------------------------------- range RAPTOR
+@njit(cache=True, nogil=True, inline="always")
+def _lower(label, k, s, v):  # pragma: no cover - compiled
+    """Lower stop s's label to v in round k and every later round (more rides allowed)."""
+    for k2 in range(k, label.shape[0]):
+        if v < label[k2, s]:
+            label[k2, s] = v
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _mark(flag, items, n, s):  # pragma: no cover - compiled
+    """Add s to the list ``items[:n]`` unless flagged; the new length."""
+    if flag[s]:
+        return n
+    flag[s] = True
+    items[n] = s
+    return n + 1
+
+
 def _range_raptor_py(n_stops, pat_stop_ptr, pat_stops, pat_board, pat_alight,
                      pat_trip_ptr, pat_time_ptr, arr_t, dep_t,
                      stop_pat_ptr, stop_pat, stop_pos,
@@ -83,13 +101,8 @@ def _range_raptor_py(n_stops, pat_stop_ptr, pat_stops, pat_board, pat_alight,
                 s = acc_stop[a]
                 v = t + acc_s[a]
                 if v < tau[0, s] and v <= lim:
-                    for k2 in range(kk_n):
-                        if v < tau[k2, s]:
-                            tau[k2, s] = v
-                    if not marked[s]:
-                        marked[s] = True
-                        mlist[nm] = s
-                        nm += 1
+                    _lower(tau, 0, s, v)
+                    nm = _mark(marked, mlist, nm, s)
             for k in range(1, kk_n):
                 if nm == 0:
                     break
@@ -130,21 +143,11 @@ def _range_raptor_py(n_stops, pat_stop_ptr, pat_stops, pat_board, pat_alight,
                         if cur >= 0 and pat_alight[base + p]:
                             a = arr_t[tb + cur * n_len + p]
                             if a < ride[k, s] and a <= lim:
-                                for k2 in range(k, kk_n):
-                                    if a < ride[k2, s]:
-                                        ride[k2, s] = a
-                                if not rflag[s]:
-                                    rflag[s] = True
-                                    rlist[nr] = s
-                                    nr += 1
+                                _lower(ride, k, s, a)
+                                nr = _mark(rflag, rlist, nr, s)
                                 if a < tau[k, s]:
-                                    for k2 in range(k, kk_n):
-                                        if a < tau[k2, s]:
-                                            tau[k2, s] = a
-                                    if not marked[s]:
-                                        marked[s] = True
-                                        mlist[nm] = s
-                                        nm += 1
+                                    _lower(tau, k, s, a)
+                                    nm = _mark(marked, mlist, nm, s)
                         if pat_board[base + p]:
                             ready = tau[k - 1, s] + slack
                             if ready < inf:
@@ -168,13 +171,8 @@ def _range_raptor_py(n_stops, pat_stop_ptr, pat_stops, pat_board, pat_alight,
                         q = xfer_to[e]
                         v = a0 + xfer_s[e]
                         if v < tau[k, q] and v <= lim:
-                            for k2 in range(k, kk_n):
-                                if v < tau[k2, q]:
-                                    tau[k2, q] = v
-                            if not marked[q]:
-                                marked[q] = True
-                                mlist[nm] = q
-                                nm += 1
+                            _lower(tau, k, q, v)
+                            nm = _mark(marked, mlist, nm, q)
                     for e in range(eg_ptr[s], eg_ptr[s + 1]):
                         j = eg_site[e]
                         v = a0 + eg_s[e]

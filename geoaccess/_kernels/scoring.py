@@ -37,6 +37,14 @@ def _best_ranks(ranks_t, mask_row, none, best):  # pragma: no cover - compiled
                 best[a] = x if x < y else y
 
 
+# not cached: numba cannot cache code that calls get_num_threads (a dynamic global)
+@njit(nogil=True, cache=False)
+def _blocks(n):  # pragma: no cover - compiled
+    """Blocks of configurations for the threads (four per thread), and their size."""
+    blocks = min(n, 4 * get_num_threads())
+    return blocks, (n + blocks - 1) // blocks
+
+
 @njit(nogil=True, cache=True)
 def _nearest_rows(ranks_t, sorted_t, site_t, masks, none, out_min, out_site, want_site,
                   start, stop, best):  # pragma: no cover - compiled
@@ -61,14 +69,12 @@ def nearest_serial(ranks_t, sorted_t, site_t, masks, none, out_min, out_site,
                   0, masks.shape[0], best)
 
 
-# not cached: numba cannot cache code that calls get_num_threads (a dynamic global)
 @njit(parallel=True, nogil=True, cache=False)
 def nearest_parallel(ranks_t, sorted_t, site_t, masks, none, out_min, out_site,
                      want_site):  # pragma: no cover - compiled
     """:func:`nearest_serial` with blocks of configurations on numba's threads."""
     n = masks.shape[0]
-    blocks = min(n, 4 * get_num_threads())
-    per = (n + blocks - 1) // blocks
+    blocks, per = _blocks(n)
     for b in prange(blocks):
         best = np.empty(ranks_t.shape[1], ranks_t.dtype)
         _nearest_rows(ranks_t, sorted_t, site_t, masks, none, out_min, out_site,
@@ -111,8 +117,7 @@ def score_parallel(ranks_t, sorted_t, bucket_t, w, masks, none, out_hist, out_ws
                    out_max):  # pragma: no cover - compiled
     """:func:`score_serial` with blocks of configurations on numba's threads."""
     n = masks.shape[0]
-    blocks = min(n, 4 * get_num_threads())
-    per = (n + blocks - 1) // blocks
+    blocks, per = _blocks(n)
     for b in prange(blocks):
         best = np.empty(ranks_t.shape[1], ranks_t.dtype)
         _score_rows(ranks_t, sorted_t, bucket_t, w, masks, none, out_hist, out_wsum,

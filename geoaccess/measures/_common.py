@@ -181,8 +181,11 @@ def area_ok(tt: TravelTimes) -> np.ndarray:
 
 
 # ========================================================================= population
-def _population_name(areas: pd.DataFrame, population: str | None, func: str) -> str:
+def _population_name(areas: pd.DataFrame | None, population: str | None, func: str) -> str:
     """The population column: ``population``, else the first of ``areas.attrs``."""
+    if areas is None:
+        raise InputError(f"{func}: pass the areas table and its population column, e.g. "
+                         "areas=areas, population='children_0_4'")
     if population is None:
         listed = list(areas.attrs.get("population", []) or [])
         if not listed:
@@ -222,14 +225,12 @@ def area_weights(areas: Any, population: Any, ids: pd.Index, *, func: str) -> np
     """
     old = _old_population(areas, population, func)
     if old is None:
-        if areas is None:
-            raise InputError(f"{func}: pass the areas table and its population column, e.g. "
-                             "areas=areas, population='children_0_4'")
         col = _population_name(areas, population, func)
-        series = pd.Series(areas[col].to_numpy(), index=area_ids(areas))
-        values = values_by_area(series, ids, what=f"areas: column {col!r}",
-                                of=" of the travel-time matrix", column=col)
-        check_population_values(values, ids, what=f"areas: column {col!r}", column=col)
+        what = f"areas: column {col!r}"
+        by_id = pd.Series(areas[col].to_numpy(), index=area_ids(areas))
+        values = values_by_area(by_id, ids, what=what, of=" of the travel-time matrix",
+                                column=col)
+        check_population_values(values, ids, what=what, column=col)
         return values
     if isinstance(old, pd.Series):
         values = values_by_area(old, ids, what="population", of=" of the travel-time matrix",
@@ -252,23 +253,20 @@ def minutes_and_weights(minutes: Any, areas: Any, population: Any, *, func: str,
     """
     old = _old_population(areas, population, func)
     if old is None:
-        if areas is None:
-            raise InputError(f"{func}: pass the areas table and its population column, e.g. "
-                             "areas=areas, population='children_0_4'")
         col = _population_name(areas, population, func)
+        what = f"areas: column {col!r}"
         if isinstance(minutes, pd.Series) and "area_id" in areas.columns:
             ids = pd.Index(minutes.index.astype(str), name="area_id")
-            w = values_by_area(pd.Series(areas[col].to_numpy(), index=area_ids(areas)), ids,
-                               what=f"areas: column {col!r}", of=" of the minutes",
-                               column=col)
+            by_id = pd.Series(areas[col].to_numpy(), index=area_ids(areas))
+            w = values_by_area(by_id, ids, what=what, of=" of the minutes", column=col)
         else:
-            ids = pd.Index(areas["area_id"].astype(str)) if "area_id" in areas.columns \
-                else pd.Index(areas.index.astype(str))
+            ids = pd.Index((areas["area_id"] if "area_id" in areas.columns
+                            else areas.index).astype(str))
             w = pd.to_numeric(areas[col], errors="coerce").to_numpy(np.float64)
         m = np.asarray(minutes, dtype=np.float64).ravel()
         if len(m) != len(w):
             raise InputError(f"{func}: {len(m)} minutes for {len(w)} areas")
-        check_population_values(w, ids, what=f"areas: column {col!r}", column=col)
+        check_population_values(w, ids, what=what, column=col)
         return m, w
     if isinstance(minutes, pd.Series) and isinstance(old, pd.Series):
         old = old.reindex(minutes.index)
