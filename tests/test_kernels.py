@@ -11,10 +11,12 @@ import textwrap
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import geoaccess as ga
 from geoaccess import _csr, _kernels
 from geoaccess._kernels import _numba, check_engine, dijkstra
 from geoaccess._kernels.dijkstra import many_to_all, with_virtual_sources
@@ -170,6 +172,19 @@ def test_old_engine_name_scipy_warns_and_equals_fallback(rutland_walk):
     with pytest.warns(FutureWarning, match="engine='fallback'"):
         got = many_to_all(*_arrays(net), sources, limit=600.0, engine="scipy")
     assert np.array_equal(got, want)
+
+
+def test_travel_times_old_engine_warns_at_the_users_line(rutland_walk):
+    """travel_times passes its engine to the routing core: engine="scipy" warns, pointing
+    at the caller's line (not inside geoaccess), and gives the fallback's matrix."""
+    sites = ga.read_sites(ga.datasets.get_path("rutland-sites")).iloc[:3]
+    areas = ga.read_areas(ga.datasets.get_path("rutland-lsoa"), population="children_0_4")
+    kw = {"max_minutes": 20, "progress": False}
+    want = ga.travel_times(rutland_walk, sites, areas, engine="fallback", **kw)
+    with pytest.warns(FutureWarning, match="engine='fallback'") as rec:
+        got = ga.travel_times(rutland_walk, sites, areas, engine="scipy", **kw)
+    assert [w.filename for w in rec] == [__file__]
+    pd.testing.assert_frame_equal(got.minutes, want.minutes)
 
 
 def test_check_engine_vocabulary():

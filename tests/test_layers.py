@@ -24,7 +24,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "geoaccess"
 LAYERS: dict[str, int] = {
     # 0: foundations with no geoaccess imports of note
     "errors": 0, "settings": 0, "_version": 0, "_fs": 0, "_crs": 0, "_kinds": 0,
-    "_validate": 0, "_progress": 0, "_csr": 0, "_numba": 0,
+    "_validate": 0, "_progress": 0, "_csr": 0, "_numba": 0, "_deprecate": 0,
     # 1: loading inputs
     "io": 1, "datasets": 1, "origins": 1, "gtfs": 1, "uk": 1,
     # 2: networks

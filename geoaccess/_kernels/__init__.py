@@ -26,8 +26,8 @@ The old names ``"scipy"`` and ``"numpy"`` still mean ``"fallback"``, with a Futu
 from __future__ import annotations
 
 import logging
-import warnings
 
+from .._deprecate import warn_old
 from ..errors import InputError
 
 __all__ = ["ENGINES", "check_engine", "use_numba"]
@@ -39,7 +39,7 @@ ENGINES: tuple[str, ...] = ("auto", "numba", "fallback")
 _OLD_ENGINES = ("scipy", "numpy")
 
 
-def check_engine(engine: str, *, what: str = "", stacklevel: int = 3) -> str:
+def check_engine(engine: str, *, what: str = "") -> str:
     """``engine`` in the package's vocabulary: ``"auto"``, ``"numba"`` or ``"fallback"``.
 
     Parameters
@@ -48,8 +48,6 @@ def check_engine(engine: str, *, what: str = "", stacklevel: int = 3) -> str:
         The value a user passed.
     what : str
         What the engine computes, for the error message (e.g. ``"shortest-path"``).
-    stacklevel : int
-        Where the FutureWarning for an old name points (3: the caller's caller).
 
     Raises
     ------
@@ -68,9 +66,8 @@ def check_engine(engine: str, *, what: str = "", stacklevel: int = 3) -> str:
     if engine in ENGINES:
         return engine
     if engine in _OLD_ENGINES:
-        warnings.warn(f"engine={engine!r} is now engine='fallback' (the code used when numba "
-                      "is missing); the old name will be removed in a future release",
-                      FutureWarning, stacklevel=stacklevel)
+        warn_old(f"engine={engine!r} is now engine='fallback' (the code used when numba is "
+                 "missing); the old name will be removed in a future release")
         return "fallback"
     kind = f"{what} engine" if what else "engine"
     raise InputError(f"unknown {kind} {engine!r}; use one of {ENGINES}")

@@ -70,7 +70,7 @@ def resolve_engine(engine: str) -> str:
     ``"auto"`` and ``"numba"`` are numba when it is installed, else the fallback (scipy),
     logged once at INFO level; ``"scipy"`` is the old name of ``"fallback"``.
     """
-    engine = check_engine(engine, what="shortest-path", stacklevel=4)
+    engine = check_engine(engine, what="shortest-path")
     if engine != "fallback" and use_numba("shortest-path search (scipy.sparse.csgraph)"):
         return "numba"
     return "fallback"

@@ -9,8 +9,6 @@
 from __future__ import annotations
 
 import math
-import sys
-import warnings
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -18,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import settings
+from .._deprecate import warn_old
 from .._validate import (
     area_ids,
     check_population_column,
@@ -40,55 +39,11 @@ __all__ = [
     "matrix_arrays",
     "minutes_and_weights",
     "open_mask",
-    "renamed_option",
-    "warn_deprecated",
 ]
 
 TravelLike = TravelTimes | pd.DataFrame
 #: The areas table; a Series or array of populations in its place is deprecated.
 AreasLike = pd.DataFrame | pd.Series | np.ndarray | Sequence[float]
-
-
-# ======================================================================= deprecations
-def _module_of(frame: Any) -> str:
-    return str(frame.f_globals.get("__name__", ""))
-
-
-def _in_package(name: str) -> bool:
-    return name == "geoaccess" or name.startswith("geoaccess.")
-
-
-def warn_deprecated(message: str, *, internal_ok: bool = False) -> None:
-    """A FutureWarning pointing at the user's line (the first caller outside geoaccess).
-
-    With ``internal_ok``, nothing is said when the measure was called by another
-    geoaccess module rather than by the user: the user cannot act on it, and those
-    callers move to the new spelling in the same release (issue 13: ``evaluate``,
-    ``optimise`` and ``equality`` still pass populations as arrays).
-    """
-    frame: Any = sys._getframe(1)  # the caller; stacklevel 1 would be this function
-    level = 2
-    while frame is not None and _module_of(frame).startswith("geoaccess.measures"):
-        frame, level = frame.f_back, level + 1
-    if frame is not None and internal_ok and _in_package(_module_of(frame)):
-        return
-    while frame is not None and _in_package(_module_of(frame)):
-        frame, level = frame.f_back, level + 1
-    warnings.warn(message, FutureWarning, stacklevel=level)
-
-
-def renamed_option(new_value: Any, old_value: Any, *, new: str, old: str, func: str) -> Any:
-    """The value of an option whose keyword was renamed (``old`` → ``new``).
-
-    The old keyword still works, with a FutureWarning; giving both is an error.
-    """
-    if old_value is None:
-        return new_value
-    if new_value is not None:
-        raise InputError(f"{func}: give {new}= only ({old}= is its old name)")
-    warn_deprecated(f"{func}: {old}= is now {new}= ({old} is kept for the search bound of "
-                    f"routing); the old name will be removed in a future release")
-    return old_value
 
 
 # ========================================================================= thresholds
@@ -210,7 +165,7 @@ def _old_population(areas: Any, population: Any, func: str) -> Any:
         old = areas
     else:
         return None
-    warn_deprecated(f"{func}: pass the areas table and the name of its population column "
+    warn_old(f"{func}: pass the areas table and the name of its population column "
                     "(areas=areas, population='children_0_4'); a Series or array of "
                     "populations will stop working in a future release", internal_ok=True)
     return old

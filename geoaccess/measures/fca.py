@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._deprecate import renamed_option
 from .._validate import show_ids
 from ..errors import InputError
 from ..matrix import TravelTimes
@@ -28,7 +29,6 @@ from ._common import (
     as_travel,
     matrix_arrays,
     open_mask,
-    renamed_option,
 )
 
 __all__ = [
@@ -285,7 +285,8 @@ def gravity(tt: TravelLike, scenario: Scenario, *, decay: str = "exponential",
     values, area_ids, site_ids = matrix_arrays(t)
     mask = open_mask(scenario, site_ids, roles)
     cutoff = renamed_option(cutoff_minutes, max_minutes, new="cutoff_minutes",
-                            old="max_minutes", func="gravity")
+                            old="max_minutes", func="gravity",
+                            note="max_minutes is the search bound of routing")
     sub = values[:, mask]
     w = decay_weights(sub, decay, beta=beta, sigma=sigma, min_minutes=min_minutes,
                       cutoff_minutes=cutoff)
