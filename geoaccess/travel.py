@@ -138,7 +138,7 @@ def travel_times(
     (True, 26)
     """
     from . import _snap
-    from ._dijkstra import many_to_all
+    from ._kernels.dijkstra import many_to_all
     from ._progress import tqdm
 
     max_snap_m = float(settings.max_snap_m if max_snap_m is None else max_snap_m)
@@ -315,7 +315,7 @@ def service_areas(
     import shapely
 
     from . import _snap
-    from ._dijkstra import many_to_all
+    from ._kernels.dijkstra import many_to_all
 
     if "site_id" not in getattr(sites, "columns", ()):
         raise InputError("service_areas: expected the sites GeoDataFrame from "

@@ -46,7 +46,7 @@ def thresholds_of(thresholds: Any, what: str = "thresholds") -> tuple[float, ...
     if isinstance(thresholds, (str, bytes)):
         raise InputError(f"{what} must be numbers of minutes (e.g. [15, 30]), got the text "
                          f"{thresholds!r}", column=what)
-    return _m._thresholds(thresholds)
+    return _m.as_thresholds(thresholds)
 
 
 def scenario_list(scenarios: Any) -> list[Scenario]:
@@ -188,7 +188,7 @@ class Setup:
         """Number of open sites counted (with the roles asked for)."""
         if self.roles is None:
             return len(scenario.open_sites)
-        return len(scenario.sites_with_role(*_m._roles(self.roles)))
+        return len(scenario.sites_with_role(*_m.as_roles(self.roles)))
 
     def columns(self, *, origins: bool) -> list[str]:
         """Column order of ``Result.areas``."""

@@ -141,7 +141,7 @@ def evaluate(
     provenance = dict(t.provenance)
     unit = "origins" if t.origins is not None else "areas"
     provenance.update({
-        "evaluated_roles": "any" if roles is None else "/".join(_m._roles(roles)),
+        "evaluated_roles": "any" if roles is None else "/".join(_m.as_roles(roles)),
         "within_definition": "nearest open site's minutes <= threshold (inclusive)",
         "summary_definition": f"population-weighted over {unit} with a time; shares over "
                               "all people (DfT Journey Time Statistics)",
@@ -164,7 +164,7 @@ def evaluate(
 
 def _setup(tt: Any, areas: Any, scenarios: Any, *, population: Any, thresholds: Any,
            roles: Any, by_role: Any, rules: Any, measures: Any, sites: Any) -> Setup:
-    t = tt if isinstance(tt, TravelTimes) else _m._travel(tt)
+    t = tt if isinstance(tt, TravelTimes) else _m.as_travel(tt)
     items = scenario_list(scenarios)
     thr = thresholds_of(thresholds)
     frame = areas_frame(areas, t)
@@ -190,9 +190,9 @@ def _setup(tt: Any, areas: Any, scenarios: Any, *, population: Any, thresholds: 
     rule_objs = {str(k): (v if isinstance(v, _m.AccessRule) else _m.AccessRule.parse(str(v)))
                  for k, v in (rules or {}).items()}
     for scen in items:
-        _m._open_mask(scen, t.site_ids.astype(str), None)
+        _m.open_mask(scen, t.site_ids.astype(str), None)
     return Setup(t, items, thr, ids, weights, pop_col, weight_name, roles,
-                 _m._roles(by_role) if by_role else (), rule_objs, measure_kwargs(measures),
+                 _m.as_roles(by_role) if by_role else (), rule_objs, measure_kwargs(measures),
                  sites)
 
 
@@ -274,7 +274,7 @@ def _score_areas(s: Setup) -> tuple[list[pd.DataFrame], list[dict[str, Any]],
         row["areas"] = int(row["areas"])
         row["areas_unreachable"] = int(row["areas_unreachable"])
         summaries.append(row)
-        mask = _m._open_mask(scen, site_ids, s.roles)
+        mask = _m.open_mask(scen, site_ids, s.roles)
         nearest_site = part["nearest_site"].to_numpy(dtype=object)
         people = np.array([float(weights[nearest_site == sid].sum())
                            for sid in site_ids[mask]])

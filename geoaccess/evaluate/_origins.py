@@ -93,7 +93,7 @@ def _no_time(s: Setup, r: _Rows, scen: Scenario, mask: np.ndarray, area_has: np.
     lacking = r.in_matrix & ~area_has
     if not lacking.any():
         return out
-    role_txt = "" if s.roles is None else " with role " + "/".join(_m._roles(s.roles))
+    role_txt = "" if s.roles is None else " with role " + "/".join(_m.as_roles(s.roles))
     if not mask.any():
         default = f"scenario {scen.name!r} has no open site{role_txt}"
     else:
@@ -136,7 +136,7 @@ def score_origins(s: Setup) -> tuple[list[pd.DataFrame], list[dict[str, Any]],
     frames, summaries, origin_frames, site_rows = [], [], [], []
     n_missing = int((~r.in_matrix).sum())
     for scen in s.scenarios:
-        mask = _m._open_mask(scen, site_ids, s.roles)
+        mask = _m.open_mask(scen, site_ids, s.roles)
         minutes, col, counts, mean, modal = _by_area(r, mask, site_ids, s.thresholds)
         q50, q90 = group_quantiles(r.code, minutes, r.share, r.n_areas, (0.5, 0.9))
         part = pd.DataFrame({"nearest_minutes": mean, "median_minutes": q50,
@@ -153,7 +153,7 @@ def score_origins(s: Setup) -> tuple[list[pd.DataFrame], list[dict[str, Any]],
                     total > 0, np.bincount(r.code, r.share * counts[:, k],
                                            minlength=r.n_areas) / total, 0.0)
         for role in s.by_role:
-            *_, rmean, rmodal = _by_area(r, _m._open_mask(scen, site_ids, [role]), site_ids)
+            *_, rmean, rmodal = _by_area(r, _m.open_mask(scen, site_ids, [role]), site_ids)
             part[f"nearest_minutes_{role}"] = rmean
             part[f"nearest_site_{role}"] = rmodal[:, 0]
         _extra_measures(s, r, sub, scen, part)
