@@ -102,6 +102,7 @@ def write_outputs(
     networks: Mapping[str, Any] | None = None,
     settings: OutputSettings | None = None,
     extra_tables: Mapping[str, Any] | None = None,
+    one_point_matrices: Mapping[str, Any] | None = None,
     progress: bool = False,
     **overrides: Any,
 ) -> dict[str, Path]:
@@ -127,6 +128,10 @@ def write_outputs(
         What to compute and write (defaults as in :class:`~geoaccess.config.OutputSettings`).
     extra_tables : mapping, optional
         Name → DataFrame written as ``<name>.csv``.
+    one_point_matrices : mapping, optional
+        When ``matrices`` start journeys at many origins per area (homes), the same modes
+        with one point per area: the headline shares under both are written side by side
+        to ``origins_comparison.csv``, with a plain sentence where they differ materially.
     progress : bool
         Show a progress bar over the steps.
     **overrides
@@ -249,6 +254,14 @@ def write_outputs(
         eia = eq.eia_tables(comp if comp is not None else res, areas, by=equality_by,
                             shares=equality_shares, threshold_minutes=eq_thr, place=place,
                             service=service)
+        if one_point_matrices and main_mode in one_point_matrices:
+            from .sensitivity import origin_comparison
+
+            by_area = evaluate(one_point_matrices[main_mode], areas, scenarios,
+                               population=population, thresholds=thresholds)
+            written["origins_comparison"] = write_csv(
+                origin_comparison(res, by_area, population_words=_population_words(population)),
+                st.path("origins_comparison.csv"))
         for name, frame in (extra_tables or {}).items():
             p = write_csv(frame, st.path(f"{safe_name(name, what='extra table name')}.csv"))
             written[name] = p
@@ -328,8 +341,9 @@ def write_outputs(
             try:
                 from .explorer import write_explorer
 
+                ex_tt, ex_areas = _explorer_rows(matrices[main_mode], areas, population)
                 written["explorer"] = write_explorer(
-                    matrices[main_mode], areas, scenarios, st.path("explorer.html"),
+                    ex_tt, ex_areas, scenarios, st.path("explorer.html"),
                     sites=sites, population=population, baseline=base, thresholds=thresholds,
                     threshold_minutes=lab if lab is not None else 15, credits=credit_text,
                     title=title, data_dates=_data_dates(matrices[main_mode], data_sources))
@@ -347,6 +361,44 @@ def write_outputs(
             bar.update()
         bar.close()
         return st.commit(written)
+
+
+def _explorer_rows(tt: Any, areas: Any, population: str | None) -> tuple[Any, Any]:
+    """The explorer's rows: the areas, or, for a matrix of homes, each home as a point.
+
+    Each home carries its share of its area's children and its area's attributes (IMD
+    decile...), so the page counts people at their homes exactly as :func:`evaluate` does.
+    """
+    if getattr(tt, "origins", None) is None or population is None:
+        return tt, areas
+    import geopandas as gpd
+
+    from .matrix import TravelTimes
+
+    snap = tt.snap.xs("origin", level="role") if "origin" in tt.snap.index.get_level_values(
+        "role") else None
+    if snap is None:
+        return tt.area_view(), areas
+    rows = tt.origins[["area_id"]].copy()
+    rows[population] = tt.row_weights(areas, population).reindex(rows.index).to_numpy()
+    keep = [c for c in ("imd_decile", "ward", "name") if c in areas.columns]
+    attrs = areas.set_index("area_id")[keep] if keep else None
+    if attrs is not None:
+        rows = rows.join(attrs, on="area_id")
+    rows = rows.rename(columns={"area_id": "lsoa"}).rename_axis("area_id").reset_index()
+    xy = snap.reindex(rows["area_id"])
+    points = gpd.GeoDataFrame(rows, geometry=gpd.points_from_xy(xy["x"], xy["y"]),
+                              crs=areas.crs)
+    minutes = tt.minutes.astype("float64")
+    minutes.index = minutes.index.rename("area_id")
+    provenance = {**tt.provenance, "rows": "homes"}
+    return TravelTimes.from_frame(minutes, mode=tt.mode, provenance=provenance), points
+
+
+def _population_words(population: str | None) -> str:
+    from .equality import describe_population
+
+    return describe_population(population) if population else "people"
 
 
 def _data_dates(tt: Any, data_sources: Sequence[Any]) -> dict[str, str]:
@@ -448,18 +500,27 @@ def run(cfg: RunConfig, *, progress: bool = True) -> dict[str, Path]:
     Inputs are read and checked (sites, areas, scenarios) before networks are built.
     """
     from .io import set_origins
-    from .origins import residential_origins
+    from .origins import build_origins, residential_origins
     from .travel import travel_times
 
     check_output_folder(cfg.out)
     sites, areas, scenarios = _read_inputs(cfg)
-    if cfg.origins == "residential":
+    rows: Any = areas
+    if cfg.origins in ("homes", "grid"):
+        rows = build_origins(areas, osm=cfg.network_source, population=cfg.population,
+                             method="auto" if cfg.origins == "homes" else "grid")
+        areas = set_origins(areas, rows)  # each area's point: the medoid of its origins
+    elif cfg.origins == "residential":
         areas = set_origins(areas, residential_origins(areas, cfg.network_source))
-    networks, matrices = {}, {}
+    networks, matrices, per_area = {}, {}, {}
     for mode in cfg.modes:
         networks[mode] = _network(cfg, mode)
-        matrices[mode] = travel_times(networks[mode], sites, areas, progress=progress,
+        matrices[mode] = travel_times(networks[mode], sites, rows, progress=progress,
                                       max_snap_m=cfg.max_snap_m)
+        if rows is not areas:
+            per_area[mode] = travel_times(networks[mode], sites, areas, progress=progress,
+                                          max_snap_m=cfg.max_snap_m)
     return write_outputs(cfg.out, sites=sites, areas=areas, matrices=matrices, networks=networks,
-                         scenarios=scenarios, settings=cfg.output_settings(), progress=progress)
+                         scenarios=scenarios, settings=cfg.output_settings(), progress=progress,
+                         one_point_matrices=per_area or None)
 
