@@ -8,6 +8,7 @@ from . import uk as uk
 from ._version import __version__ as __version__
 
 # errors
+from .errors import DataWarning as DataWarning
 from .errors import GeoaccessError as GeoaccessError
 from .errors import InputError as InputError
 from .errors import NetworkError as NetworkError
