@@ -265,12 +265,27 @@ def write_outputs(
         for name, frame in (extra_tables or {}).items():
             p = write_csv(frame, st.path(f"{safe_name(name, what='extra table name')}.csv"))
             written[name] = p
+        # every other mode of the run gets its own equality tables (walking, driving...)
+        other_eia = {}
+        for mode in modes[1:]:
+            other = (compare(results[mode], baseline=base, tolerance_minutes=tolerance_minutes)
+                     if len(names) > 1 else results[mode])
+            other_eia[mode] = eq.eia_tables(other, areas, by=equality_by,
+                                            shares=equality_shares, threshold_minutes=eq_thr,
+                                            place=place, service=service)
         if "excel" in tables:
             written["results_excel"] = (comp or res).to_excel(st.path("results.xlsx"))
             written["eia_excel"] = eq.to_excel(eia, st.path("eia_tables.xlsx"))
+            for mode, t in other_eia.items():
+                written[f"eia_excel_{mode}"] = eq.to_excel(
+                    t, st.path(f"eia_tables_{safe_name(mode, what='mode')}.xlsx"))
         if "csv" in tables:
             for name, p in eq.to_csv(eia, st.folder("eia_tables")).items():
                 written[f"eia_{name}"] = p
+            for mode, t in other_eia.items():
+                folder = st.folder(f"eia_tables_{safe_name(mode, what='mode')}")
+                for name, p in eq.to_csv(t, folder).items():
+                    written[f"eia_{mode}_{name}"] = p
         bar.update()
         if maps:
             step("maps")

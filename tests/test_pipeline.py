@@ -48,3 +48,32 @@ def test_origin_comparison_reports_the_one_point_difference(homes, rutland_walk_
     assert material.sentence.str.contains("materially").all()
     assert not table.drop(material.index).sentence.str.contains("materially").any()
     assert isinstance(table, pd.DataFrame) and len(table) == len(scenarios) * 6
+
+
+def test_a_two_mode_run_writes_an_eia_for_each_mode(tmp_path):
+    """The Rutland configuration lists walking and driving: both get equality tables, and
+    each mode's tables agree with that mode's scenario summary (issue 14)."""
+    from pathlib import Path
+
+    from geoaccess import config, pipeline
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "rutland.yaml"
+    cfg = config.load_config(example, out=tmp_path / "out")
+    assert cfg.modes == ["walk", "drive"] and cfg.origins == "homes"
+    cfg.maps, cfg.report, cfg.interactive, cfg.explorer = [], False, False, False
+    cfg.tables = ["excel"]
+    written = pipeline.run(cfg, progress=False)
+    summary = pd.read_csv(written["scenario_summary"])
+    for mode, key in (("walk", "eia_excel"), ("drive", "eia_excel_drive")):
+        eia = pd.read_excel(written[key], sheet_name=None)
+        sheet = next(v for k, v in eia.items() if k.startswith("summary"))
+        share = [c for c in sheet.columns if str(c).startswith("share_within_15")][0]
+        mine = summary[summary["mode"] == mode].set_index("scenario")["share_within_15"]
+        got = sheet.set_index(sheet.columns[0])[share]
+        got = got[got.index.isin(mine.index)].astype(float)
+        scale = 100.0 if got.max() > 1.0 else 1.0
+        assert np.allclose(got.to_numpy() / scale, mine.reindex(got.index).to_numpy(),
+                           atol=1e-3), mode
+    walk15 = summary[summary["mode"] == "walk"]["share_within_15"].to_numpy()
+    drive15 = summary[summary["mode"] == "drive"]["share_within_15"].to_numpy()
+    assert (drive15 >= walk15 - 1e-9).all() and (drive15 > walk15).any()
