@@ -165,7 +165,8 @@ def test_plot_scenarios_shares_one_scale_and_one_legend(tiny):
     colours = gp.class_colours(len(gp.MINUTES_BINS) + 1)
     assert now[0] == close[0] == colours[0]
     assert now[1] == colours[0] and close[1] == colours[4]
-    assert len(fig.legends) == 1
+    # one legend of classes for both panels, and one key of the site numbers
+    assert sorted(str(leg.get_gid()) for leg in fig.legends) == ["None", "site_key"]
     assert all(ax.get_legend() is None for ax in axes)
 
 
@@ -173,8 +174,8 @@ def test_plot_change_classes_and_outlines_the_areas_losing_access(tiny):
     areas, sites, _, comp = tiny
     ax = gp.plot_change(comp, areas, sites=sites, threshold_minutes=15)
     faces = _area_faces(ax)
-    # E1 unchanged (near white), E2 +19 minutes: 'longer by 10-20', E3 unchanged
-    assert faces[0] == faces[2] == "#f7f7f7"
+    # E1 unchanged (white), E2 +19 minutes: 'longer by 10-20', E3 unchanged
+    assert faces[0] == faces[2] == "#ffffff"
     assert faces[1] == "#d6604d"
     outlines = [c for c in ax.collections if isinstance(c, PathCollection)
                 and np.allclose(c.get_linewidths(), 2.2)]
