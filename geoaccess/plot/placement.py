@@ -3,7 +3,7 @@
 Printed maps carry two kinds of label: site numbers, which must all show (a reader looks
 them up in the key), and place names, which are context and may give way. A
 :class:`LabelLayer` on each map places them when the figure is drawn, at its final size:
-each site number takes the first of eight positions around its symbol that overlaps no
+each site number takes the first of sixteen positions around its symbol that overlaps no
 label or symbol already placed (or the least crowded one); then place names are drawn in
 order of importance (towns first), each only if it overlaps nothing placed and lies
 inside the frame. :func:`spread_offsets` moves symbols of sites at (nearly) the same place
@@ -33,12 +33,14 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["LabelLayer", "halo", "offset_transform", "spread_offsets"]
 
-#: Eight positions of a number around its symbol, in units of the symbol's radius:
-#: upper right first (the cartographer's default), then the other corners and sides.
-_AROUND = ((0.75, 0.75, "left", "bottom"), (0.75, -0.75, "left", "top"),
-           (-0.75, 0.75, "right", "bottom"), (-0.75, -0.75, "right", "top"),
-           (1.0, 0.0, "left", "center"), (-1.0, 0.0, "right", "center"),
-           (0.0, 1.0, "center", "bottom"), (0.0, -1.0, "center", "top"))
+#: Positions of a number around its symbol, in units of the symbol's radius: upper right
+#: first (the cartographer's default), then the other corners and sides, then the same
+#: a little further out.
+_RING = ((0.75, 0.75, "left", "bottom"), (0.75, -0.75, "left", "top"),
+         (-0.75, 0.75, "right", "bottom"), (-0.75, -0.75, "right", "top"),
+         (1.0, 0.0, "left", "center"), (-1.0, 0.0, "right", "center"),
+         (0.0, 1.0, "center", "bottom"), (0.0, -1.0, "center", "top"))
+_AROUND = _RING + tuple((1.8 * fx, 1.8 * fy, ha, va) for fx, fy, ha, va in _RING)
 
 
 def halo(width: float = 2.2, colour: str = "white") -> list[Any]:
@@ -147,10 +149,14 @@ class _Name:
     always: bool
 
 
-#: Positions tried for a place name, in points from its place: on it, then beside it.
-_NAME_SHIFTS = ((0.0, 0.0, "center", "center"), (0.0, 5.0, "center", "bottom"),
-                (0.0, -5.0, "center", "top"), (5.0, 0.0, "left", "center"),
-                (-5.0, 0.0, "right", "center"))
+#: Positions tried for a place name, in points from its place: on it, then beside it,
+#: then a little further away.
+_NAME_SHIFTS = tuple((0.0, 0.0, "center", "center") if d == 0 else s for d in (0, 4, 9)
+                     for s in ((0.0, d, "center", "bottom"), (0.0, -d, "center", "top"),
+                               (d, 0.0, "left", "center"), (-d, 0.0, "right", "center"),
+                               (d, d, "left", "bottom"), (-d, -d, "right", "top"),
+                               (-d, d, "right", "bottom"), (d, -d, "left", "top")))
+_NAME_SHIFTS = tuple(dict.fromkeys(_NAME_SHIFTS))
 
 
 @dataclass
@@ -264,15 +270,15 @@ class LabelLayer(Artist):
             placed.append([cx - r, cy - r, cx + r, cy + r])
         boxes = np.asarray(placed, dtype=np.float64).reshape(-1, 4)
         self._drawn = []
+        names = sorted(self._names, key=lambda m: (m.priority, m.order))
+        # towns first (few, and always shown), then every number, then the other names
+        for name in [m for m in names if m.always]:
+            boxes = self._draw_name(name, renderer, frame, boxes, pt)
         for n in self._numbers:
             best: tuple[float, Any, np.ndarray] | None = None
             for fx, fy, ha, va in _AROUND:
-                gap = n.radius_pt + 0.8
-                n.text.set_transform(offset_transform(ax, n.dx_pt + fx * gap,
-                                                      n.dy_pt + fy * gap))
-                n.text.set_position((n.x, n.y))
-                n.text.set_ha(ha)
-                n.text.set_va(va)
+                self._place(n.text, n.x, n.y, (n.dx_pt + fx * (n.radius_pt + 0.8),
+                                               n.dy_pt + fy * (n.radius_pt + 0.8), ha, va))
                 bb = n.text.get_window_extent(renderer)
                 box = np.array([bb.x0, bb.y0, bb.x1, bb.y1])
                 cost = _overlap(boxes, box) + 4 * _outside(frame, box)
@@ -280,37 +286,40 @@ class LabelLayer(Artist):
                     best = (cost, (fx, fy, ha, va), box)
                 if cost == 0:
                     break
-            assert best is not None  # eight candidates were tried
+            assert best is not None  # sixteen candidates were tried
             fx, fy, ha, va = best[1]
-            gap = n.radius_pt + 0.8
-            n.text.set_transform(offset_transform(ax, n.dx_pt + fx * gap,
-                                                  n.dy_pt + fy * gap))
-            n.text.set_ha(ha)
-            n.text.set_va(va)
+            self._place(n.text, n.x, n.y, (n.dx_pt + fx * (n.radius_pt + 0.8),
+                                           n.dy_pt + fy * (n.radius_pt + 0.8), ha, va))
             n.text.draw(renderer)
             self._drawn.append(n.text)
             boxes = np.vstack([boxes, best[2]])
-        pad = 1.5 * pt
-        for name in sorted(self._names, key=lambda m: (m.priority, m.order)):
-            x, y = name.text.get_position()
-            fits: tuple[float, tuple[Any, ...], np.ndarray] | None = None
-            for shift in _NAME_SHIFTS:
-                self._place(name.text, x, y, shift)
-                bb = name.text.get_window_extent(renderer)
-                box = np.array([bb.x0 - pad, bb.y0 - pad, bb.x1 + pad, bb.y1 + pad])
-                cost = _overlap(boxes, box) + 4 * _outside(frame, box)
-                if fits is None or cost < fits[0]:
-                    fits = (cost, shift, box)
-                if cost == 0:
-                    break
-            assert fits is not None  # five positions were tried
-            if fits[0] > 0 and not name.always:
-                continue
-            self._place(name.text, x, y, fits[1])
-            name.text.draw(renderer)
-            self._drawn.append(name.text)
-            boxes = np.vstack([boxes, fits[2]])
+        for name in [m for m in names if not m.always]:
+            boxes = self._draw_name(name, renderer, frame, boxes, pt)
         self.stale = False
+
+    def _draw_name(self, name: _Name, renderer: Any, frame: Any, boxes: np.ndarray,
+                   pt: float) -> np.ndarray:
+        """Draw a name where it fits (or, if it must show, where it overlaps least)."""
+        pad = 1.5 * pt
+        x, y = name.text.get_position()
+        fits: tuple[float, tuple[Any, ...], np.ndarray] | None = None
+        for shift in _NAME_SHIFTS:
+            self._place(name.text, x, y, shift)
+            bb = name.text.get_window_extent(renderer)
+            box = np.array([bb.x0 - pad, bb.y0 - pad, bb.x1 + pad, bb.y1 + pad])
+            cost = _overlap(boxes, box) + 4 * _outside(frame, box)
+            if fits is None or cost < fits[0]:
+                fits = (cost, shift, box)
+            if cost == 0:
+                break
+        assert fits is not None  # at least one position was tried
+        if fits[0] > 0 and not name.always:
+            self._place(name.text, x, y, _NAME_SHIFTS[0])
+            return boxes
+        self._place(name.text, x, y, fits[1])
+        name.text.draw(renderer)
+        self._drawn.append(name.text)
+        return np.vstack([boxes, fits[2]])
 
     def _place(self, text: Text, x: float, y: float, shift: tuple[Any, ...]) -> None:
         dx, dy, ha, va = shift
