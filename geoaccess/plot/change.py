@@ -58,8 +58,11 @@ __all__ = ["change_legend", "plot_change"]
 
 
 def _labels_and_colours(bins: Sequence[float]) -> tuple[list[str], list[str]]:
-    """Labels and colours of every class: gains (largest first), unchanged, losses by
-    size, no open site any more, no time either way."""
+    """Labels and colours of every class of a change map.
+
+    Gains (largest first), unchanged, losses by size, no open site any more, no time
+    either way.
+    """
     b = [float(x) for x in bins]
     nb = len(b)
     if nb == len(CHANGE_BINS):
@@ -89,8 +92,8 @@ def _labels_and_colours(bins: Sequence[float]) -> tuple[list[str], list[str]]:
 def _classes(rows: pd.DataFrame, bins: Sequence[float]) -> np.ndarray:
     """Class of each area of one proposal (indices into :func:`_labels_and_colours`)."""
     nb = len(bins)
-    status = rows["status"].astype(object).where(rows["status"].notna(), "unknown")
-    status = status.astype(str).to_numpy()
+    status = (rows["status"].astype(object).where(rows["status"].notna(), "unknown")
+              .astype(str).to_numpy())
     change = rows["change_minutes"].to_numpy(np.float64)
     after = rows["nearest_minutes"].to_numpy(np.float64)
     size = class_index(np.abs(change), [float(b) for b in bins])  # 0..nb

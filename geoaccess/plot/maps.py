@@ -32,13 +32,10 @@ from ._common import (
     EDGE,
     NO_DATA,
     as_thresholds,
-    in_crs,
     mpl_text,
-    new_axes,
     renamed,
     result_of,
     scenario_names,
-    site_roles,
     values_of,
 )
 from ._furnish import (
@@ -101,8 +98,10 @@ def _class_handles(upper: Sequence[float], colours: Sequence[str], *, no_data: b
 
 def _scenario_title(result: Any, scenario: str, threshold: float | None, *,
                     short: bool = False) -> str:
-    """Scenario name, then its open sites and share within the threshold (``short``:
-    without naming who, for narrow panels whose heading says it)."""
+    """Scenario name, then its open sites and share within the threshold.
+
+    ``short``: without naming who, for narrow panels whose heading says it.
+    """
     row = result.summary.set_index("scenario").loc[scenario]
     parts = [f"{int(row['open_sites'])} open sites"]
     lab = None if threshold is None else f"{float(threshold):g}"
@@ -332,7 +331,8 @@ def plot_scenarios(
     fs = font_scale(layout)
     numbered = want_numbers(numbers, sites, True)
     aspect = (b[3] - b[1]) / max(b[2] - b[0], 1.0)
-    below = (key_rows(len(sites)) * 7.2 * fs * 1.45 / 72 + 0.35) if numbered else 0.0
+    n_sites = len(sites) if sites is not None else 0
+    below = (key_rows(n_sites) * 7.2 * fs * 1.45 / 72 + 0.35) if numbered else 0.0
     in_cell = numbered and ncols is None and key_in_a_cell(layout, n, aspect, below)
     fig, panels = map_figure(layout, n=n + in_cell, ncols=ncols, panel_size=panel_size,
                              aspect=aspect, below_in=0.0 if in_cell else below)

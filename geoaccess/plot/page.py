@@ -65,8 +65,7 @@ def font_scale(layout: str | None) -> float:
 
 
 def _best_columns(n: int, aspect: float, width: float, height: float) -> tuple[int, float]:
-    """Panels per row that make the panels largest on a page of this size, and their
-    width in inches."""
+    """Panels per row that make the panels largest on a page, and their width (inches)."""
     best, best_size = 1, -1.0
     for ncols in range(1, n + 1):
         nrows = math.ceil(n / ncols)
@@ -84,7 +83,7 @@ def _room(layout: str, n: int, below_in: float) -> tuple[float, float]:
 
 
 def key_in_a_cell(layout: str | None, n: int, aspect: float, below_in: float) -> bool:
-    """On a page, is the key of sites better in a cell of the grid than under it?
+    """Whether the key of sites is better in a cell of the grid than under it, on a page.
 
     True when ``n + 1`` cells (the panels and the key) make larger panels than ``n``
     panels above a key ``below_in`` inches high.
@@ -153,7 +152,7 @@ def map_figure(
 
 
 def add_heading(fig: Figure, lines: list[str], *, layout: str | None = None) -> Any:
-    """The page's heading, left-aligned above the panels: what, then how and when.
+    r"""The page's heading, left-aligned above the panels: what, then how and when.
 
     Examples
     --------

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from matplotlib.artist import Artist, allow_rasterization
@@ -70,9 +70,9 @@ def spread_offsets(x: Sequence[float], y: Sequence[float], *, within: float,
 
     Points are grouped when chains of them lie within ``within`` (data units) of each
     other; each group of ``k`` > 1 is drawn on a ring of ``radius_pt`` points (wider for
-    larger groups) around its mean position, in a fixed order (left to right for two,
-    clockwise from the top for more, west to east), so the same sites are spread the same way on every
-    map. Points alone stay where they are (offset 0, 0).
+    larger groups) around its mean position, in a fixed order (west to east: left to
+    right for two, clockwise from the top for more), so the same sites are spread the
+    same way on every map. Points alone stay where they are (offset 0, 0).
 
     Parameters
     ----------
@@ -219,7 +219,7 @@ class LabelLayer(Artist):
         # the layer draws the text itself: take it off the axes' own list of texts
         if text.axes is not None and text in text.axes.texts:
             text.remove()
-        text.set_figure(self.axes.figure)
+        text.set_figure(self._axes.figure)
 
     def add_number(self, text: Text, x: float, y: float, *, dx_pt: float = 0.0,
                    dy_pt: float = 0.0, radius_pt: float = 4.0) -> None:
@@ -228,8 +228,11 @@ class LabelLayer(Artist):
         self._numbers.append(_Number(text, float(x), float(y), dx_pt, dy_pt, radius_pt))
 
     def add_name(self, text: Text, *, priority: float = 5.0, always: bool = False) -> None:
-        """A name drawn on its place or beside it if it fits there (lower priority
-        numbers are placed first); with ``always``, drawn where it overlaps least."""
+        """A name drawn on its place, or beside it if it fits there.
+
+        Lower ``priority`` numbers are placed first; with ``always``, the name is drawn
+        where it overlaps least even when it fits nowhere.
+        """
         self._own(text)
         self._names.append(_Name(text, float(priority), len(self._names), bool(always)))
 
@@ -237,6 +240,10 @@ class LabelLayer(Artist):
                    radius_pt: float = 4.0) -> None:
         """A symbol that labels keep clear of."""
         self._symbols.append(_Symbol(float(x), float(y), dx_pt, dy_pt, radius_pt))
+
+    @property
+    def _axes(self) -> Axes:
+        return cast("Axes", self.axes)
 
     @property
     def numbers(self) -> list[Text]:
@@ -253,13 +260,15 @@ class LabelLayer(Artist):
         return [t.get_text() for t in self._drawn]
 
     def get_children(self) -> list[Any]:
+        """The texts of the layer (numbers, then names)."""
         return [*self.numbers, *self.names]
 
     @allow_rasterization
     def draw(self, renderer: Any) -> None:
+        """Place and draw the labels: towns, then numbers, then the other names."""
         if not self.get_visible():
             return
-        ax = self.axes
+        ax = self._axes
         frame = ax.bbox
         pt = renderer.points_to_pixels(1.0)
         placed = []
@@ -323,7 +332,7 @@ class LabelLayer(Artist):
 
     def _place(self, text: Text, x: float, y: float, shift: tuple[Any, ...]) -> None:
         dx, dy, ha, va = shift
-        text.set_transform(offset_transform(self.axes, dx, dy))
+        text.set_transform(offset_transform(self._axes, dx, dy))
         text.set_position((x, y))
-        text.set_ha(ha)
-        text.set_va(va)
+        text.set_horizontalalignment(ha)
+        text.set_verticalalignment(va)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -116,8 +116,8 @@ def _data_per_point(ax: Axes, x: np.ndarray, y: np.ndarray) -> float:
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     bbox = ax.get_position()
-    w_in = bbox.width * ax.figure.get_figwidth()
-    h_in = bbox.height * ax.figure.get_figheight()
+    fig_w, fig_h = cast(Any, ax.figure).get_size_inches()
+    w_in, h_in = bbox.width * fig_w, bbox.height * fig_h
     return max(abs(x1 - x0) / max(w_in * 72, 1.0), abs(y1 - y0) / max(h_in * 72, 1.0))
 
 
@@ -202,9 +202,10 @@ def plot_sites(
         if role == "closed" and not show_closed:
             continue
         st = ROLE_STYLES.get(role, ROLE_STYLES["other"])
-        style: dict[str, Any] = {"s": st["size"] * marker_scale, "marker": st["marker"], "c": st["color"],
-                 "edgecolors": "black" if role != "closed" else "white", "linewidths": 0.6,
-                 "zorder": zorder - (1 if role == "closed" else 0)}
+        style: dict[str, Any] = {
+            "s": st["size"] * marker_scale, "marker": st["marker"], "c": st["color"],
+            "edgecolors": "black" if role != "closed" else "white", "linewidths": 0.6,
+            "zorder": zorder - (1 if role == "closed" else 0)}
         if role != "closed":
             style["path_effects"] = halo(1.6)
         sel = roles == role
@@ -226,23 +227,23 @@ def plot_sites(
                          radius_pt=radius[i])
     if numbers is not False:
         number_of = site_numbers(sites) if numbers is True else pd.Series(dict(numbers))
-        for i, sid in enumerate(sites["site_id"].astype(str)):
-            if not shown[i] or sid not in number_of.index:
+        for j, sid in enumerate(sites["site_id"].astype(str)):
+            if not shown[j] or sid not in number_of.index:
                 continue
-            closed = roles[i] == "closed"
-            text = Text(x[i], y[i], str(int(number_of[sid])), fontsize=6.3 * fontscale,
+            closed = roles[j] == "closed"
+            text = Text(x[j], y[j], str(int(number_of[sid])), fontsize=6.3 * fontscale,
                         fontweight="normal" if closed else "bold",
                         color="#595959" if closed else "#141414", path_effects=halo(2.0),
                         gid=f"site_number:{sid}", zorder=zorder + 2)
-            layer.add_number(text, x[i], y[i], dx_pt=offsets[i, 0], dy_pt=offsets[i, 1],
-                             radius_pt=radius[i])
+            layer.add_number(text, x[j], y[j], dx_pt=offsets[j, 0], dy_pt=offsets[j, 1],
+                             radius_pt=radius[j])
     if labels and "name" in sites.columns:
-        for i, name in enumerate(sites["name"]):
-            if roles[i] != "closed":
-                text = Text(x[i], y[i], mpl_text(name), fontsize=6.5 * fontscale,
+        for j, name in enumerate(sites["name"]):
+            if roles[j] != "closed":
+                text = Text(x[j], y[j], mpl_text(name), fontsize=6.5 * fontscale,
                             path_effects=halo(2.0), gid="site_name")
-                layer.add_number(text, x[i], y[i], dx_pt=offsets[i, 0],
-                                 dy_pt=offsets[i, 1], radius_pt=radius[i])
+                layer.add_number(text, x[j], y[j], dx_pt=offsets[j, 0],
+                                 dy_pt=offsets[j, 1], radius_pt=radius[j])
     ax.set_aspect("equal")
     return ax
 
@@ -348,19 +349,19 @@ def add_site_key(
     >>> plt.close(fig)
     """
     from matplotlib.legend import Legend
-    from matplotlib.text import Text
 
     handles = key_handles(sites, numbers, max_chars=max_chars, header=None)
     ncols = int(ncols or max(1, math.ceil(len(handles) / 40)))
-    style = {"title": "Sites", "fontsize": fontsize, "title_fontsize": fontsize + 1.5,
-             "frameon": False, "alignment": "left", "ncols": ncols, "handlelength": 1.6,
-             "handletextpad": 0.5, "labelspacing": 0.25, "columnspacing": 1.0,
-             "handler_map": KEY_HANDLERS}
+    style: dict[str, Any] = {
+        "title": "Sites", "fontsize": fontsize, "title_fontsize": fontsize + 1.5,
+        "frameon": False, "alignment": "left", "ncols": ncols, "handlelength": 1.6,
+        "handletextpad": 0.5, "labelspacing": 0.25, "columnspacing": 1.0,
+        "handler_map": KEY_HANDLERS}
     labels = [h.get_label() for h in handles]
     if hasattr(target, "add_subplot"):  # a Figure
         key = target.legend(handles, labels, loc=loc or "outside right lower", **style)
     else:
-        key = Legend(target, handles, labels, loc=loc or "lower left",
+        key = Legend(target, handles, labels, loc=cast(Any, loc or "lower left"),
                      bbox_to_anchor=(1.01, 0.0), **style)
         target.add_artist(key)
     key.set_gid("site_key")
