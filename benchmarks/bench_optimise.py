@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 
 import geoaccess as ga
-from geoaccess import _milp
+from geoaccess.optimise.milp import relative_gap
 
 HERE = Path(__file__).resolve().parent
 N_SITES = 36
@@ -158,7 +158,7 @@ def head_to_head(n: int, problem: str, *, repeats: int, with_spopt: bool) -> dic
         ga.max_coverage(tt, areas, p=KEEP, threshold_minutes=THRESHOLD,
                         population="children", method="heuristic")), repeats)
     case["heuristic_s"] = h_secs
-    case["heuristic_gap"] = _milp.relative_gap(heur.objective, sol.objective)
+    case["heuristic_gap"] = relative_gap(heur.objective, sol.objective)
     # the same with 1% of pairs missing
     tt_nan, areas_nan = synthetic(n, nan_share=0.01)
     nan_secs, _, nan_sol = solve_case(problem, tt_nan, areas_nan, repeats)

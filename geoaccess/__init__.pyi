@@ -4,6 +4,7 @@
 from . import datasets as datasets
 from . import errors as errors
 from . import settings as settings
+from . import uk as uk
 from ._version import __version__ as __version__
 
 # errors
@@ -53,6 +54,7 @@ from .evaluate import evaluate as evaluate
 
 # 6. equality
 from . import equality as equality
+from .equality import DeprivedAreas as DeprivedAreas
 from .equality import Findings as Findings
 from .equality import RelativeRisk as RelativeRisk
 from .equality import breakdown as breakdown
@@ -66,6 +68,7 @@ from . import optimise as optimise
 from .optimise import Equity as Equity
 from .optimise import InfeasibleError as InfeasibleError
 from .optimise import ProposalGap as ProposalGap
+from .optimise import Rules as Rules
 from .optimise import Solution as Solution
 from .optimise import equity_frontier as equity_frontier
 from .optimise import max_coverage as max_coverage

@@ -17,6 +17,12 @@ name                   what
 ``porto-alegre-*``     Porto Alegre (r5r's sample city): ``-osm`` street extract,
                        ``-eptc`` bus GTFS, ``-trensurb`` rail GTFS, ``-hexgrid``
                        1,227 population hexagons with healthcare and school counts
+``trafford-*``         Trafford's official files as published: ``-lsoa`` 139 LSOA
+                       2021 polygons, ``-population-lsoa``/``-population-oa`` ONS
+                       mid-2024 single-year-of-age estimates, ``-census-bands``
+                       Census 2021 5-year bands, ``-centres`` its 2 children's
+                       centres on the DfE register (CSV; ``-centres-geojson``)
+``imd2025``            English Indices of Deprivation 2025, all 33,755 LSOAs
 =====================  ==========================================================
 
 Licences: OpenStreetMap data © OpenStreetMap contributors, ODbL 1.0 (attribute
@@ -51,6 +57,14 @@ _FILES = {
     "porto-alegre-eptc": "poa_eptc.zip",
     "porto-alegre-trensurb": "poa_trensurb.zip",
     "porto-alegre-hexgrid": "poa_hexgrid.csv",
+    # official UK files as published (geoaccess.uk; provenance in data/trafford/README.md)
+    "trafford-lsoa": "trafford/trafford_lsoa_generalised.geojson",
+    "trafford-population-lsoa": "trafford/mid-year_2024_population_estimates_lsoa.csv",
+    "trafford-population-oa": "trafford/mid-year_2024_population_estimates_oa.csv",
+    "trafford-census-bands": "trafford/2021_population_by_5_year_age_bands_lsoa_trafford.csv",
+    "trafford-centres": "trafford/trafford_childrens_centres.csv",
+    "trafford-centres-geojson": "trafford/trafford_childrens_centres.geojson",
+    "imd2025": "imd2025_england_lsoa21.csv",
 }
 
 

@@ -244,7 +244,7 @@ def write_outputs(
 
         written["scenarios"] = write_scenarios(scenarios, st.path("scenarios.csv"), sites)
         eia = eq.eia_tables(comp if comp is not None else res, areas, by=equality_by,
-                            shares=equality_shares, threshold=eq_thr, place=place,
+                            shares=equality_shares, threshold_minutes=eq_thr, place=place,
                             service=service)
         for name, frame in (extra_tables or {}).items():
             p = write_csv(frame, st.path(f"{safe_name(name, what='extra table name')}.csv"))

@@ -557,10 +557,10 @@ def render_report(
                          f"{[float(t) for t in res.thresholds]}", column="threshold")
     words = population_words(res.population)
     mode = res.mode
-    service_noun = eq._service_noun(service)
+    service_noun = eq.service_noun(service)
     title = title or (f"Access to {service_noun}s" + (f" in {place}" if place else ""))
     tables = eq.eia_tables(comp if comp is not None else res, areas, by=by, shares=shares,
-                           threshold=float(lab), place=place, service=service)
+                           threshold_minutes=float(lab), place=place, service=service)
     fmt = figure_format
     figures: dict[str, list[_Figure]] = {"maps": [], "change": [], "service": [],
                                          "equality": []}
@@ -658,7 +658,7 @@ def render_report(
     question = (f"How far would {words} have to travel to {service} under each proposal"
                 + (f", compared with {comp.baseline}" if comp is not None else "")
                 + f", who would no longer have {service} within {lab} minutes"
-                + (f"' {eq._TRAVEL.get(mode, 'travel')}" if mode in eq._TRAVEL else "")
+                + (f"' {eq.TRAVEL_WORDS.get(mode, 'travel')}" if mode in eq.TRAVEL_WORDS else "")
                 + ", and would the loss fall hardest on the most deprived areas or on groups "
                   "protected under the Equality Act 2010?")
     template = env.get_template("report.html.j2")

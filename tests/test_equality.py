@@ -17,6 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import geoaccess.equality as eq
+from geoaccess.equality import _format as fmt
+from geoaccess.equality.export import _sheet_names
+from geoaccess.equality.narrative import _within_phrase
 from geoaccess.errors import InputError
 
 # ------------------------------------------------------------------ independent formulas
@@ -634,18 +637,18 @@ def test_findings_sentences_hand_worked(comparison):
 
 
 def test_findings_other_threshold_and_no_losers(comparison):
-    f = eq.findings(comparison, AREAS, threshold=10, population_label="young children")
+    f = eq.findings(comparison, AREAS, threshold_minutes=10, population_label="young children")
     assert f.sentences[0].startswith("Under Close S2, 300 young children (55%) would no "
                                      "longer have an open site within 10 minutes' walk")
     areas = AREAS.assign(imd_decile=[5, 5, 8, 9])
-    none = eq.findings(comparison.result.compare("Close S2"), areas, threshold=15)
+    none = eq.findings(comparison.result.compare("Close S2"), areas, threshold_minutes=15)
     # against "Close S2" as baseline, "Now" only gains
     assert none.sentences[0] == ("Under Now, no children aged 0–4 would lose an open site "
                                  "within 15 minutes' walk.")
     assert none.sentences[1] == ("350 children aged 0–4 (64%) would newly have an open "
                                  "site within 15 minutes' walk.")
     with pytest.raises(InputError, match="not evaluated"):
-        eq.findings(comparison, AREAS, threshold=20)
+        eq.findings(comparison, AREAS, threshold_minutes=20)
 
 
 def test_findings_phrase_local_deprivation_honestly(comparison):
@@ -711,7 +714,7 @@ def test_export_bad_input(tmp_path):
 
 
 def test_sheet_names_are_cut_and_unique():
-    names = eq._sheet_names(["by_" + "x" * 40, "by_" + "x" * 41, "a/b"])
+    names = _sheet_names(["by_" + "x" * 40, "by_" + "x" * 41, "a/b"])
     assert names == ["by_" + "x" * 28, "by_" + "x" * 26 + "_2", "a_b"]
 
 
@@ -806,16 +809,98 @@ def test_eia_tables_without_a_baseline(comparison):
     (0.58, "58%"), (0.998, "more than 99%"), (1.0, "100%"), (float("nan"), "n/a"),
 ])
 def test_percentages_for_readers(share, text):
-    assert eq._pct(share) == text
+    assert fmt.pct(share) == text
 
 
 def test_counts_and_labels_for_readers():
-    assert (eq._people(1240.4), eq._people(0.3), eq._people(0)) == ("1,240", "fewer than 1",
-                                                                     "0")
+    assert (fmt.people(1240.4), fmt.people(0.3), fmt.people(0)) == ("1,240", "fewer than 1",
+                                                                    "0")
     assert eq.describe_population("children_0_4") == "children aged 0–4"
     assert eq.describe_population("pop_5_15") == "people aged 5–15"
     assert eq.describe_population("children_under_5") == "children under 5"
     assert eq.describe_population("lone_parents") == "lone parents"
-    assert eq._within_phrase("15", "drive") == "within 15 minutes' drive"
-    assert eq._within_phrase("20", "transit") == "within 20 minutes by public transport"
-    assert eq._ratio_text(0.004) == "less than 0.01" and eq._ratio_text(1033.2) == "1,033"
+    assert _within_phrase("15", "drive") == "within 15 minutes' drive"
+    assert _within_phrase("20", "transit") == "within 20 minutes by public transport"
+    assert fmt.ratio_text(0.004) == "less than 0.01" and fmt.ratio_text(1033.2) == "1,033"
+
+
+# ------------------------------------------------------------------ the most deprived
+def test_most_deprived_hand_worked():
+    """Deciles 1, 1, 3, 3 (AREAS): deciles 1-2 are present and so is another decile, so the
+    group is England's 20% most deprived: E1 and E2. Rutland-like deciles 6, 7, 9, 10: none
+    is in deciles 1-2, so the two most deprived present (6 and 7) are taken, phrased for the
+    place. A single decile gives no contrast (None)."""
+    dep = eq.most_deprived(AREAS)
+    assert isinstance(dep, eq.DeprivedAreas)
+    assert (dep.deciles, dep.present, dep.national) == ((1, 2), (1, 3), True)
+    assert dep.mask.tolist() == [True, True, False, False]
+    assert dep.area_ids.tolist() == ["E1", "E2", "E3", "E4"]
+    rutland = AREAS.assign(imd_decile=[10, 6, 9, 7])
+    local = eq.most_deprived(rutland, ["E4", "E3", "E2"], place="Rutland")
+    assert local.phrase == "the most deprived areas in Rutland (IMD deciles 6–7)"
+    assert (local.deciles, local.national) == ((6, 7), False)
+    assert local.mask.tolist() == [True, False, True]  # E4 (7), E3 (9), E2 (6)
+    assert eq.most_deprived(AREAS.assign(imd_decile=4)) is None
+    assert eq.most_deprived(AREAS.drop(columns="imd_decile")) is None
+    chosen = eq.most_deprived(AREAS, deprived_deciles=[3])
+    assert chosen.mask.tolist() == [False, False, True, True]
+
+
+def test_most_deprived_refuses_bad_input():
+    with pytest.raises(InputError, match="not the string '12'") as err:
+        eq.most_deprived(AREAS, deprived_deciles="12")
+    assert err.value.column == "deprived_deciles"
+    with pytest.raises(InputError, match="E9"):
+        eq.most_deprived(AREAS, ["E1", "E9"])
+    with pytest.raises(InputError, match="no deprivation column 'imd'"):
+        eq.most_deprived(AREAS, deprivation="imd")
+
+
+def test_old_private_names_still_work_for_other_modules():
+    """optimise imported ``_deprived`` and report ``_service_noun``/``_TRAVEL`` before the
+    split; they stay until those modules use the public names."""
+    table = AREAS.set_index("area_id")
+    old = eq._deprived(table, table.index, None, None, None, "Equity")
+    new = eq.most_deprived(AREAS)
+    assert (old.phrase, old.deciles, old.mask.tolist()) == (
+        new.phrase, new.deciles, [True, True, False, False])
+    assert eq._service_noun("a centre") == eq.service_noun("a centre") == "centre"
+    assert eq._TRAVEL is eq.TRAVEL_WORDS
+
+
+# ------------------------------------------------------------------------ deprecations
+def test_findings_threshold_is_now_threshold_minutes(comparison):
+    new = eq.findings(comparison, AREAS, threshold_minutes=10)
+    with pytest.warns(FutureWarning, match="threshold_minutes"):
+        old = eq.findings(comparison, AREAS, threshold=10)
+    pd.testing.assert_frame_equal(old.table, new.table)
+    assert "within 10 minutes' walk" in new.sentences[0]
+    with pytest.raises(InputError, match="threshold_minutes= only"):
+        eq.findings(comparison, AREAS, threshold=10, threshold_minutes=10)
+    with pytest.raises(InputError, match="number of minutes") as err:
+        eq.findings(comparison, AREAS, threshold_minutes="15")
+    assert err.value.column == "threshold_minutes"
+
+
+def test_eia_tables_threshold_is_now_threshold_minutes(comparison):
+    new = eq.eia_tables(comparison, AREAS, threshold_minutes=10, by="ward")
+    with pytest.warns(FutureWarning, match="threshold_minutes"):
+        old = eq.eia_tables(comparison, AREAS, threshold=10, by="ward")
+    assert list(old) == list(new)
+    for name in new:
+        pd.testing.assert_frame_equal(old[name], new[name])
+    assert new["findings"]["text"].iloc[0].startswith(
+        "Under Close S2, 300 children aged 0–4 (55%) would no longer have an open site "
+        "within 10 minutes' walk")
+
+
+def test_relative_risk_population_is_now_weights():
+    """``population`` names a column everywhere else; the people per area are ``weights``
+    (as in ``indices``). 30 of 200 exposed and 40 of 800 others: RR 3."""
+    events, people, exposed = [30, 0, 40, 0], [100, 100, 400, 400], [True, True, False, False]
+    new = eq.relative_risk(events, weights=people, exposed=exposed)
+    with pytest.warns(FutureWarning, match="weights="):
+        old = eq.relative_risk(events, population=people, exposed=exposed)
+    assert old == new and new.risk_ratio == pytest.approx(3.0)
+    with pytest.raises(TypeError, match="needs events, weights"):
+        eq.relative_risk(events, exposed=exposed)

@@ -38,7 +38,7 @@ LAYERS: dict[str, int] = {
     # 6: measures and evaluation
     "measures": 6, "evaluate": 6,
     # 7: analysis on results
-    "equality": 7, "optimise": 7, "_milp": 7,
+    "equality": 7, "optimise": 7,
     # 8: outputs
     "plot": 8, "explore": 8, "explorer": 8, "report": 8,
     # 9: pipeline and command line

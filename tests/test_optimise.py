@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 import geoaccess as ga
-from geoaccess import _milp
-from geoaccess.optimise import Equity, InfeasibleError
+from geoaccess.optimise import Equity, InfeasibleError, exact
+from geoaccess.optimise.milp import relative_gap
 
 matplotlib.use("Agg")
 
@@ -190,7 +190,7 @@ def test_heuristic_is_never_better_and_close():
         ex = fn(tt, areas, p=8, population="children", method="exact", **kw)
         he = fn(tt, areas, p=8, population="children", method="heuristic", seed=0, **kw)
         assert ex.status == "optimal"
-        rel = _milp.relative_gap(he.objective, ex.objective)
+        rel = relative_gap(he.objective, ex.objective)
         assert rel < 0.03, (fn.__name__, rel)
         if fn is ga.p_median:
             assert he.objective >= ex.objective - 1e-9
@@ -418,11 +418,9 @@ def test_time_limit_reports_a_consistent_gap():
 def test_lazy_levels_give_the_same_optimum(monkeypatch):
     """With the radius rows built lazily (forced by a tiny budget), the optimum is the
     same as with every row."""
-    import geoaccess.optimise as opt
-
     tt, areas, D, w = random_instance(13, n=120, m=20, nan_share=0.05)
     full = ga.p_median(tt, areas, p=4, population="children", method="exact")
-    monkeypatch.setattr(opt, "_RADIUS_BUDGET", 10)
+    monkeypatch.setattr(exact, "RADIUS_BUDGET", 10)
     lazy = ga.p_median(tt, areas, p=4, population="children", method="exact")
     assert lazy.objective == pytest.approx(full.objective)
     assert lazy.status == "optimal"
@@ -581,3 +579,118 @@ def test_charts_render_to_png(tmp_path):
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+# ============================================================================ vocabulary
+def _same_solution(a, b):
+    assert a.open_sites == b.open_sites
+    assert a.objective == pytest.approx(b.objective)
+    pd.testing.assert_frame_equal(a.areas, b.areas)
+
+
+@pytest.mark.parametrize("fn, kw", [
+    (ga.p_median, {"p": 2}),
+    (ga.max_coverage, {"p": 2, "threshold_minutes": 60}),
+    (ga.set_cover, {"threshold_minutes": 80}),
+    (ga.p_center, {"p": 2}),
+])
+def test_population_series_is_deprecated_and_equals_the_column(fn, kw):
+    tt, areas, _, _ = random_instance(21, n=12, m=5, nan_share=0.0)
+    by_column = fn(tt, areas, population="children", method="exact", **kw)
+    series = areas.set_index("area_id")["children"]
+    with pytest.warns(FutureWarning, match="population='children'"):
+        by_series = fn(tt, areas, population=series, method="exact", **kw)
+    _same_solution(by_series, by_column)
+
+
+def test_population_series_deprecated_in_trade_off_frontier_and_proposal():
+    tt, areas, _, _ = random_instance(22, n=12, m=5, nan_share=0.0)
+    series = areas.set_index("area_id")["children"]
+    new = ga.trade_off(tt, areas, p_values=[2], threshold_minutes=60, population="children")
+    with pytest.warns(FutureWarning, match="trade_off: population as a Series"):
+        old = ga.trade_off(tt, areas, p_values=[2], threshold_minutes=60, population=series)
+    pd.testing.assert_frame_equal(old.drop(columns="seconds"), new.drop(columns="seconds"))
+    new = ga.equity_frontier(tt, areas, p=2, group="deprived", threshold_minutes=60, steps=2,
+                             population="children")
+    with pytest.warns(FutureWarning, match="equity_frontier"):
+        old = ga.equity_frontier(tt, areas, p=2, group="deprived", threshold_minutes=60,
+                                 steps=2, population=series)
+    pd.testing.assert_frame_equal(old, new)
+    prop = ga.Scenario("Two", {"S00": "hub", "S01": "hub"})
+    new = ga.proposal_vs_best(tt, areas, prop, thresholds=[60], population="children")
+    with pytest.warns(FutureWarning, match="proposal_vs_best"):
+        old = ga.proposal_vs_best(tt, areas, prop, thresholds=[60], population=series)
+    pd.testing.assert_frame_equal(old.table, new.table)
+    pd.testing.assert_frame_equal(old.swaps, new.swaps)
+
+
+def test_thresholds_one_number_is_a_list_and_text_is_refused():
+    tt, areas, _, _ = random_instance(23, n=10, m=4, nan_share=0.0)
+    prop = ga.Scenario("Two", {"S00": "hub", "S01": "hub"})
+    listed = ga.proposal_vs_best(tt, areas, prop, thresholds=[45], population="children")
+    single = ga.proposal_vs_best(tt, areas, prop, thresholds=45, population="children")
+    assert single.thresholds == listed.thresholds == (45.0,)
+    pd.testing.assert_frame_equal(single.table, listed.table)
+    with pytest.raises(ga.InputError, match="thresholds must be numbers of minutes"):
+        ga.proposal_vs_best(tt, areas, prop, thresholds="15", population="children")
+
+
+def test_a_solution_goes_wherever_a_scenario_does():
+    """A Solution stands for its scenario as the proposal, among the proposals of a
+    trade-off, and as the sites to keep or close."""
+    tt, areas, _, _ = random_instance(24, n=15, m=6, nan_share=0.0)
+    sol = ga.max_coverage(tt, areas, p=2, threshold_minutes=60, population="children")
+    by_sol = ga.proposal_vs_best(tt, areas, sol, thresholds=[60], population="children")
+    by_scn = ga.proposal_vs_best(tt, areas, sol.scenario, thresholds=[60],
+                                 population="children")
+    assert by_sol.proposal is sol.scenario
+    pd.testing.assert_frame_equal(by_sol.table, by_scn.table)
+    t = ga.trade_off(tt, areas, p_values=[2], threshold_minutes=60, population="children",
+                     proposals=sol)
+    row = t[t.problem == "proposal"].iloc[0]
+    assert row["scenario"] == sol.scenario.name
+    assert row["population_within_60"] == pytest.approx(sol.objective)
+    kept = ga.p_median(tt, areas, p=3, population="children", must_keep=sol)
+    assert set(sol.open_sites) <= set(kept.open_sites)
+    closed = ga.p_median(tt, areas, p=2, population="children", must_close=sol)
+    assert not set(sol.open_sites) & set(closed.open_sites)
+
+
+def test_rules_object_equals_the_keywords_and_is_reusable():
+    tt, areas, _, _ = random_instance(25, n=20, m=6, nan_share=0.0)
+    zones = {"S00": "a", "S01": "a", "S02": "b", "S03": "b", "S04": "c", "S05": "c"}
+    kw = {"must_keep": ["S01"], "must_close": ["S04"], "zones": zones, "max_per_zone": 1}
+    rules = ga.Rules(**{**kw, "must_keep": iter(["S01"])})    # a generator, kept as a tuple
+    assert rules.must_keep == ("S01",)
+    for fn, extra in ((ga.p_median, {"p": 3}),
+                      (ga.max_coverage, {"p": 3, "threshold_minutes": 60})):
+        by_kw = fn(tt, areas, population="children", **kw, **extra)
+        by_rules = fn(tt, areas, population="children", rules=rules, **extra)
+        _same_solution(by_rules, by_kw)
+        assert "S01" in by_rules.open_sites and "S04" not in by_rules.open_sites
+    with pytest.raises(ga.InputError, match="not both.*must_close"):
+        ga.p_median(tt, areas, p=3, rules=rules, must_close=["S05"])
+    with pytest.raises(ga.InputError, match="set_cover takes no equity rule"):
+        ga.set_cover(tt, areas, rules=ga.Rules(equity=Equity(group="deprived",
+                                                             max_mean_minutes=30)))
+    with pytest.raises(ga.InputError, match="rules must be a geoaccess.Rules"):
+        ga.p_median(tt, areas, p=2, rules={"must_keep": ["S01"]})
+
+
+@pytest.mark.parametrize("deciles, chosen, words", [
+    ([1, 2, 5, 7], [1, 2], "the 20% most deprived areas of England (IMD deciles 1–2)"),
+    ([4, 5, 6, 6], [4, 5], "the most deprived areas analysed (IMD deciles 4–5)"),
+    ([3, 3, 8, 8], [3], "the most deprived areas analysed (IMD decile 3)"),
+])
+def test_default_equity_group_is_the_most_deprived(deciles, chosen, words):
+    """The rule of geoaccess.equality: national deciles 1-2 when some areas are in them
+    and some are not, else the two most deprived present (one when only two are)."""
+    from geoaccess.optimise.equity import group_mask
+
+    ids = pd.Index(["E1", "E2", "E3", "E4"], name="area_id")
+    table = pd.DataFrame({"imd_decile": deciles}, index=ids)
+    mask, label = group_mask(None, ids, table)
+    assert mask.tolist() == [d in chosen for d in deciles]
+    assert label == words
+    with pytest.raises(ga.InputError, match="imd_decile.*E2"):
+        group_mask(None, ids, table.assign(imd_decile=[1, 11, 3, 4]))

@@ -1,6 +1,7 @@
-"""Location-allocation models as arrays: MILP building blocks, HiGHS calls, heuristics.
+"""The exact models as arrays: MILP building blocks and the call to HiGHS.
 
-Private to :mod:`geoaccess.optimise`. Everything here works on plain arrays:
+Used by :mod:`geoaccess.optimise.exact`, which assembles a model for one problem from these
+blocks. Everything here works on plain arrays:
 
 - ``D``: minutes, areas × candidate sites (float64, ``inf`` where no time);
 - ``w``: weight (population) of each area;
@@ -22,9 +23,17 @@ cover rows (``sum(y_j : d_ij <= D) >= 1``) are merged the same way.
 Capacities need the classic assignment formulation instead (``x_ij`` = share of area
 *i*'s population served by site *j*, ``x_ij <= y_j``, ``sum_i w_i x_ij <= cap_j y_j``).
 
-The heuristic is greedy construction followed by Teitz and Bart (1968) vertex
-interchange, evaluating every swap for an entering site at once from each area's nearest
-and second-nearest open sites (the fast interchange of Whitaker, 1983).
+Examples
+--------
+Open one of two sites, the one with the smaller cost:
+
+>>> import numpy as np
+>>> model = Model()
+>>> y = model.add_vars(2, integer=True)
+>>> model.add_expr(Expr(y, np.ones(2)), 1, 1)
+>>> out = model.solve(Expr(y, np.array([5.0, 3.0])))
+>>> out.status, out.objective, out.x[y].tolist()
+('optimal', 3.0, [0.0, 1.0])
 """
 
 from __future__ import annotations
@@ -35,13 +44,32 @@ import math
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
+
+__all__ = [
+    "SOLVER",
+    "Assignment",
+    "Block",
+    "Expr",
+    "Model",
+    "Outcome",
+    "assignment_block",
+    "assignment_within",
+    "cover_block",
+    "coverage_block",
+    "quiet_solver",
+    "radius_block",
+    "relative_gap",
+]
+
+#: The solver behind every exact answer.
+SOLVER = "HiGHS (scipy.optimize.milp)"
 
 INF = np.inf
 
@@ -96,9 +124,11 @@ class Expr:
                     np.concatenate([self.coefs, other.coefs]), self.const + other.const)
 
     def scaled(self, k: float) -> Expr:
+        """The expression times ``k``."""
         return Expr(self.cols, self.coefs * k, self.const * k)
 
     def value(self, x: np.ndarray) -> float:
+        """The expression's value at the solution ``x``."""
         return float(np.dot(self.coefs, x[self.cols]) + self.const) if len(self.cols) \
             else float(self.const)
 
@@ -120,11 +150,12 @@ class Outcome:
 
     @property
     def gap(self) -> float:
+        """Relative gap between the objective and the solver's bound."""
         return relative_gap(self.objective, self.bound)
 
 
 def relative_gap(objective: float, bound: float) -> float:
-    """|objective - bound| / |objective| (0 when both are 0; NaN when unknown)."""
+    """``|objective - bound| / |objective|`` (0 when both are 0; NaN when unknown)."""
     if not (math.isfinite(objective) and math.isfinite(bound)):
         return float("nan")
     diff = abs(objective - bound)
@@ -150,6 +181,7 @@ class Model:
 
     def add_vars(self, n: int, *, lb: Any = 0.0, ub: Any = 1.0, integer: bool = False
                  ) -> np.ndarray:
+        """Add ``n`` variables within ``lb..ub``; returns their column numbers."""
         idx = np.arange(self.n_vars, self.n_vars + n, dtype=np.int64)
         self._lb.append(np.broadcast_to(np.asarray(lb, np.float64), (n,)).copy())
         self._ub.append(np.broadcast_to(np.asarray(ub, np.float64), (n,)).copy())
@@ -174,13 +206,9 @@ class Model:
         self.add_rows(np.zeros(len(expr.cols), np.int64), expr.cols, expr.coefs,
                       lo - expr.const, hi - expr.const, 1)
 
-    def fix_lower(self, idx: np.ndarray, value: float = 1.0) -> None:
-        lb = np.concatenate(self._lb) if self._lb else np.zeros(0)
-        lb[idx] = value
-        self._lb = [lb]
-
     def solve(self, objective: Expr, *, maximise: bool = False, time_limit: float = 60.0,
               mip_rel_gap: float = 1e-6, presolve: bool = True) -> Outcome:
+        """Minimise (or maximise) ``objective`` with HiGHS within ``time_limit`` seconds."""
         n = self.n_vars
         sign = -1.0 if maximise else 1.0
         c = np.zeros(n)
@@ -231,7 +259,7 @@ class Model:
 
 
 # ============================================================================ set rows
-def pack(mask: np.ndarray) -> np.ndarray:
+def _pack(mask: np.ndarray) -> np.ndarray:
     """Boolean rows (r × m) → bit sets (r × words) of uint64, for grouping."""
     r, m = mask.shape
     words = max(1, -(-m // 64))
@@ -240,7 +268,7 @@ def pack(mask: np.ndarray) -> np.ndarray:
     return np.packbits(padded, axis=1, bitorder="little").view(np.uint64).reshape(r, words)
 
 
-def unpack(keys: np.ndarray, m: int) -> np.ndarray:
+def _unpack(keys: np.ndarray, m: int) -> np.ndarray:
     """Bit sets (r × words) → boolean rows (r × m)."""
     if len(keys) == 0:
         return np.zeros((0, m), dtype=bool)
@@ -249,7 +277,7 @@ def unpack(keys: np.ndarray, m: int) -> np.ndarray:
     return bits[:, :m].astype(bool)
 
 
-def group_rows(keys: np.ndarray, classes: np.ndarray, values: np.ndarray
+def _group_rows(keys: np.ndarray, classes: np.ndarray, values: np.ndarray
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Merge rows with the same (set, class): unique keys, their class, summed values."""
     if len(keys) == 0:
@@ -261,10 +289,10 @@ def group_rows(keys: np.ndarray, classes: np.ndarray, values: np.ndarray
     return uniq[:, :-1], uniq[:, -1].astype(np.int64), summed
 
 
-def set_rows(model: Model, keys: np.ndarray, y: np.ndarray, extra: np.ndarray | None,
+def _set_rows(model: Model, keys: np.ndarray, y: np.ndarray, extra: np.ndarray | None,
              extra_coef: float, lo: float, hi: float) -> None:
     """Rows ``lo <= sum(y_j : j in set_r) + extra_coef * extra_r <= hi``."""
-    sets = unpack(keys, len(y))
+    sets = _unpack(keys, len(y))
     r, j = np.nonzero(sets)
     rows, cols, vals = [r], [y[j]], [np.ones(len(r))]
     if extra is not None:
@@ -278,8 +306,12 @@ def set_rows(model: Model, keys: np.ndarray, y: np.ndarray, extra: np.ndarray | 
 
 # ============================================================================ blocks
 @dataclass
-class Distance:
-    """Cost of the radius formulation, overall and per class of area."""
+class Block:
+    """An expression built from set rows, overall and per class of area.
+
+    The radius block's cost (minutes × population) or the coverage block's population
+    within the threshold; ``rows`` counts the rows added.
+    """
 
     total: Expr
     by_class: dict[int, Expr]
@@ -289,7 +321,7 @@ class Distance:
 def radius_block(model: Model, y: np.ndarray, D: np.ndarray, w: np.ndarray,
                  classes: np.ndarray, *, keep: np.ndarray, p_max_rank: int,
                  levels: np.ndarray | None = None, hard_serve: bool = True,
-                 n_classes: int = 1, serve: np.ndarray | None = None) -> Distance:
+                 n_classes: int = 1, serve: np.ndarray | None = None) -> Block:
     """Distance cost of serving every area from its nearest open site.
 
     ``D`` holds only areas with at least one finite time; an area whose finite sites are
@@ -325,17 +357,17 @@ def radius_block(model: Model, y: np.ndarray, D: np.ndarray, w: np.ndarray,
         pos = delta > 0
         idx = np.nonzero(sel)[0][pos]
         if len(idx):
-            keys_l.append(pack(cum[idx]))
+            keys_l.append(_pack(cum[idx]))
             cls_l.append(classes[idx])
             cost_l.append(w[idx] * delta[pos])
     total = Expr(const=sum(const_by.values()))
     by_class = {c: Expr(const=v) for c, v in const_by.items()}
     n_rows = 0
     if keys_l:
-        keys, cls, cost = group_rows(np.concatenate(keys_l), np.concatenate(cls_l),
+        keys, cls, cost = _group_rows(np.concatenate(keys_l), np.concatenate(cls_l),
                                      np.concatenate(cost_l))
         z = model.add_vars(len(keys), lb=0.0, ub=INF)
-        set_rows(model, keys, y, z, 1.0, 1.0, INF)
+        _set_rows(model, keys, y, z, 1.0, 1.0, INF)
         total = total + Expr(z, cost)
         for c in range(n_classes):
             sel_c = cls == c
@@ -348,24 +380,15 @@ def radius_block(model: Model, y: np.ndarray, D: np.ndarray, w: np.ndarray,
             need &= serve
         if need.any():
             fin = np.isfinite(D[need])
-            keys = np.unique(pack(fin), axis=0)
-            set_rows(model, keys, y, None, 0.0, 1.0, INF)
+            keys = np.unique(_pack(fin), axis=0)
+            _set_rows(model, keys, y, None, 0.0, 1.0, INF)
             n_rows += len(keys)
-    return Distance(total, by_class, n_rows)
-
-
-@dataclass
-class Coverage:
-    """Population within a threshold, overall and per class."""
-
-    total: Expr
-    by_class: dict[int, Expr]
-    rows: int
+    return Block(total, by_class, n_rows)
 
 
 def coverage_block(model: Model, y: np.ndarray, D: np.ndarray, w: np.ndarray,
                    classes: np.ndarray, threshold: float, *, keep: np.ndarray,
-                   n_classes: int = 1, exact: Sequence[int] = ()) -> Coverage:
+                   n_classes: int = 1, exact: Sequence[int] = ()) -> Block:
     """``u_r <= sum(y_j : d_ij <= threshold)``; the expression sums w_i u_r.
 
     ``u_r`` is only bounded above: right where coverage is rewarded. For the classes in
@@ -381,13 +404,13 @@ def coverage_block(model: Model, y: np.ndarray, D: np.ndarray, w: np.ndarray,
     total = Expr(const=sum(const_by.values()))
     by_class = {c: Expr(const=v) for c, v in const_by.items()}
     if not free.any():
-        return Coverage(total, by_class, 0)
-    keys, cls, weight = group_rows(pack(within[free]), classes[free], w[free])
+        return Block(total, by_class, 0)
+    keys, cls, weight = _group_rows(_pack(within[free]), classes[free], w[free])
     u = model.add_vars(len(keys), lb=0.0, ub=1.0)
-    set_rows(model, keys, y, u, -1.0, 0.0, INF)
+    _set_rows(model, keys, y, u, -1.0, 0.0, INF)
     tight = np.isin(cls, np.asarray(list(exact), dtype=np.int64))
     if tight.any():
-        r, j = np.nonzero(unpack(keys[tight], len(y)))
+        r, j = np.nonzero(_unpack(keys[tight], len(y)))
         k = len(r)
         rr = np.arange(k)
         model.add_rows(np.concatenate([rr, rr]), np.concatenate([u[tight][r], y[j]]),
@@ -396,7 +419,7 @@ def coverage_block(model: Model, y: np.ndarray, D: np.ndarray, w: np.ndarray,
     for c in range(n_classes):
         sel = cls == c
         by_class[c] = by_class[c] + Expr(u[sel], weight[sel])
-    return Coverage(total, by_class, len(keys))
+    return Block(total, by_class, len(keys))
 
 
 def cover_block(model: Model, y: np.ndarray, D: np.ndarray, limit: float, *,
@@ -406,8 +429,8 @@ def cover_block(model: Model, y: np.ndarray, D: np.ndarray, limit: float, *,
     need = within.any(axis=1) & ~(within & keep[None, :]).any(axis=1)
     if not need.any():
         return 0
-    keys = np.unique(pack(within[need]), axis=0)
-    set_rows(model, keys, y, None, 0.0, 1.0, INF)
+    keys = np.unique(_pack(within[need]), axis=0)
+    _set_rows(model, keys, y, None, 0.0, 1.0, INF)
     return len(keys)
 
 
@@ -483,194 +506,3 @@ def assignment_within(a: Assignment, D: np.ndarray, w: np.ndarray, classes: np.n
     by_class = {c: Expr(a.x[sel & (classes[a.pairs_i] == c)],
                         wi[sel & (classes[a.pairs_i] == c)]) for c in range(n_classes)}
     return total, by_class
-
-
-# ============================================================================ heuristic
-#: A component of a lexicographic heuristic objective: ("sum" | "max", f) where
-#: f(minutes) gives each area's value (minutes may be a 1-D or 2-D array; inf = none).
-Component = tuple[str, Callable[[np.ndarray], np.ndarray]]
-
-
-@dataclass
-class Nearest:
-    d1: np.ndarray
-    n1: np.ndarray
-    d2: np.ndarray
-
-
-def nearest_two(D: np.ndarray, open_: np.ndarray) -> Nearest:
-    """Each area's nearest and second-nearest open site (index into D's columns)."""
-    cols = np.nonzero(open_)[0]
-    n = D.shape[0]
-    if len(cols) == 0:
-        return Nearest(np.full(n, INF), np.full(n, -1), np.full(n, INF))
-    sub = D[:, cols]
-    if len(cols) == 1:
-        d1 = sub[:, 0].copy()
-        n1 = np.where(np.isfinite(d1), cols[0], -1)
-        return Nearest(d1, n1, np.full(n, INF))
-    part = np.argpartition(sub, 1, axis=1)[:, :2]
-    a = np.take_along_axis(sub, part, axis=1)
-    swap = a[:, 1] < a[:, 0]
-    first = np.where(swap, part[:, 1], part[:, 0])
-    d1 = np.where(swap, a[:, 1], a[:, 0])
-    d2 = np.where(swap, a[:, 0], a[:, 1])
-    n1 = np.where(np.isfinite(d1), cols[first], -1)
-    return Nearest(d1, n1, d2)
-
-
-def evaluate(components: Sequence[Component], minutes: np.ndarray) -> tuple[float, ...]:
-    """Objective tuple of one configuration's nearest minutes."""
-    out = []
-    for kind, f in components:
-        v = f(minutes)
-        out.append(float(v.sum()) if kind == "sum" else float(v.max(initial=-INF)))
-    return tuple(out)
-
-
-def _lex_best(values: list[np.ndarray], ok: np.ndarray) -> int:
-    """Index of the lexicographically smallest column among ``ok`` (-1 if none)."""
-    idx = np.nonzero(ok)[0]
-    if len(idx) == 0:
-        return -1
-    for v in values:
-        vv = v[idx]
-        best = vv.min()
-        tol = 1e-9 * max(1.0, abs(best)) if np.isfinite(best) else 0.0
-        idx = idx[vv <= best + tol]
-        if len(idx) == 1:
-            break
-    return int(idx[0])
-
-
-def _better(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
-    """True if ``a`` is lexicographically smaller than ``b`` (with a relative tolerance)."""
-    for x, y in zip(a, b, strict=True):
-        tol = 1e-9 * max(1.0, abs(y)) if math.isfinite(y) else 0.0
-        if x < y - tol:
-            return True
-        if x > y + tol:
-            return False
-    return False
-
-
-@dataclass
-class Zones:
-    """Zone of each candidate (-1 = none) and per-zone bounds on open sites."""
-
-    of: np.ndarray
-    lo: np.ndarray
-    hi: np.ndarray
-
-    @classmethod
-    def none(cls, m: int) -> Zones:
-        return cls(np.full(m, -1), np.zeros(0, np.int64), np.zeros(0, np.int64))
-
-    def counts(self, open_: np.ndarray) -> np.ndarray:
-        z = self.of[open_ & (self.of >= 0)]
-        return np.bincount(z, minlength=len(self.lo))
-
-    def full(self, open_: np.ndarray) -> np.ndarray:
-        """Per site: True if its zone already has its maximum of open sites."""
-        if not len(self.lo):
-            return np.zeros(len(self.of), dtype=bool)
-        at_max = self.counts(open_) >= self.hi
-        return (self.of >= 0) & at_max[np.maximum(self.of, 0)]
-
-
-def greedy(D: np.ndarray, components: Sequence[Component], *, p: int, keep: np.ndarray,
-           allowed: np.ndarray, zones: Zones) -> np.ndarray | None:
-    """Add sites one at a time, each the best for the objective; None if stuck."""
-    open_ = keep.copy()
-    d1 = D[:, open_].min(axis=1) if open_.any() else np.full(D.shape[0], INF)
-    while open_.sum() < p:
-        ok = allowed & ~open_
-        if len(zones.lo):
-            counts = zones.counts(open_)
-            need = counts < zones.lo
-            if need.any():
-                ok &= (zones.of >= 0) & need[np.maximum(zones.of, 0)]
-            else:
-                ok &= ~zones.full(open_)
-        if not ok.any():
-            return None
-        cand = np.nonzero(ok)[0]
-        trial = np.minimum(d1[:, None], D[:, cand])
-        vals = []
-        for kind, f in components:
-            v = f(trial)
-            vals.append(v.sum(axis=0) if kind == "sum" else v.max(axis=0, initial=-INF))
-        best = _lex_best(vals, np.ones(len(cand), bool))
-        j = cand[best]
-        open_[j] = True
-        d1 = np.minimum(d1, D[:, j])
-    return open_
-
-
-def interchange(D: np.ndarray, components: Sequence[Component], open_: np.ndarray, *,
-                keep: np.ndarray, allowed: np.ndarray, zones: Zones, max_passes: int = 50,
-                rng: np.random.Generator | None = None) -> tuple[np.ndarray, int]:
-    """Teitz-Bart vertex interchange: swap a closed site in for the best open one.
-
-    For each closed candidate *c* in turn, every swap (close *s*, open *c*) is evaluated
-    at once: areas whose nearest open site is not *s* get ``min(d_ic, d1_i)``, the others
-    ``min(d_ic, d2_i)``. The best improving swap is made at once (first improvement over
-    *c*); passes repeat until none improves. Returns the open mask and the swaps made.
-    """
-    n, m = D.shape
-    open_ = open_.copy()
-    cur = evaluate(components, nearest_two(D, open_).d1)
-    swaps = 0
-    for _ in range(max_passes):
-        improved = False
-        order = np.nonzero(allowed)[0]
-        if rng is not None:
-            order = rng.permutation(order)
-        for c in order:
-            if open_[c]:
-                continue
-            near = nearest_two(D, open_)
-            grp = np.where(near.n1 >= 0, near.n1, m)             # group m = no open site
-            a = np.minimum(D[:, c], near.d1)
-            b = np.minimum(D[:, c], near.d2)
-            vals = []
-            for kind, f in components:
-                fa, fb = f(a), f(b)
-                if kind == "sum":
-                    v = fa.sum() + np.bincount(grp, weights=fb - fa, minlength=m + 1)[:m]
-                else:
-                    gmax = np.full(m + 1, -INF)
-                    np.maximum.at(gmax, grp, fa)
-                    top = np.argsort(gmax)[::-1]
-                    excl = np.where(np.arange(m) == top[0], gmax[top[1]], gmax[top[0]])
-                    bmax = np.full(m + 1, -INF)
-                    np.maximum.at(bmax, grp, fb)
-                    v = np.maximum(excl, bmax[:m])
-                vals.append(v)
-            ok = open_ & ~keep
-            zc = zones.of[c]
-            if len(zones.lo):
-                counts = zones.counts(open_)
-                zs = zones.of
-                # closing s may not drop its zone below its minimum (unless c replaces it)
-                low = (zs >= 0) & (zs != zc) & (counts[np.maximum(zs, 0)] - 1
-                                                < zones.lo[np.maximum(zs, 0)])
-                ok &= ~low
-                if zc >= 0:
-                    # opening c may not push its zone above its maximum (unless s leaves it)
-                    if counts[zc] + 1 > zones.hi[zc]:
-                        ok &= zs == zc
-            s = _lex_best(vals, ok)
-            if s < 0:
-                continue
-            new = tuple(float(v[s]) for v in vals)
-            if _better(new, cur):
-                open_[s] = False
-                open_[c] = True
-                cur = new
-                swaps += 1
-                improved = True
-        if not improved:
-            break
-    del n
-    return open_, swaps

@@ -1,0 +1,618 @@
+"""The optimisation problem: its rules, and the instance built once from the matrix.
+
+:class:`Rules` holds what a choice of sites must respect (must-keep and must-close sites,
+the candidates, zones with their minimum and maximum of open sites, capacities, equity
+constraints) and how the chosen sites are labelled (``sites``, ``role``). Every optimiser
+takes them as keywords or all at once as ``rules=Rules(...)``.
+
+:class:`Instance` is what the solvers work on: the rules checked against the matrix and
+the areas, turned into arrays (minutes areas × candidate sites, weights, zones,
+capacities, equity groups). It is built once per call (once for a whole
+:func:`~geoaccess.optimise.trade_off`), never per solve.
+
+Examples
+--------
+>>> import pandas as pd, geoaccess as ga
+>>> tt = ga.TravelTimes.from_frame(pd.DataFrame(
+...     {"S1": [1.0, 9, 8], "S2": [9.0, 2, 7], "S3": [5.0, 6, 5]}, index=["E1", "E2", "E3"]))
+>>> inst = Instance.build(tt, None, population=None, rules=Rules(must_close=["S2"]))
+>>> inst.cand, inst.D.tolist()
+(['S1', 'S3'], [[1.0, 5.0], [9.0, 6.0], [8.0, 5.0]])
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import settings
+from .._validate import (
+    area_ids,
+    check_population_column,
+    check_population_values,
+    show_ids,
+    values_by_area,
+)
+from ..errors import InputError
+from ..evaluate import Result, evaluate
+from ..matrix import TravelTimes
+from ..scenario import Scenario
+from .equity import Equity, Groups, equity_groups, equity_items
+
+__all__ = [
+    "InfeasibleError",
+    "Instance",
+    "Rules",
+    "Zones",
+    "as_travel_times",
+    "minutes_value",
+    "population_name",
+    "rules_of",
+    "site_ids",
+    "thresholds_of",
+]
+
+log = logging.getLogger(__name__)
+
+
+class InfeasibleError(InputError):
+    """The rules cannot all hold at once (e.g. more must-keep sites than ``p``).
+
+    The message names the rules in conflict and how to relax them.
+    """
+
+
+# ============================================================================= arguments
+def as_travel_times(tt: Any) -> TravelTimes:
+    """The matrix as a :class:`~geoaccess.TravelTimes` (a DataFrame of minutes is wrapped)."""
+    if isinstance(tt, TravelTimes):
+        return tt
+    if not isinstance(tt, pd.DataFrame):
+        raise InputError(f"expected a TravelTimes (geoaccess.travel_times) or a DataFrame "
+                         f"of minutes, got {type(tt).__name__}")
+    return TravelTimes.from_frame(tt)
+
+
+def site_ids(values: Any, what: str) -> tuple[str, ...]:
+    """Site ids given as one id, a list, a Scenario or a Solution (its open sites)."""
+    if values is None:
+        return ()
+    if isinstance(values, (str, bytes)):
+        return (str(values),)
+    scenario = values if isinstance(values, Scenario) else getattr(values, "scenario", None)
+    if isinstance(scenario, Scenario):
+        return tuple(scenario.open_sites)
+    try:
+        return tuple(str(v) for v in values)
+    except TypeError as exc:
+        raise InputError(f"{what}: expected a list of site ids, got {type(values).__name__}"
+                         ) from exc
+
+
+def minutes_value(value: Any, what: str = "threshold_minutes") -> float:
+    """A positive number of minutes, or an InputError naming the parameter ``what``."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{what} must be a number of minutes, got {value!r}") from exc
+    if not (math.isfinite(v) and v > 0):
+        raise InputError(f"{what} must be a positive number of minutes, got {value!r}")
+    return v
+
+
+def thresholds_of(values: Any, what: str = "thresholds") -> tuple[float, ...]:
+    """Thresholds in minutes, sorted and distinct (default :data:`settings.thresholds_minutes`).
+
+    One number is taken as a list of one; a string is refused ("15" is not (1, 5)).
+    """
+    if values is None:
+        values = settings.thresholds_minutes
+    if isinstance(values, (str, bytes)):
+        raise InputError(f"{what} must be numbers of minutes, e.g. [15, 30], got the text "
+                         f"{values!r}")
+    if isinstance(values, (int, float, np.number)):
+        values = [values]
+    try:
+        items = list(values)
+    except TypeError as exc:
+        raise InputError(f"{what} must be numbers of minutes, got {values!r}") from exc
+    out = tuple(sorted({minutes_value(x, what) for x in items}))
+    if not out:
+        raise InputError(f"{what}: give at least one threshold")
+    return out
+
+
+def population_name(population: Any, what: str) -> Any:
+    """``population`` as given, warning when it is a Series rather than a column name.
+
+    Call it from the public function (the warning points at its caller).
+    """
+    if isinstance(population, pd.Series):
+        name = population.name if population.name is not None else "population"
+        warnings.warn(f"{what}: population as a Series is deprecated and will be refused in "
+                      f"a future release; add it to the areas table as a column and pass "
+                      f"population={str(name)!r}", FutureWarning, stacklevel=3)
+    return population
+
+
+# ============================================================================= rules
+@dataclass(frozen=True, eq=False)
+class Rules:
+    """What a choice of sites must respect, and how the chosen sites are labelled.
+
+    Every optimiser takes these as keywords (``must_keep=[...]``) or all at once as
+    ``rules=Rules(...)``, which is handy when the same rules serve several questions.
+
+    Parameters
+    ----------
+    must_keep, must_close : iterable of str
+        Site ids that must stay open / must close (a Scenario or a Solution gives its
+        open sites).
+    candidates : iterable of str, optional
+        Sites that may be chosen (default every site of the matrix); must-keep sites are
+        always candidates.
+    sites : pandas.DataFrame, optional
+        The sites table (:func:`geoaccess.read_sites`): the chosen sites take the role of
+        their ``kind``, and ``capacity``/``zones`` columns can be read from it.
+    role : str, optional
+        Role of every chosen site in the returned scenario (default: the site's kind,
+        else ``"centre"``).
+    zones : str or mapping, optional
+        Localities to spread the sites over: a column of ``sites`` (each site's zone), a
+        column of ``areas`` such as ``"ward"`` (each site takes the zone of the area
+        polygon it stands in: needs ``sites`` with point geometry), or a mapping
+        ``site_id -> zone``.
+    min_per_zone, max_per_zone : int or mapping, optional
+        Open sites per zone (default at least 1, no maximum); a mapping gives a value per
+        zone (zones it leaves out: no minimum / no maximum). ``min_per_zone=1,
+        max_per_zone=1`` with ``p`` equal to the number of zones picks exactly one hub
+        per locality; ``zones="kind"`` with ``min_per_zone=max_per_zone={"centre": 8,
+        "outreach": 8, "base": 2}`` and ``p=18`` fixes the mix of site kinds.
+    capacity : True, str or mapping, optional
+        Assign people to open sites within capacity: ``True`` reads the sites'
+        ``capacity`` column, a string names another column, a mapping gives
+        ``site_id -> capacity``. An area's people may be split between sites (set
+        ``single_source=True`` to forbid it). Capacity is in people of the population
+        column, times ``capacity_scale``.
+    capacity_scale : float
+        People served per unit of capacity (e.g. 3 if ``capacity`` counts places each
+        used by three children a week); default 1.
+    single_source : bool
+        With capacities: each area served by one site only.
+    equity : Equity or list of Equity, optional
+        Constraints on a group of areas (e.g. the most deprived), see
+        :class:`~geoaccess.Equity`; at most 4.
+
+    Examples
+    --------
+    >>> import pandas as pd, geoaccess as ga
+    >>> tt = ga.TravelTimes.from_frame(pd.DataFrame(
+    ...     {"S1": [1.0, 9, 8], "S2": [9.0, 2, 7], "S3": [5.0, 6, 5]},
+    ...     index=["E1", "E2", "E3"]))
+    >>> rules = ga.Rules(must_keep=["S3"], must_close=["S2"])
+    >>> ga.p_median(tt, p=2, rules=rules).open_sites
+    ['S1', 'S3']
+    """
+
+    must_keep: Iterable[str] = ()
+    must_close: Iterable[str] = ()
+    candidates: Iterable[str] | None = None
+    sites: pd.DataFrame | None = field(default=None, repr=False)
+    role: str | None = None
+    zones: str | Mapping[str, Any] | None = None
+    min_per_zone: int | Mapping[Any, int] | None = 1
+    max_per_zone: int | Mapping[Any, int] | None = None
+    capacity: bool | str | Mapping[str, float] | None = None
+    capacity_scale: float = 1.0
+    single_source: bool = False
+    equity: Equity | Sequence[Equity] | None = None
+
+    def __post_init__(self) -> None:
+        # lists and generators become tuples, so one Rules serves any number of calls
+        object.__setattr__(self, "must_keep", site_ids(self.must_keep, "must_keep"))
+        object.__setattr__(self, "must_close", site_ids(self.must_close, "must_close"))
+        if self.candidates is not None:
+            object.__setattr__(self, "candidates", site_ids(self.candidates, "candidates"))
+        object.__setattr__(self, "equity", equity_items(self.equity) or None)
+
+
+_DEFAULTS = {f.name: f.default for f in fields(Rules)}
+
+
+def _is_default(value: Any, default: Any) -> bool:
+    """True if a rule keyword was left as it was (an empty list counts as ``()``)."""
+    if value is default:
+        return True
+    if default == ():
+        return isinstance(value, (list, tuple)) and not value
+    return default is not None and type(value) is type(default) and value == default
+
+
+def rules_of(rules: Rules | None, given: Mapping[str, Any], *, what: str) -> Rules:
+    """The rules of one call: ``rules=`` or the rule keywords, not both.
+
+    ``given`` holds the calling function's arguments (its ``locals()``); those named like a
+    field of :class:`Rules` are its rule keywords. A rule the function does not take (e.g.
+    ``equity`` for :func:`~geoaccess.optimise.set_cover`) must be left unset in ``rules``.
+    """
+    keywords = {k: given[k] for k in _DEFAULTS if k in given}
+    if rules is None:
+        return Rules(**keywords)
+    if not isinstance(rules, Rules):
+        raise InputError(f"{what}: rules must be a geoaccess.Rules, got {type(rules).__name__}")
+    clash = [k for k, v in keywords.items() if not _is_default(v, _DEFAULTS[k])]
+    if clash:
+        raise InputError(f"{what}: give the rules either as rules= or as keywords, not both "
+                         f"(keywords given: {', '.join(clash)})")
+    unused = [k for k in _DEFAULTS if k not in keywords
+              and not _is_default(getattr(rules, k), _DEFAULTS[k])]
+    if unused:
+        raise InputError(f"{what} takes no {' or '.join(unused)} rule; leave "
+                         f"{'it' if len(unused) == 1 else 'them'} out of rules=")
+    return rules
+
+
+# ============================================================================= instance
+@dataclass
+class Zones:
+    """Zone of each candidate (-1 = none) and per-zone bounds on open sites."""
+
+    of: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+
+    @classmethod
+    def none(cls, m: int) -> Zones:
+        """No zones over ``m`` candidates."""
+        return cls(np.full(m, -1), np.zeros(0, np.int64), np.zeros(0, np.int64))
+
+    def counts(self, open_: np.ndarray) -> np.ndarray:
+        """Open sites per zone."""
+        z = self.of[open_ & (self.of >= 0)]
+        return np.bincount(z, minlength=len(self.lo))
+
+    def full(self, open_: np.ndarray) -> np.ndarray:
+        """Per site: True if its zone already has its maximum of open sites."""
+        if not len(self.lo):
+            return np.zeros(len(self.of), dtype=bool)
+        at_max = self.counts(open_) >= self.hi
+        return (self.of >= 0) & at_max[np.maximum(self.of, 0)]
+
+
+@dataclass
+class Instance:
+    """A validated optimisation instance: arrays over the areas and candidate sites.
+
+    Built by :meth:`build`; the solvers read it and never change it (variants, such as
+    the group's own optimum in :func:`~geoaccess.optimise.equity_frontier`, are copies
+    made with :func:`dataclasses.replace`).
+    """
+
+    tt: TravelTimes
+    area_ids: pd.Index            # every input area, input order
+    w: np.ndarray                 # weights (population)
+    pop_name: str | None
+    D: np.ndarray                 # minutes, areas × candidates, inf = no time
+    cand: list[str]               # candidate site ids (matrix order)
+    keep: np.ndarray              # must-keep mask over candidates
+    zones: Zones
+    zone_names: list[str]
+    capacity: np.ndarray | None
+    area_reason: np.ndarray       # reason per area for having no time to any candidate
+    table: pd.DataFrame | None    # areas indexed by area_id (attributes)
+    sites: pd.DataFrame | None
+    role: str | None
+    groups: Groups
+    single_source: bool = False
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def reach(self) -> np.ndarray:
+        """Per area: True if some candidate has a time to it."""
+        return np.isfinite(self.D).any(axis=1)
+
+    @property
+    def m(self) -> int:
+        """Number of candidate sites."""
+        return len(self.cand)
+
+    @classmethod
+    def build(cls, tt: Any, areas: Any, *, population: Any, rules: Rules) -> Instance:
+        """Check the rules against the matrix and the areas, and make the arrays."""
+        tt = as_travel_times(tt)
+        ids, w, pop_name, table = _weights(areas, tt, population)
+        matrix_sites = [str(s) for s in tt.site_ids]
+        cand, keep_ids, close_ids = _candidates(rules, matrix_sites)
+        _check_sites_table(rules.sites, cand)
+        M = tt.minutes.copy()
+        M.index = M.index.astype(str)
+        M.columns = M.columns.astype(str)
+        in_matrix = M.index.get_indexer(ids) >= 0      # (hash lookups: fast on string dtype)
+        D = M.reindex(index=ids, columns=cand).to_numpy(np.float64)
+        D = np.where(np.isnan(D), np.inf, D)
+        keep = np.isin(np.array(cand, dtype=object), keep_ids)
+        # why an area has no time to any candidate
+        reach = np.isfinite(D).any(axis=1)
+        reason = np.full(len(ids), None, dtype=object)
+        area_series = tt.area_reason.copy()
+        area_series.index = area_series.index.astype(str)
+        area_r = area_series.reindex(ids).to_numpy(dtype=object)
+        for i in np.nonzero(~reach)[0]:
+            if not in_matrix[i]:
+                reason[i] = "area not in the travel-time matrix"
+            elif isinstance(area_r[i], str) and area_r[i]:
+                reason[i] = area_r[i]
+            else:
+                reason[i] = f"no time to any candidate site ({tt.pair_reason})"
+        zone_obj, zone_names = _zones(rules, cand, areas)
+        cap = _capacity(rules.capacity, cand, rules.sites, rules.capacity_scale)
+        used = {"candidates": len(cand), "must_keep": sorted(keep_ids),
+                "must_close": sorted(close_ids)}
+        return cls(tt, ids, w, pop_name, D, cand, keep, zone_obj, zone_names, cap, reason,
+                   table, rules.sites, rules.role, equity_groups(rules.equity, ids, table),
+                   bool(rules.single_source), used)
+
+    # ------------------------------------------------------------------ checks
+    def check_p(self, p: Any) -> int:
+        """``p`` as a number of sites these rules allow (else InputError/InfeasibleError)."""
+        if isinstance(p, bool) or not isinstance(p, (int, np.integer)):
+            raise InputError(f"p must be a whole number of sites, got {p!r}")
+        p = int(p)
+        n_keep = int(self.keep.sum())
+        if p < 1:
+            raise InputError(f"p must be at least 1, got {p}")
+        if p > self.m:
+            raise InfeasibleError(f"p={p} but only {self.m} candidate sites; lower p or add "
+                                  "candidates")
+        if n_keep > p:
+            raise InfeasibleError(f"{n_keep} must-keep sites but p={p}; raise p or keep fewer")
+        if len(self.zone_names):
+            need = int(self.zones.lo.sum())
+            if need > p:
+                raise InfeasibleError(f"the zones need at least {need} sites "
+                                      f"({len(self.zone_names)} zones) but p={p}; raise p or "
+                                      "lower min_per_zone")
+        return p
+
+    def auto_penalty(self) -> float:
+        """Minutes longer than any in the matrix: the cost of an unserved area."""
+        finite = self.D[np.isfinite(self.D)]
+        return float(finite.max()) + 1.0 if len(finite) else 1.0
+
+    def infeasible(self, problem: str, p: int | None, extra: str = "") -> InfeasibleError:
+        """The error for rules that cannot all hold, naming each rule in play."""
+        rules = []
+        if self.keep.any():
+            rules.append(f"{int(self.keep.sum())} must-keep sites")
+        if len(self.zone_names):
+            rules.append(f"zones ({len(self.zone_names)})")
+        if self.capacity is not None:
+            total = float(self.capacity.sum())
+            need = float(self.w[self.reach].sum())
+            rules.append(f"capacities (all candidates together hold {total:,.0f} for a "
+                         f"population of {need:,.0f})")
+        if self.groups.items:
+            rules.append("equity: " + "; ".join(e.describe(lab) for e, lab in zip(
+                self.groups.items, self.groups.labels, strict=True)))
+        if problem in ("p_median", "p_center"):
+            rules.append("every area with people that some candidate reaches must be served "
+                         "(areas with no time to most sites restrict the choice; "
+                         "unserved_minutes= relaxes this for p_median)")
+        ptxt = f" with p={p}" if p is not None else ""
+        return InfeasibleError(f"{problem}{ptxt}: no choice of sites meets every rule "
+                               f"({'; '.join(rules) or 'none'}){extra}; relax one of them")
+
+    def evaluate(self, areas: Any, scenarios: list[Scenario], thresholds: Sequence[float]
+                 ) -> Result:
+        """:func:`geoaccess.evaluate` of ``scenarios`` with the weights of this instance."""
+        name = self.pop_name
+        if name is None:
+            table = None if areas is None else pd.DataFrame({"area_id": self.area_ids})
+            return evaluate(self.tt, table, scenarios, population=None, thresholds=thresholds)
+        if isinstance(areas, pd.DataFrame) and name in areas.columns and np.allclose(
+                pd.to_numeric(areas[name], errors="coerce").to_numpy(np.float64), self.w):
+            return evaluate(self.tt, areas, scenarios, population=name, thresholds=thresholds)
+        # population given as a Series: evaluate a table holding it
+        table = pd.DataFrame({"area_id": self.area_ids.to_numpy(dtype=object), name: self.w})
+        return evaluate(self.tt, table, scenarios, population=name, thresholds=thresholds)
+
+
+# ============================================================================= building
+def _weights(areas: Any, tt: TravelTimes, population: Any
+             ) -> tuple[pd.Index, np.ndarray, str | None, pd.DataFrame | None]:
+    """Area universe (ids in input order), weights, population name and attribute table."""
+    if areas is None:
+        ids = pd.Index(tt.area_ids.astype(str), name="area_id")
+        table = None
+    else:
+        ids = area_ids(areas)
+        table = pd.DataFrame(areas.drop(columns=getattr(areas, "_geometry_column_name", None)
+                                        or [], errors="ignore"))
+        table.index = ids
+    name: str | None
+    if isinstance(population, pd.Series):
+        values = values_by_area(population, ids)
+        name = str(population.name) if population.name is not None else "population"
+    else:
+        if population is None:
+            listed = list(areas.attrs.get("population", []) or []) if areas is not None else []
+            if not listed:
+                log.info("no population column: every area counts 1")
+                return ids, np.ones(len(ids)), None, table
+            population = str(listed[0])
+            log.info("weighting by population column %r (areas.attrs['population'])",
+                     population)
+        if table is None:
+            raise InputError(f"population={population!r} names a column, but no areas "
+                             "table was given")
+        check_population_column(table, population)
+        values = pd.to_numeric(table[population], errors="coerce").to_numpy(np.float64)
+        name = str(population)
+    check_population_values(values, ids, what=f"population {name!r}", column=name)
+    return ids, values, name, table
+
+
+def _candidates(rules: Rules, matrix_sites: list[str]
+                ) -> tuple[list[str], list[str], list[str]]:
+    """Candidate sites (matrix order), must-keep and must-close ids, checked."""
+    keep_ids, close_ids = list(rules.must_keep), list(rules.must_close)
+    given = None if rules.candidates is None else list(rules.candidates)
+    known = set(matrix_sites)
+    for what, lst in (("must_keep", keep_ids), ("must_close", close_ids),
+                      ("candidates", given or [])):
+        unknown = [s for s in lst if s not in known]
+        if unknown:
+            raise InputError(f"{what}: site ids not in the travel-time matrix "
+                             f"{show_ids(unknown)}; sites are {show_ids(matrix_sites)}",
+                             column="site_id", rows=unknown)
+    both = sorted(set(keep_ids) & set(close_ids))
+    if both:
+        raise InputError(f"sites both in must_keep and must_close {show_ids(both)}",
+                         column="site_id", rows=both)
+    chosen = set(matrix_sites if given is None else given)
+    extra = [s for s in keep_ids if s not in chosen]
+    if extra:
+        log.info("must-keep sites %s added to the candidates", extra)
+    chosen = (chosen | set(keep_ids)) - set(close_ids)
+    cand = [s for s in matrix_sites if s in chosen]
+    if not cand:
+        raise InfeasibleError("no candidate sites left (after must_close and candidates)")
+    return cand, keep_ids, close_ids
+
+
+def _check_sites_table(sites: Any, cand: list[str]) -> None:
+    if sites is None:
+        return
+    if not isinstance(sites, pd.DataFrame) or "site_id" not in sites.columns:
+        raise InputError("sites: expected the sites table (geoaccess.read_sites) with a "
+                         "'site_id' column", column="site_id")
+    listed = set(sites["site_id"].astype(str))
+    missing = [s for s in cand if s not in listed]
+    if missing:
+        raise InputError(f"sites: candidate sites of the matrix are missing from the "
+                         f"sites table {show_ids(missing)}; pass candidates= to leave "
+                         "them out", column="site_id", rows=missing)
+
+
+def _zone_of(zones: Any, sites: Any, areas: Any) -> tuple[dict[str, Any], list[Any]]:
+    """Each site's zone, and the zones that must count even without a candidate."""
+    if isinstance(zones, (Mapping, pd.Series)):
+        return {str(k): v for k, v in zones.items() if not pd.isna(v)}, []
+    if not isinstance(zones, str):
+        raise InputError(f"zones: expected a column name or a mapping site_id -> zone, got "
+                         f"{type(zones).__name__}")
+    if isinstance(sites, pd.DataFrame) and zones in sites.columns:
+        return {str(s): v for s, v in zip(sites["site_id"], sites[zones], strict=True)
+                if not pd.isna(v)}, []
+    if isinstance(areas, pd.DataFrame) and zones in areas.columns:
+        required = [v for v in pd.unique(areas[zones]) if not pd.isna(v)]
+        return _site_zones_from_areas(zones, sites, areas), required
+    where = ["sites"] if sites is not None else []
+    where += ["areas"] if areas is not None else []
+    places = " or ".join(where) or "the inputs (pass sites= or areas=)"
+    raise InputError(f"zones={zones!r}: no such column in {places}", column=zones)
+
+
+def _zones(rules: Rules, cand: list[str], areas: Any) -> tuple[Zones, list[str]]:
+    m = len(cand)
+    if rules.zones is None:
+        return Zones.none(m), []
+    zone_of, required = _zone_of(rules.zones, rules.sites, areas)
+    names: list[Any] = list(required)
+    for s in cand:
+        z = zone_of.get(s)
+        if z is not None and z not in names:
+            names.append(z)
+    try:
+        names = sorted(names, key=lambda v: (str(type(v)), v))
+    except TypeError:
+        names = sorted(names, key=str)
+    index = {z: k for k, z in enumerate(names)}
+    of = np.array([index.get(zone_of.get(s), -1) if zone_of.get(s) is not None else -1
+                   for s in cand], dtype=np.int64)
+
+    def bound(spec: Any, default: int) -> np.ndarray:
+        if spec is None:
+            return np.full(len(names), default, dtype=np.int64)
+        if isinstance(spec, Mapping):
+            unknown = [k for k in spec if k not in index]
+            if unknown:
+                raise InputError(f"zones: unknown zones {show_ids(unknown)}; zones are "
+                                 f"{show_ids(names)}")
+            return np.array([int(spec.get(z, default)) for z in names], dtype=np.int64)
+        return np.full(len(names), int(spec), dtype=np.int64)
+
+    lo = bound(rules.min_per_zone, 0)
+    hi = bound(rules.max_per_zone, m)
+    has = np.bincount(of[of >= 0], minlength=len(names))
+    empty = [str(names[k]) for k in range(len(names)) if lo[k] > has[k]]
+    if empty:
+        raise InfeasibleError(
+            f"zones: {len(empty)} zone(s) need more sites than they have candidates "
+            f"{show_ids(empty)}; add candidate sites there, or lower min_per_zone for them "
+            "(a mapping zone -> minimum)", rows=empty)
+    bad = [str(names[k]) for k in range(len(names)) if lo[k] > hi[k]]
+    if bad:
+        raise InputError(f"zones: min_per_zone exceeds max_per_zone for {show_ids(bad)}")
+    return Zones(of, lo, hi), [str(z) for z in names]
+
+
+def _site_zones_from_areas(column: str, sites: Any, areas: Any) -> dict[str, Any]:
+    """Each site's zone: the attribute of the area polygon it stands in."""
+    import geopandas as gpd  # only this use of zones needs it: keep the optimiser light
+
+    if not isinstance(sites, gpd.GeoDataFrame) or not isinstance(areas, gpd.GeoDataFrame):
+        raise InputError(
+            f"zones={column!r} is an attribute of the areas: pass sites= (a GeoDataFrame "
+            "from geoaccess.read_sites) and areas as a GeoDataFrame with polygons so each "
+            "site can be placed in an area, or give zones as a mapping site_id -> zone",
+            column=column)
+    if not areas.geom_type.isin(["Polygon", "MultiPolygon"]).any():
+        raise InputError(f"zones={column!r}: the areas have no polygons to place sites in; "
+                         "give zones as a mapping site_id -> zone", column=column)
+    pts = sites[["site_id", sites.geometry.name]].copy()
+    polys = areas[[column, areas.geometry.name]]
+    if pts.crs is not None and polys.crs is not None and pts.crs != polys.crs:
+        pts = pts.to_crs(polys.crs)
+    joined = gpd.sjoin(pts, polys, how="left", predicate="within")
+    joined = joined[~joined.index.duplicated(keep="first")]
+    out = {str(s): z for s, z in zip(joined["site_id"], joined[column], strict=True)
+           if not pd.isna(z)}
+    outside = sorted(set(pts["site_id"].astype(str)) - set(out))
+    if outside:
+        log.info("zones=%r: %d site(s) outside every area count towards no zone: %s",
+                 column, len(outside), outside[:10])
+    return out
+
+
+def _capacity(capacity: Any, cand: list[str], sites: Any, scale: float) -> np.ndarray | None:
+    if capacity is None or capacity is False:
+        return None
+    if not (isinstance(scale, (int, float)) and math.isfinite(scale) and scale > 0):
+        raise InputError(f"capacity_scale must be a positive number, got {scale!r}")
+    if capacity is True or isinstance(capacity, str):
+        col = "capacity" if capacity is True else capacity
+        if not isinstance(sites, pd.DataFrame) or col not in sites.columns:
+            raise InputError(f"capacity={capacity!r}: pass sites= with a {col!r} column, or "
+                             "give capacity as a mapping site_id -> capacity", column=col)
+        values = dict(zip(sites["site_id"].astype(str),
+                          pd.to_numeric(sites[col], errors="coerce"), strict=True))
+    elif isinstance(capacity, (Mapping, pd.Series)):
+        values = {str(k): float(v) if v is not None else np.nan for k, v in capacity.items()}
+    else:
+        raise InputError(f"capacity: expected True, a column of sites or a mapping "
+                         f"site_id -> capacity, got {type(capacity).__name__}")
+    arr = np.array([values.get(s, np.nan) for s in cand], dtype=np.float64)
+    bad = [s for s, v in zip(cand, arr, strict=True) if not (np.isfinite(v) and v >= 0)]
+    if bad:
+        raise InputError(f"capacity: missing or negative for candidate sites {show_ids(bad)}; "
+                         "give them a capacity or leave them out of candidates",
+                         column="capacity", rows=bad)
+    return arr * float(scale)
