@@ -159,7 +159,7 @@ def add_heading(fig: Figure, lines: list[str], *, layout: str | None = None) -> 
     >>> import matplotlib.pyplot as plt
     >>> fig = plt.figure()
     >>> add_heading(fig, ["Minutes to the nearest open site", "walking"]).get_text()
-    'Minutes to the nearest open site\\nwalking'
+    'Minutes to the nearest open site\nwalking'
     >>> plt.close(fig)
     """
     text = "\n".join(line for line in lines if line)

@@ -219,7 +219,7 @@ class LabelLayer(Artist):
         # the layer draws the text itself: take it off the axes' own list of texts
         if text.axes is not None and text in text.axes.texts:
             text.remove()
-        text.set_figure(self._axes.figure)
+        text.set_figure(self._map_axes.figure)
 
     def add_number(self, text: Text, x: float, y: float, *, dx_pt: float = 0.0,
                    dy_pt: float = 0.0, radius_pt: float = 4.0) -> None:
@@ -242,7 +242,7 @@ class LabelLayer(Artist):
         self._symbols.append(_Symbol(float(x), float(y), dx_pt, dy_pt, radius_pt))
 
     @property
-    def _axes(self) -> Axes:
+    def _map_axes(self) -> Axes:
         return cast("Axes", self.axes)
 
     @property
@@ -268,7 +268,7 @@ class LabelLayer(Artist):
         """Place and draw the labels: towns, then numbers, then the other names."""
         if not self.get_visible():
             return
-        ax = self._axes
+        ax = self._map_axes
         frame = ax.bbox
         pt = renderer.points_to_pixels(1.0)
         placed = []
@@ -332,7 +332,7 @@ class LabelLayer(Artist):
 
     def _place(self, text: Text, x: float, y: float, shift: tuple[Any, ...]) -> None:
         dx, dy, ha, va = shift
-        text.set_transform(offset_transform(self._axes, dx, dy))
+        text.set_transform(offset_transform(self._map_axes, dx, dy))
         text.set_position((x, y))
         text.set_horizontalalignment(ha)
         text.set_verticalalignment(va)
