@@ -118,7 +118,7 @@ DATA_SOURCES = (
 )
 
 #: Credits printed on the demo's maps after "© OpenStreetMap contributors".
-CREDITS = ("Boundaries: ONS, contains OS data © Crown copyright 2021",)
+CREDITS = ("Boundaries and population: ONS, OGL v3.0; contains OS data © Crown copyright",)
 
 
 def demo_scenarios(sites: pd.DataFrame) -> list[Scenario]:
@@ -216,5 +216,6 @@ def run_demo(out: str | os.PathLike[str] = "out", *, progress: bool = True,
         population="children_0_4", title="Access to children's centres in Rutland "
                                          "(illustrative scenarios)",
         place="Rutland", service="a centre", credits=CREDITS, data_sources=DATA_SOURCES,
-        extra_tables={"networks": _summary(demo)}, maps=maps, dpi=dpi, progress=progress)
+        extra_tables={"networks": _summary(demo)}, maps=maps, dpi=dpi, progress=progress,
+        context=datasets.get_path("rutland-osm"), population_year="mid-2020")
     return written

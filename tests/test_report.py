@@ -103,7 +103,8 @@ def test_hostile_site_and_scenario_names_appear_as_text(tiny):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert "<b>Close</b>" not in text and "&lt;b&gt;Close&lt;/b&gt; S2 &amp; co" in text
     sites_table = _parse(text).tables["sites"]
-    assert sites_table[1][:3] == ["S1", HOSTILE, "hub"]  # the parser unescapes: plain text
+    # the number on the maps, then the site (the parser unescapes: plain text)
+    assert sites_table[1][:4] == ["1", "S1", HOSTILE, "hub"]
 
 
 def test_report_is_self_contained(tiny):
@@ -127,7 +128,7 @@ def test_report_answers_the_eia_question_with_the_numbers(tiny):
     parsed = _parse(text)
     assert parsed.headings == [
         "1. Question and findings", "2. Scenarios", "3. Summary tables", "4. Maps",
-        "5. Equality analysis", "6. Areas and sites", "7. Method",
+        "5. Equality analysis", "6. Areas and sites", "7. Method appendix",
         "8. Provenance and caveats", "9. Data and licences"]
     summary = parsed.tables["summary"]
     col = summary[0].index("Within 15 min")
@@ -168,8 +169,9 @@ def test_method_provenance_and_licences(rutland_walk_tt, rutland_areas, rutland_
     assert "Open Government Licence v3.0" in licences
     sites_table = parsed.tables["sites"]
     assert len(sites_table) == 1 + 36
-    assert sites_table[0][3:] == result.scenario_names
-    keep18 = {r[0] for r in sites_table[1:] if r[4] != "closed"}
+    assert sites_table[0][4:] == result.scenario_names
+    assert [r[0] for r in sites_table[1:]] == [str(i) for i in range(1, 37)]
+    keep18 = {r[1] for r in sites_table[1:] if r[5] != "closed"}
     assert keep18 == set(result.scenarios["Keep 18 of 36"].open_sites)
 
 
