@@ -323,7 +323,7 @@ def test_bad_inputs_are_named(tmp_path):
     assert err.value.rows == ["E1"]
     with pytest.raises(InputError, match="threshold 25 is not among"):
         write_explorer(tt, areas.drop(columns="imd_decile"), now, tmp_path / "x.html",
-                       population="kids", threshold=25)
+                       population="kids", threshold_minutes=25)
     with pytest.raises(InputError, match="does not exist"):
         write_explorer(tt, areas, now, tmp_path / "no" / "x.html", population="kids")
     with pytest.raises(InputError, match="not in the travel-time matrix"):
