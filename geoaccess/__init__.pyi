@@ -85,6 +85,8 @@ from .optimise import trade_off as trade_off
 
 # 8. outputs: maps, charts, interactive map, report
 from . import plot as plot
+from .plot import MapContext as MapContext
+from .plot import map_context as map_context
 from .plot import plot_change as plot_change
 from .plot import plot_cumulative as plot_cumulative
 from .plot import plot_equality as plot_equality

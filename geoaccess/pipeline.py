@@ -362,6 +362,16 @@ def write_outputs(
                 context=ctx, population_year=population_year,
                 data_sources=sources,
                 service_bands={n: bands_of(n) for n in names} if net is not None else None)
+            for mode in modes[1:]:  # each other mode of the run: its own report
+                other = (compare(results[mode], baseline=base,
+                                 tolerance_minutes=tolerance_minutes)
+                         if len(names) > 1 else results[mode])
+                written[f"report_{mode}"] = write_report(
+                    other, areas, st.path(f"report_{safe_name(mode, what='mode')}.html"),
+                    sites=sites, network=(networks or {}).get(mode), baseline=base,
+                    title=title, place=place, service=service, threshold=eq_thr,
+                    by=equality_by, shares=equality_shares, credits=credit_text,
+                    context=ctx, population_year=population_year, data_sources=sources)
             bar.update()
         if interactive:
             step("interactive map")
