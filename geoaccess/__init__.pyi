@@ -8,6 +8,7 @@ from . import uk as uk
 from ._version import __version__ as __version__
 
 # errors
+from .errors import DataWarning as DataWarning
 from .errors import GeoaccessError as GeoaccessError
 from .errors import InputError as InputError
 from .errors import NetworkError as NetworkError
@@ -16,8 +17,11 @@ from .errors import NetworkError as NetworkError
 from .io import read_areas as read_areas
 from .io import read_sites as read_sites
 from .io import set_origins as set_origins
+from . import origins as origins
+from .origins import build_origins as build_origins
 from .origins import residential_origins as residential_origins
 from .venues import read_venues as read_venues
+from .origins import summarise_origins as summarise_origins
 
 # 2. networks
 from .network import Network as Network
@@ -53,6 +57,7 @@ from .evaluate import Comparison as Comparison
 from .evaluate import Result as Result
 from .evaluate import compare as compare
 from .evaluate import evaluate as evaluate
+from .sensitivity import sensitivity as sensitivity
 from .national import evaluate_batch as evaluate_batch
 
 # 6. equality
@@ -83,6 +88,8 @@ from .optimise import trade_off as trade_off
 
 # 8. outputs: maps, charts, interactive map, report
 from . import plot as plot
+from .plot import MapContext as MapContext
+from .plot import map_context as map_context
 from .plot import plot_change as plot_change
 from .plot import plot_cumulative as plot_cumulative
 from .plot import plot_equality as plot_equality
@@ -95,6 +102,7 @@ from .plot import plot_trade_off as plot_trade_off
 from .plot import save_figure as save_figure
 from .travel import service_areas as service_areas
 from .explore import explore as explore
+from .explorer import write_explorer as write_explorer
 from .report import DataSource as DataSource
 from .report import render_report as render_report
 from .report import write_report as write_report

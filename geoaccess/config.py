@@ -39,6 +39,12 @@ MAX_MINUTES = 24 * 60.0
 MAX_SPEED_KMH = 200.0
 #: Furthest a point may be snapped to the network.
 MAX_SNAP_M = 20_000.0
+#: Where journeys start (``areas.origins``): ``homes`` spreads each area's children over its
+#: homes (OSM buildings, plus a grid on residential land they do not cover:
+#: :func:`geoaccess.build_origins`); ``grid`` a 100 m grid on residential land; one point per
+#: area at its homes (``residential``), at a point given in the file or inside the polygon
+#: (``auto``), at its representative point or centroid.
+ORIGIN_CHOICES = ("homes", "grid", "residential", "auto", "representative_point", "centroid")
 #: At most this many problems are listed in one message.
 MAX_PROBLEMS = 25
 
@@ -75,6 +81,8 @@ class OutputSettings:
     dpi: int = 300
     report: bool = True
     interactive: bool = True
+    explorer: bool = True
+    screenshots: bool = False
 
 
 @dataclass
@@ -118,6 +126,8 @@ class RunConfig:
     dpi: int
     report: bool
     interactive: bool
+    explorer: bool = True
+    screenshots: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     def output_settings(self) -> OutputSettings:
@@ -369,12 +379,13 @@ def load_config(path: str | os.PathLike[str] | Mapping[str, Any], *,
         if isinstance(areas_raw, Mapping) and "origins" in areas_raw:
             areas_raw = dict(areas_raw)
             origins = str(areas_raw.pop("origins"))
-            if origins not in ("residential", "auto", "representative_point", "centroid"):
-                c.add("areas.origins", f"areas.origins must be residential, auto, "
-                                       f"representative_point or centroid, found {short(origins)}")
+            if origins not in ORIGIN_CHOICES:
+                c.add("areas.origins", f"areas.origins must be one of {list(ORIGIN_CHOICES)}, "
+                                       f"found {short(origins)}")
         areas, area_opts = _source(c, areas_raw, "areas", _AREA_OPTIONS)
-    if origins == "residential" and source is not None and source.suffix == ".npz":
-        c.add("areas.origins", "areas.origins: residential needs an OpenStreetMap file as "
+    if (origins in ("residential", "homes", "grid") and source is not None
+            and source.suffix == ".npz"):
+        c.add("areas.origins", f"areas.origins: {origins} needs an OpenStreetMap file as "
                                "network.source, not a saved network")
     population = c.text(top.get("population"), "population")
     # scenarios
@@ -434,7 +445,8 @@ def load_config(path: str | os.PathLike[str] | Mapping[str, Any], *,
             data_sources.append({k: str(v) for k, v in d.items()})
     # outputs
     outs = c.keys(top.get("outputs"), "outputs",
-                  ["folder", "matrix", "tables", "maps", "dpi", "report", "interactive"])
+                  ["folder", "matrix", "tables", "maps", "dpi", "report", "interactive",
+                   "explorer", "screenshots"])
     folder_raw = out if out is not None else outs.get("folder", "geoaccess-output")
     folder = Path(os.path.expanduser(str(folder_raw)))
     if out is None and not folder.is_absolute():
@@ -448,8 +460,8 @@ def load_config(path: str | os.PathLike[str] | Mapping[str, Any], *,
         c.add("outputs.dpi", f"outputs.dpi must be a whole number from 30 to 1200, found "
                              f"{dpi!r}")
         dpi = 300
-    flags = {k: c.boolean(outs[k], f"outputs.{k}") if k in outs else True
-             for k in ("matrix", "report", "interactive")}
+    flags = {k: c.boolean(outs[k], f"outputs.{k}") if k in outs else k != "screenshots"
+             for k in ("matrix", "report", "interactive", "explorer", "screenshots")}
     for key in ("title", "place", "service"):
         c.text(top.get(key), key)
     c.raise_if_any()
@@ -467,6 +479,6 @@ def load_config(path: str | os.PathLike[str] | Mapping[str, Any], *,
         credits=[str(x) for x in credits], data_sources=data_sources, equality_by=by,
         equality_shares=eqc.get("shares"), equality_threshold=eq_thr, out=folder,
         write_matrix=flags["matrix"], tables=tables, maps=maps, dpi=int(dpi),
-        report=flags["report"], interactive=flags["interactive"],
-        extra={k: top[k] for k in sections if k in top})
+        report=flags["report"], interactive=flags["interactive"], explorer=flags["explorer"],
+        screenshots=flags["screenshots"], extra={k: top[k] for k in sections if k in top})
 

@@ -13,6 +13,7 @@ import pytest
 
 import geoaccess as ga
 from geoaccess import transit
+from geoaccess._kernels import raptor
 from geoaccess.errors import InputError
 
 # ----------------------------------------------------------------- a toy city
@@ -446,12 +447,27 @@ def test_python_kernel_matches_compiled(toy):
     prep = transit._prepare(net, [feed], sites, areas, date="2024-03-05", deps=deps,
                             max_walk_s=900.0, max_trip_s=7200.0, max_snap_m=500.0,
                             access_kmh=4.8)
-    runs = [ga._raptor.range_raptor(prep.patterns, len(prep.stops), prep.transfers,
-                                    prep.access, prep.egress, prep.walk_s, deps, max_rides=2,
-                                    slack=60.0, max_trip=7200.0, percentiles=[50.0],
-                                    keep_all=True, compiled=compiled)
+    runs = [raptor.range_raptor(prep.patterns, len(prep.stops), prep.transfers,
+                                prep.access, prep.egress, prep.walk_s, deps, max_rides=2,
+                                slack=60.0, max_trip=7200.0, percentiles=[50.0],
+                                keep_all=True, compiled=compiled)
             for compiled in (True, False)]
     np.testing.assert_array_equal(runs[0][1], runs[1][1])
     # A: 22.5, 21.5, 37.5, 37.5, 36.5 ... 31.5 minutes (see the hand-worked test)
     assert (runs[1][1][0, :, 0] / 60).tolist() == pytest.approx(
         [22.5, 21.5, 37.5, 37.5, 36.5, 35.5, 34.5, 33.5, 32.5, 31.5])
+
+
+def test_a_feed_that_misses_the_network_warns(shared_data, rutland_walk, rutland_sites,
+                                              rutland_areas):
+    """Helsinki's timetable on Rutland's streets: no stop can be walked to, so every
+    'public transport' time is a walking time, and the user is told so (issue 14)."""
+    feed = ga.read_gtfs(shared_data / "helsinki" / "hsl-gtfs-2022-02-22.zip", name="hsl")
+    walk = ga.travel_times(rutland_walk, rutland_sites, rutland_areas)
+    with pytest.warns(ga.DataWarning, match="does not overlap"):
+        tt = ga.transit_travel_times(rutland_walk, feed, rutland_sites, rutland_areas,
+                                     date="2022-02-22", departure_window=("08:00", "08:05"))
+    w, t = walk.minutes.to_numpy(), tt.minutes.to_numpy()
+    both = np.isfinite(w) & np.isfinite(t)
+    assert both.any()
+    np.testing.assert_allclose(t[both], w[both], atol=1e-6)
