@@ -11,7 +11,8 @@ Inputs, all seeded:
   children's centres and family hubs): 90% (sites 85%) at random town street nodes, the
   rest at random rural junctions, each moved up to 40 m off its node; the origins carry a
   ``region`` (a 21 km grid cell, about the size of an English district) by which results
-  are partitioned; 1M home origins drawn the same way for the home-level rows.
+  are partitioned; 1M home origins drawn the same way for the home-level rows (origins of
+  1 km-cell areas, ``origin_id``/``area_id``/``weight``: float32 rows).
   ``--quick`` scales the counts by area.
 
 Runs (``geoaccess.national_travel_times``, tiles, on a Dask ``LocalCluster`` of single-
@@ -124,10 +125,16 @@ def sites_and_origins(eng: se.England, n_sites: int, n_origins: int, seed: int,
     region = np.char.add(np.char.add("R", (ox // REGION_M).astype(int).astype(str)),
                          np.char.add("_", (oy // REGION_M).astype(int).astype(str)))
     ids = np.char.add(prefix, np.arange(n_origins).astype(str))
-    # homes are routed as rows of their own, as LSOA points are: the cost is per row
-    origins = gpd.GeoDataFrame({"area_id": ids, "region": region, "origin_x": ox,
-                                "origin_y": oy},
-                               geometry=gpd.points_from_xy(ox, oy), crs="EPSG:27700")
+    if prefix == "L":
+        origins = gpd.GeoDataFrame({"area_id": ids, "region": region, "origin_x": ox,
+                                    "origin_y": oy},
+                                   geometry=gpd.points_from_xy(ox, oy), crs="EPSG:27700")
+    else:  # homes: origins (float32 matrix rows), each in a 1 km cell as its area
+        area = np.char.add(np.char.add("A", (ox // 1000).astype(int).astype(str)),
+                           np.char.add("_", (oy // 1000).astype(int).astype(str)))
+        origins = gpd.GeoDataFrame({"origin_id": ids, "area_id": area, "weight": 1.0,
+                                    "region": region},
+                                   geometry=gpd.points_from_xy(ox, oy), crs="EPSG:27700")
     return sites, origins
 
 
@@ -255,7 +262,7 @@ def bound_sweep(net: Any, sites: Any, origins: Any, bounds: list[float]) -> list
     box plus the 60-minute buffer (the same network for every bound, so the cost of a
     row of the result is the same), and on the whole network without a bound.
     """
-    from geoaccess._dijkstra import many_to_all
+    from geoaccess._kernels.dijkstra import many_to_all
     from geoaccess.national._tiles import clip_network, search_buffer_m
 
     rows = []

@@ -6,10 +6,11 @@ A folder written by :func:`~geoaccess.national_travel_times` holds:
   ``area_id``, ``site_id``, ``minutes``, ``reason`` (Hive-partitioned by ``region``, read
   with :mod:`pyarrow.dataset`). An origin with no time at all has one row with no site,
   NaN minutes and the reason, so every origin appears.
-- ``origins.parquet``: every row of the run in input order (``origin_id``, ``area_id``,
-  ``region``, ``snap_reason``, ``reason`` and its snap: ``node_a``, ``node_b``,
-  ``fraction``, ``snap_distance_m``, ``x``, ``y``; the origins' other columns, such as
-  ``weight``, when the rows are origins rather than areas).
+- ``origins.parquet``: every row of the run in input order: ``origin_id``, ``area_id``,
+  ``region``, ``snap_reason`` (why it could not be placed on the network),
+  ``no_time_reason`` (why it has no time at all), its snap (``node_a``, ``node_b``,
+  ``fraction``, ``snap_distance_m``, ``x``, ``y``) and, when the rows are origins rather
+  than areas, the origins' own columns prefixed ``origin.`` (``origin.weight``...).
 - ``sites.parquet``: every site (``site_id``, ``reason``, snap columns).
 - ``national.json``: the settings, provenance and measured costs of the run.
 """
@@ -39,6 +40,8 @@ log = logging.getLogger(__name__)
 META = "national.json"
 #: Columns describing where a point joins the network.
 SNAP_COLUMNS = ("node_a", "node_b", "fraction", "snap_distance_m", "x", "y")
+#: Prefix of the origins' own columns (``weight``...) in ``origins.parquet``.
+ORIGIN_PREFIX = "origin."
 _FORMAT = 1
 
 
@@ -280,8 +283,10 @@ class NationalTimes:
                                   "k_nearest": self.meta.get("k_nearest")}
         kwargs: dict[str, Any] = {}
         if is_origin:
-            extra = [c for c in rows.columns if c not in _ROW_COLUMNS]
-            kwargs["origins"] = rows[["area_id", *extra]].set_index(row_ids)
+            own = [c for c in rows.columns if c.startswith(ORIGIN_PREFIX)]
+            table = rows[["area_id", *own]].rename(
+                columns={c: c[len(ORIGIN_PREFIX):] for c in own})
+            kwargs["origins"] = table.set_index(row_ids.rename("origin_id"))
         return TravelTimes(minutes, mode=str(self.meta.get("mode", "unknown")),
                            area_reason=pd.Series(snap_reason.to_numpy(), index=row_ids,
                                                  dtype="object"),
@@ -291,6 +296,3 @@ class NationalTimes:
                            max_minutes=self.meta.get("max_minutes"), provenance=provenance,
                            **kwargs)
 
-
-#: Columns of ``origins.parquet`` written by the run itself (others come from the origins).
-_ROW_COLUMNS = ("origin_id", "region", "snap_reason", "reason", *SNAP_COLUMNS)

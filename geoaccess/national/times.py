@@ -29,7 +29,7 @@ from ._tiles import (
     rows_near,
     search_buffer_m,
 )
-from .store import SNAP_COLUMNS, NationalTimes, write_meta, write_times
+from .store import ORIGIN_PREFIX, SNAP_COLUMNS, NationalTimes, write_meta, write_times
 
 __all__ = ["national_travel_times"]
 
@@ -130,10 +130,16 @@ def _prepare_rows(origins: Any, crs: str, region: str | None
                           "region": (origins[region].astype(str).to_numpy() if region
                                      else np.full(len(ids), "all", dtype=object))})
     if is_origin:
+        spread = table.groupby("area_id")["region"].nunique()
+        if (spread > 1).any():
+            bad = spread.index[spread > 1].tolist()
+            raise InputError(f"origins: the origins of areas {bad[:5]} lie in several regions "
+                             f"of {region!r}; a region must hold whole areas (give a column "
+                             "of the areas' authority)", column=region, rows=bad)
         geom = origins.geometry.name
-        extra = [c for c in origins.columns if c not in (geom, "origin_id", "area_id", region)]
-        for c in extra:
-            table[c] = origins[c].to_numpy()
+        for c in origins.columns:
+            if c not in (geom, "origin_id", "area_id"):
+                table[f"{ORIGIN_PREFIX}{c}"] = origins[c].to_numpy()
         points = _points(x, y, crs, {"origin_id": table["origin_id"],
                                      "area_id": table["area_id"],
                                      "weight": origins["weight"].to_numpy()})
@@ -348,7 +354,7 @@ def national_travel_times(
         on a cluster of several machines ``out`` must be on a shared file system.
     max_snap_m, access_speed_kmh : float, optional
         As in :func:`~geoaccess.travel_times`.
-    engine : {"auto", "numba", "scipy"}
+    engine : {"auto", "numba", "fallback"}
         Shortest-path engine, as in :func:`~geoaccess.travel_times`.
     progress : bool
         Show a progress bar over the parts.
@@ -468,7 +474,7 @@ def national_travel_times(
             "region": rows["region"].to_numpy()[none]}), dtype)
         table = rows.copy()
         table["snap_reason"] = snap_reason.where(snap_reason.notna(), None).to_numpy()
-        table["reason"] = reason
+        table["no_time_reason"] = reason
         for j, col in enumerate(SNAP_COLUMNS):
             table[col] = row_snap[:, j]
         written = {"origins": st.path("origins.parquet"), "sites": st.path("sites.parquet")}
