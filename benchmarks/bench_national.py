@@ -262,6 +262,8 @@ def bound_sweep(net: Any, sites: Any, origins: Any, bounds: list[float]) -> list
     box plus the 60-minute buffer (the same network for every bound, so the cost of a
     row of the result is the same), and on the whole network without a bound.
     """
+    from scipy.spatial import cKDTree
+
     from geoaccess._kernels.dijkstra import many_to_all
     from geoaccess.national._tiles import clip_network, search_buffer_m
 
@@ -274,32 +276,31 @@ def bound_sweep(net: Any, sites: Any, origins: Any, bounds: list[float]) -> list
     x, y = sites.geometry.x.to_numpy(), sites.geometry.y.to_numpy()
     box = (float(x.min()), float(y.min()), float(x.max()), float(y.max()))
     sub, _ = clip_network(net, box, search_buffer_m(net, max(bounds), 4.8))
-    from scipy.spatial import cKDTree
-
     main = np.nonzero(sub.in_main_component())[0]
     near = cKDTree(np.column_stack([sub.x[main], sub.y[main]])).query(np.column_stack([x, y]))[1]
     src = np.unique(main[near])[:48]
     many_to_all(sub.indptr, sub.indices, sub.seconds, src[:2], limit=60.0)  # warm-up
+
+    def searches(where: str, g: Any, sources: np.ndarray, bound: float | None) -> None:
+        limit = np.inf if bound is None else bound * 60.0
+        times = []
+        for _ in range(3):  # the machine is shared: the best of three
+            t0 = time.perf_counter()
+            dist = many_to_all(g.indptr, g.indices, g.seconds, sources, limit=limit)
+            times.append((time.perf_counter() - t0) / len(sources))
+        label = "no bound" if bound is None else f"{bound:g} min"
+        rows.append({"case": f"one search, {where}, {label}", "max_minutes": bound,
+                     "search_ms": round(min(times) * 1e3, 2),
+                     "nodes_reached_per_search": int(np.isfinite(dist).sum() / len(sources)),
+                     "network_nodes": g.n_nodes})
+
     for b in [*bounds, None]:
-        limit = np.inf if b is None else b * 60.0
-        t0 = time.perf_counter()
-        dist = many_to_all(sub.indptr, sub.indices, sub.seconds, src, limit=limit)
-        per = (time.perf_counter() - t0) / len(src)
-        label = "no bound" if b is None else f"{b:g} min"
-        rows.append({"case": f"one search, clipped network, {label}",
-                     "max_minutes": b, "search_ms": round(per * 1e3, 2),
-                     "nodes_reached_per_search": int(np.isfinite(dist).sum() / len(src)),
-                     "network_nodes": sub.n_nodes})
+        searches("clipped network", sub, src, b)
     rng = np.random.default_rng(1)
-    src = rng.choice(np.nonzero(net.in_main_component())[0], 3)
-    many_to_all(net.indptr, net.indices, net.seconds, src[:1], limit=60.0)  # warm-up
-    t0 = time.perf_counter()
-    dist = many_to_all(net.indptr, net.indices, net.seconds, src)
-    per = (time.perf_counter() - t0) / len(src)
-    rows.append({"case": "one search, whole network, no bound", "max_minutes": None,
-                 "search_ms": round(per * 1e3, 1),
-                 "nodes_reached_per_search": int(np.isfinite(dist).sum() / len(src)),
-                 "network_nodes": net.n_nodes})
+    whole = rng.choice(np.nonzero(net.in_main_component())[0], 6)
+    many_to_all(net.indptr, net.indices, net.seconds, whole[:1], limit=60.0)  # warm-up
+    for b in (bounds[0], bounds[-1], None):
+        searches("whole network", net, whole, b)
     return rows
 
 
