@@ -408,9 +408,9 @@ def markdown(res: dict[str, Any]) -> str:
                                 "route_s_per_site", "mean_part_nodes", "output_mb",
                                 "load_before", "load_after"]), "",
            "## Cost against the bound (walk, in-process)", "",
-           ("National runs of the same sample of tiles, then single searches (48 sites) on "
-           "one clipped network (the sample's box plus the 60-minute buffer) and on the "
-           "whole network."), "",
+           ("National runs of the same sample of tiles, then single searches: from the "
+            "sites of one tile on its clipped network (its box plus the 60-minute buffer), "
+            "and from 6 nodes of the whole network (best of three)."), "",
            _table(res["bound_sweep"], ["case", "max_minutes", "sites_run", "pairs", "wall_s",
                                        "route_s_per_site", "mean_part_nodes", "search_ms",
                                        "nodes_reached_per_search", "network_nodes"]), ""]
