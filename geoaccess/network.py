@@ -15,7 +15,6 @@ import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -262,7 +261,6 @@ class Network:
             "mode": mode,
             "speeds_kmh": speeds,
             "built_by": f"geoaccess {__version__}",
-            "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "reader": "pyosmium",
         }
         return cls._from_lonlat(parsed.lon, parsed.lat, parsed.osmid, parsed.u, parsed.v,
@@ -419,7 +417,6 @@ class Network:
             "speeds_kmh": speeds,
             "osm_timestamp": G.graph.get("created_date"),
             "built_by": f"geoaccess {__version__}",
-            "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "reader": "networkx graph",
         }
         lon_a, lat_a = np.asarray(lon), np.asarray(lat)

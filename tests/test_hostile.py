@@ -494,3 +494,28 @@ def test_a_truncated_matrix_file_is_refused(tmp_path):
     (tmp_path / "cut.parquet").write_bytes(data[: len(data) // 2])
     with pytest.raises(InputError, match="cut.parquet"):
         ga.TravelTimes.load(tmp_path / "cut.parquet")
+
+
+# ------------------------------------------------------------------ reproducibility
+def test_two_runs_give_byte_identical_tables_and_matrices(tmp_path):
+    """Everything built twice from the files (origins, network, matrix), then written:
+    every table, workbook and matrix has the same sha256; the time lives in run-log.json."""
+    from geoaccess._fs import sha256_file
+    from geoaccess.demo import demo_scenarios, load_demo
+
+    hashes = []
+    for run in ("one", "two"):
+        demo = load_demo(("walk",))
+        out = tmp_path / run
+        pipeline.write_outputs(out, sites=demo["sites"], areas=demo["areas"],
+                               matrices=demo["travel_times"],
+                               scenarios=demo_scenarios(demo["sites"]),
+                               population="children_0_4", maps=[], report=False,
+                               interactive=False, explorer=False,
+                               one_point_matrices=demo["area_travel_times"])
+        files = sorted(p for p in out.rglob("*") if p.is_file()
+                       and p.suffix in (".csv", ".xlsx", ".parquet"))
+        hashes.append({p.relative_to(out).as_posix(): sha256_file(p) for p in files})
+        assert json.loads((out / "run-log.json").read_text(encoding="utf-8"))["started_at"]
+    assert len(hashes[0]) >= 10 and "travel_times_walk.parquet" in hashes[0]
+    assert hashes[0] == hashes[1]
