@@ -19,7 +19,7 @@ import pandas as pd
 import pyproj
 
 from ._modes import MPH, parse_maxspeed
-from .errors import InputError
+from .errors import InputError, NetworkError
 from .network import _haversine_m
 
 
@@ -56,22 +56,20 @@ def _nodes(G: Any, to_lonlat: pyproj.Transformer | None):
 def _drive_kmh(highways: list, maxspeeds: list, speeds: Mapping[str, float]) -> np.ndarray:
     """Car speed of each edge: its ``maxspeed`` if readable, else the default for its type.
 
-    Parsed once per distinct (highway, maxspeed) pair; a list value (osmnx merges the
+    Worked out once per distinct (highway, maxspeed) pair; a list value (osmnx merges the
     tags of simplified ways) counts by its first highway and the mean of its maxspeeds.
     """
-    cache: dict[tuple[str, str | None], float] = {}
-    out = np.empty(len(highways), dtype=np.float64)
-    for i, (hw, ms) in enumerate(zip(highways, maxspeeds, strict=True)):
-        if isinstance(hw, list):
-            hw = hw[0]
-        if isinstance(ms, list):
-            ms = ";".join(ms)
-        key = (str(hw), None if ms is None else str(ms))
-        kmh = cache.get(key)
-        if kmh is None:
-            kmh = cache[key] = parse_maxspeed(key[1]) or speeds.get(key[0], 20 * MPH)
-        out[i] = kmh
-    return out
+    hw = [h[0] if isinstance(h, list) else h for h in highways]
+    ms = [";".join(m) if isinstance(m, list) else m for m in maxspeeds]
+    hw_codes, hw_values = pd.factorize(np.asarray(hw, dtype=object), use_na_sentinel=False)
+    ms_codes, ms_values = pd.factorize(np.asarray(ms, dtype=object), use_na_sentinel=False)
+    pairs, which = np.unique(hw_codes.astype(np.int64) * (len(ms_values) + 1) + ms_codes,
+                             return_inverse=True)
+    kmh = np.empty(len(pairs), dtype=np.float64)
+    for j, pair in enumerate(pairs.tolist()):
+        h, m = hw_values[pair // (len(ms_values) + 1)], ms_values[pair % (len(ms_values) + 1)]
+        kmh[j] = parse_maxspeed(None if m is None else str(m)) or speeds.get(str(h), 20 * MPH)
+    return kmh[which]
 
 
 def read_graph(
@@ -138,6 +136,8 @@ def read_graph(
                 highways.append(data.get("highway"))
                 maxspeeds.append(data.get("maxspeed"))
     n_edges = len(tails)
+    if n_edges == 0:
+        raise NetworkError("the graph has no edges")
     u = np.fromiter(map(index.__getitem__, tails), dtype=np.int64, count=n_edges)
     v = np.fromiter(map(index.__getitem__, heads), dtype=np.int64, count=n_edges)
     del tails, heads

@@ -380,8 +380,6 @@ class Network:
         """
         from ._graph import read_graph
 
-        if G.number_of_edges() == 0:
-            raise NetworkError("the graph has no edges")
         speeds = default_speeds(mode, speed_kmh) if mode in MODES else None
         arcs = read_graph(G, mode=mode, weight=weight, speeds=speeds)
         provenance = {
