@@ -546,15 +546,14 @@ def osmnx_graph(eng: England):
             d["geometry"] = geom
         return d
 
-    G.add_edges_from((a, b, attrs(i, False, g))
-                     for i, (a, b, g) in enumerate(zip(u.tolist(), v.tolist(), geoms,
-                                                       strict=True)))
-    two = np.nonzero(~one)[0]
+    add = G.add_edge  # one call per edge: add_edges_from looks each edge up again
+    for i, (a, b, g) in enumerate(zip(u.tolist(), v.tolist(), geoms, strict=True)):
+        add(a, b, **attrs(i, False, g))
     rev_geoms = np.full(len(p0), None, dtype=object)
     if len(curved):
         rev_geoms[curved] = shapely.reverse(geoms[curved])
-    G.add_edges_from((int(v[i]), int(u[i]), attrs(int(i), True, rev_geoms[i]))
-                     for i in two.tolist())
+    for i in np.nonzero(~one)[0].tolist():
+        add(int(v[i]), int(u[i]), **attrs(i, True, rev_geoms[i]))
     return G
 
 

@@ -89,6 +89,7 @@ def read_ways(path: Path, mode: str, speeds: Mapping[str, float]) -> ParsedWays:
             way_dir.append(rule[1])
     except RuntimeError as exc:
         raise InputError(f"{path}: cannot read OSM file ({exc})", path=path) from exc
+    del processor  # frees libosmium's location cache before the arrays are built
     timestamp = osm_timestamp(path)
     if not counts:
         empty = np.zeros(0)

@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 _EARTH_RADIUS_M = 6_371_009.0
 _GB_BOUNDS = (-8.75, 49.75, 1.85, 60.95)  # lon_min, lat_min, lon_max, lat_max
+_BLOCK = 1 << 18  # arcs per block when computing lengths
 
 
 def metric_crs(lon: float, lat: float) -> pyproj.CRS:
@@ -320,9 +321,13 @@ class Network:
             target = pyproj.CRS.from_user_input(crs)
         transformer = pyproj.Transformer.from_crs(4326, target, always_xy=True)
         x, y = transformer.transform(lon, lat)
-        if length_m is None:
-            length_m = _haversine_m(lon[u], lat[u], lon[v], lat[v])
+        if length_m is None:  # in blocks: a national network's temporaries stay small
+            length_m = np.empty(len(u), dtype=np.float64)
+            for lo in range(0, len(u), _BLOCK):
+                a, b = u[lo:lo + _BLOCK], v[lo:lo + _BLOCK]
+                length_m[lo:lo + _BLOCK] = _haversine_m(lon[a], lat[a], lon[b], lat[b])
         secs = np.asarray(length_m, np.float64) / (np.asarray(speed_kmh, np.float64) / 3.6)
+        del length_m
         fwd = direction >= 0
         bwd = direction <= 0
         tails = np.concatenate([u[fwd], v[bwd]])
