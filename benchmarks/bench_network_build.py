@@ -28,8 +28,8 @@ Writes ``benchmarks/network_build_results.json`` and ``.md``. Three groups:
    in full mode only (about a minute).
 3. **pbf read**: ``Network.from_osm_file`` on synthetic England ``.osm.pbf`` files of
    0.25M-8M nodes (buildings included, as in a real extract) against the old reader, each
-   run in its own subprocess, recording wall and CPU time and peak RSS (``ru_maxrss``)
-   above the process's footprint once imports are done. Both build the same network (a
+   run in its own subprocess, recording wall and CPU time and peak RSS (``VmHWM``)
+   above the process's footprint once warmed up on a small file. Both build the same network (a
    digest of its arrays is compared). A two-pass reader using pyosmium's ``IdTracker``
    (ways first, then only their nodes) is measured at one size to show why it was not
    chosen: its id bitmap costs 4 MB per 2**25 ids touched, over 1 GB for ids spread as
@@ -299,9 +299,21 @@ def _rss_now_mb() -> float:
 
 
 def _peak_rss_mb() -> float:
+    """Peak resident memory of this process (VmHWM).
+
+    Not ``ru_maxrss``: on Linux that keeps the high-water mark of the forked parent
+    across ``exec``, so every subprocess of a big parent would report the parent's size.
+    """
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024 / 1e6
+    except OSError:
+        pass
     import resource
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 * 1.048576
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6
 
 
 def two_pass_read(path: Path, mode: str, speeds):
@@ -335,6 +347,7 @@ def read_one(path: Path, reader: str, mode: str) -> dict[str, Any]:
     """Build one network from ``path`` in this process; time, memory and a digest."""
     import geoaccess as ga
     from geoaccess._modes import default_speeds
+    from geoaccess._osm import read_ways
 
     from ._old_network_build import old_read_ways
 
@@ -346,22 +359,24 @@ def read_one(path: Path, reader: str, mode: str) -> dict[str, Any]:
     c0, w0 = time.process_time(), time.perf_counter()
     out: dict[str, Any] = {"reader": reader, "baseline_rss_mb": base,
                            "peak_before_mb": _peak_rss_mb()}
+    speeds = default_speeds(mode, None)
     if reader == "two-pass":
-        out["nodes"] = two_pass_read(path, mode, default_speeds(mode, None))
+        out["nodes"] = two_pass_read(path, mode, speeds)
+        out["read_peak_above_baseline_mb"] = _peak_rss_mb() - base
     else:
-        if reader == "new":
-            net = ga.Network.from_osm_file(path, mode=mode)
-        else:
-            speeds = default_speeds(mode, None)
-            parsed = old_read_ways(path, mode, speeds)
-            net = ga.Network._from_lonlat(parsed.lon, parsed.lat, parsed.osmid, parsed.u,
-                                          parsed.v, parsed.speed_kmh, parsed.direction,
-                                          mode=mode, crs=None, provenance={})
-            del parsed
+        # what from_osm_file does (less the file's sha256), in two stages to see each peak
+        parsed = (read_ways if reader == "new" else old_read_ways)(path, mode, speeds)
+        out["read_s"] = time.perf_counter() - w0
+        out["read_peak_above_baseline_mb"] = _peak_rss_mb() - base
+        net = ga.Network._from_lonlat(parsed.lon, parsed.lat, parsed.osmid, parsed.u,
+                                      parsed.v, parsed.speed_kmh, parsed.direction,
+                                      mode=mode, crs=None, provenance={})
+        del parsed
         digest = hashlib.sha256()
         for arr in (net.indptr, net.indices, net.seconds, net.osmid, net.x, net.y):
             digest.update(np.ascontiguousarray(arr).tobytes())
-        out.update(nodes=int(net.n_nodes), arcs=int(net.n_arcs), digest=digest.hexdigest())
+        out.update(nodes=int(net.n_nodes), arcs=int(net.n_arcs), digest=digest.hexdigest(),
+                   network_mb=net.nbytes / 1e6)
     out.update(wall_s=time.perf_counter() - w0, cpu_s=time.process_time() - c0,
                peak_rss_mb=_peak_rss_mb())
     out["peak_above_baseline_mb"] = out["peak_rss_mb"] - base
@@ -402,10 +417,17 @@ def pbf_cases(quick: bool, mode: str = "walk") -> list[dict[str, Any]]:
             "geoaccess_s": new["wall_s"], "geoaccess_cpu_s": new["cpu_s"],
             "geoaccess_peak_rss_mb": new["peak_rss_mb"],
             "geoaccess_peak_above_baseline_mb": new["peak_above_baseline_mb"],
+            "geoaccess_read_s": new["read_s"],
+            "geoaccess_read_peak_above_baseline_mb": new["read_peak_above_baseline_mb"],
+            "network_mb": new["network_mb"],
             "baseline_rss_mb": new["baseline_rss_mb"],
             "reference": "old reader (before issue 16)", "reference_s": old["wall_s"],
             "reference_cpu_s": old["cpu_s"], "reference_peak_rss_mb": old["peak_rss_mb"],
             "reference_peak_above_baseline_mb": old["peak_above_baseline_mb"],
+            "reference_read_s": old["read_s"],
+            "reference_read_peak_above_baseline_mb": old["read_peak_above_baseline_mb"],
+            "read_memory_ratio": (old["read_peak_above_baseline_mb"]
+                                  / new["read_peak_above_baseline_mb"]),
             "ratio": old["wall_s"] / new["wall_s"],
             "memory_ratio": old["peak_above_baseline_mb"] / new["peak_above_baseline_mb"],
             "check": {"what": "old and new readers build the same network (sha256 of its "
@@ -416,7 +438,8 @@ def pbf_cases(quick: bool, mode: str = "walk") -> list[dict[str, Any]]:
             log("pbf read: two-pass IdTracker reader (considered, not used)")
             two = _read_in_subprocess(pbf, "two-pass", mode)
             case["two_pass"] = {k: two[k] for k in ("wall_s", "cpu_s", "peak_rss_mb",
-                                                    "peak_above_baseline_mb", "nodes")}
+                                                    "peak_above_baseline_mb", "nodes",
+                                                    "read_peak_above_baseline_mb")}
         cases.append(case)
     return cases
 
@@ -440,16 +463,17 @@ def summarise(results: dict[str, Any]) -> dict[str, Any]:
             "sizes": [p[0] for p in pts]}
     reads = [c for c in results["cases"] if c["case"] == "pbf read"]
     if len(reads) >= 2:
+        x = [float(c["file_nodes"]) for c in reads]
         for side, key in (("new", "geoaccess"), ("old", "reference")):
-            x = np.array([c["file_nodes"] for c in reads], float)
-            y = np.array([c[f"{key}_peak_above_baseline_mb"] for c in reads], float)
-            slope, icpt = np.polyfit(x, y, 1)
-            out[f"pbf read peak memory, {side} reader"] = {
-                "bytes_per_file_node": float(slope * 1e6), "intercept_mb": float(icpt),
-                "exponent_vs_file_nodes": exponent(list(x), list(y))}
+            for stage, field in (("reading", "read_peak_above_baseline_mb"),
+                                 ("reading and building", "peak_above_baseline_mb")):
+                y = [float(c[f"{key}_{field}"]) for c in reads]
+                slope, icpt = np.polyfit(x, y, 1)
+                out[f"pbf {stage} peak memory, {side} reader"] = {
+                    "bytes_per_file_node": float(slope * 1e6), "intercept_mb": float(icpt),
+                    "exponent_vs_file_nodes": exponent(x, y)}
             out[f"pbf read time, {side} reader"] = {
-                "exponent_vs_file_nodes": exponent(
-                    [c["file_nodes"] for c in reads], [c[f"{key}_cpu_s"] for c in reads])}
+                "exponent_vs_file_nodes": exponent(x, [c[f"{key}_cpu_s"] for c in reads])}
     return out
 
 
@@ -507,42 +531,50 @@ def markdown(results: dict[str, Any]) -> str:
     reads = [c for c in results["cases"] if c["case"] == "pbf read"]
     if reads:
         lines += ["", "## `Network.from_osm_file` on synthetic England `.osm.pbf`", "",
-                  ("Each read in its own process; peak RSS is `ru_maxrss`, \"above base\" "
-                   "subtracts the process's RSS once geoaccess is imported. Walk mode. The "
-                   "files hold buildings too, as real extracts do (most of their nodes)."),
+                  ("Each read in its own process, walk mode: the reader (`_osm.read_ways`, "
+                   "before: `_old_network_build.old_read_ways`), then the network built from "
+                   "its arrays (`Network._from_lonlat`, shared), as `from_osm_file` does. "
+                   "Memory is the peak resident set (`VmHWM`) above the process's once "
+                   "geoaccess is imported and warmed up on the West Oakland file, after "
+                   "reading and at the end. The files hold buildings too, as real extracts "
+                   "do (most of their nodes)."),
                   "",
-                  ("| file nodes | MB | highway nodes | network nodes | new: wall | CPU | "
-                  "peak RSS | above base | old: wall | CPU | peak RSS | above base | "
-                  "memory ratio |"),
-                  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+                  ("| file nodes | MB | network nodes | new: read | total | CPU | read peak "
+                   "| total peak | old: read | total | CPU | read peak | total peak | "
+                   "read memory ratio |"),
+                  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for c in reads:
             lines.append(
-                f"| {c['file_nodes']:,} | {c['file_mb']:.1f} | {c['highway_nodes']:,} | "
-                f"{c['network_nodes']:,} | {_s(c['geoaccess_s'])} | "
-                f"{_s(c['geoaccess_cpu_s'])} | {c['geoaccess_peak_rss_mb']:,.0f} MB | "
-                f"{c['geoaccess_peak_above_baseline_mb']:,.0f} MB | {_s(c['reference_s'])} | "
-                f"{_s(c['reference_cpu_s'])} | {c['reference_peak_rss_mb']:,.0f} MB | "
+                f"| {c['file_nodes']:,} | {c['file_mb']:.1f} | {c['network_nodes']:,} | "
+                f"{_s(c['geoaccess_read_s'])} | {_s(c['geoaccess_s'])} | "
+                f"{_s(c['geoaccess_cpu_s'])} | "
+                f"{c['geoaccess_read_peak_above_baseline_mb']:,.0f} MB | "
+                f"{c['geoaccess_peak_above_baseline_mb']:,.0f} MB | "
+                f"{_s(c['reference_read_s'])} | {_s(c['reference_s'])} | "
+                f"{_s(c['reference_cpu_s'])} | "
+                f"{c['reference_read_peak_above_baseline_mb']:,.0f} MB | "
                 f"{c['reference_peak_above_baseline_mb']:,.0f} MB | "
-                f"{c['memory_ratio']:.1f}x |")
+                f"{c['read_memory_ratio']:.1f}x |")
         lines.append("")
-        for side in ("new", "old"):
-            mem = summ.get(f"pbf read peak memory, {side} reader")
-            tim = summ.get(f"pbf read time, {side} reader")
-            if mem:
-                lines.append(
-                    f"- {side} reader: peak memory above base grows by "
-                    f"**{mem['bytes_per_file_node']:.0f} bytes per node of the file** "
-                    f"(intercept {mem['intercept_mb']:.0f} MB); CPU time exponent "
-                    f"{tim['exponent_vs_file_nodes']:.2f} against file nodes")
+        for key, s_ in summ.items():
+            if key.startswith("pbf") and "bytes_per_file_node" in s_:
+                lines.append(f"- {key}: **{s_['bytes_per_file_node']:.0f} bytes per node of "
+                             f"the file** (intercept {s_['intercept_mb']:.0f} MB, exponent "
+                             f"{s_['exponent_vs_file_nodes']:.2f})")
+            elif key.startswith("pbf") and s_.get("exponent_vs_file_nodes") is not None:
+                lines.append(f"- {key}: CPU time exponent **{s_['exponent_vs_file_nodes']:.2f}**"
+                             " against file nodes")
         for c in reads:
             if c.get("two_pass"):
                 t = c["two_pass"]
                 lines.append(
-                    f"- two-pass IdTracker reader (ways, then only their nodes; not used) at "
-                    f"{c['file_nodes']:,} nodes: peak {t['peak_rss_mb']:,.0f} MB "
-                    f"({t['peak_above_baseline_mb']:,.0f} MB above base), {_s(t['wall_s'])} "
-                    f"wall, {_s(t['cpu_s'])} CPU, reading only: its id bitmap is allocated in "
-                    "4 MB blocks per 2**25 ids touched")
+                    f"- two-pass IdTracker reader (ways, then only their nodes; considered, "
+                    f"not used) at {c['file_nodes']:,} nodes, reading only: peak "
+                    f"{t['read_peak_above_baseline_mb']:,.0f} MB above base against "
+                    f"{c['geoaccess_read_peak_above_baseline_mb']:,.0f} MB for the one-pass "
+                    f"reader; {_s(t['wall_s'])} wall, {_s(t['cpu_s'])} CPU. Its id bitmap "
+                    "takes 4 MB per 2**25-id block touched: with ids spread as OSM's are, "
+                    "over 1 GB whatever the file's size (on Rutland too)")
     lines += ["", "## Checks before timing", ""]
     for c in results["cases"]:
         for key in ("check", "length_check", "old_check"):
