@@ -27,7 +27,7 @@ from ._version import __version__
 from .config import OutputSettings, RunConfig
 from .errors import InputError
 
-__all__ = ["run", "write_outputs"]
+__all__ = ["check_output_folder", "read_inputs", "run", "write_outputs"]
 
 log = logging.getLogger(__name__)
 
@@ -519,7 +519,11 @@ def _network(cfg: RunConfig, mode: str) -> Any:
     return net
 
 
-def _read_inputs(cfg: RunConfig) -> tuple[Any, Any, list[Any]]:
+def read_inputs(cfg: RunConfig) -> tuple[Any, Any, list[Any]]:
+    """Read and check the sites, areas and scenarios a configuration names (no network).
+
+    ``geoaccess run --check`` stops here; every column the configuration names is checked.
+    """
     from .io import read_areas, read_sites
     from .scenario import Scenario, read_scenarios
 
@@ -570,7 +574,7 @@ def run(cfg: RunConfig, *, progress: bool = True) -> dict[str, Path]:
     from .travel import travel_times
 
     check_output_folder(cfg.out)
-    sites, areas, scenarios = _read_inputs(cfg)
+    sites, areas, scenarios = read_inputs(cfg)
     rows: Any = areas
     if cfg.origins in ("homes", "grid"):
         rows = build_origins(areas, osm=cfg.network_source, population=cfg.population,
