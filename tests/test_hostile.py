@@ -33,8 +33,12 @@ FORMULAS = ['=HYPERLINK("http://x","click")', "+cmd|' /C calc'!A0", "@SUM(1+1)*c
 
 # ------------------------------------------------------------------ formula injection
 def _tiny(name: str):
-    """Two real Rutland LSOAs and two sites, with a hostile scenario name."""
-    areas = pd.DataFrame({"area_id": ["E01013605", "E01013606"], "kids": [50.0, 70.0]})
+    """Two real Rutland LSOAs (their polygons) and two sites, with a hostile scenario name."""
+    import geopandas as gpd
+
+    lsoa = gpd.read_file(Path(__file__).resolve().parents[1] / "data" / "rutland_lsoa21.gpkg")
+    areas = lsoa.iloc[:2][["area_id", "imd_decile", "geometry"]].assign(kids=[50.0, 70.0])
+    areas = areas.reset_index(drop=True)
     tt = ga.TravelTimes.from_frame(pd.DataFrame({"S01": [4.0, 30.0], "S02": [9.0, 3.0]},
                                                 index=areas.area_id))
     scenarios = [ga.Scenario("Now", {"S01": "hub", "S02": "hub"}),
@@ -64,7 +68,6 @@ def test_result_exports_neutralise_formulas(tmp_path, name):
 
 def test_eia_exports_neutralise_formulas(tmp_path):
     tt, areas, scenarios = _tiny(FORMULAS[0])
-    areas["imd_decile"] = [3, 8]
     comp = ga.compare(ga.evaluate(tt, areas, scenarios, population="kids"), baseline="Now")
     tables = ga.eia_tables(comp, areas)
     cells = _cells_of_xlsx(ga.equality.to_excel(tables, tmp_path / "eia.xlsx"))
@@ -295,7 +298,12 @@ _KILLED_RUN = textwrap.dedent("""
     import sys, pandas as pd, geoaccess as ga
     from geoaccess import pipeline
     name = sys.argv[2]
-    areas = pd.DataFrame({"area_id": [f"A{i}" for i in range(400)], "kids": 1.0})
+    import geopandas as gpd
+    from shapely.geometry import box
+    areas = gpd.GeoDataFrame({"area_id": [f"A{i}" for i in range(400)], "kids": 1.0},
+                             geometry=[box(480000 + 100 * (i % 20), 300000 + 100 * (i // 20),
+                                           480100 + 100 * (i % 20), 300100 + 100 * (i // 20))
+                                       for i in range(400)], crs="EPSG:27700")
     tt = ga.TravelTimes.from_frame(pd.DataFrame(
         {f"S{j}": [float((i * 7 + j * 3) % 50) for i in range(400)] for j in range(30)},
         index=areas.area_id))

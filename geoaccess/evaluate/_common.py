@@ -43,10 +43,7 @@ def renamed(old: str, new: str, old_value: Any, new_value: Any) -> Any:
 
 def thresholds_of(thresholds: Any, what: str = "thresholds") -> tuple[float, ...]:
     """Sorted unique minutes; a number is wrapped, a string refused ("15" is not (1, 5))."""
-    if isinstance(thresholds, (str, bytes)):
-        raise InputError(f"{what} must be numbers of minutes (e.g. [15, 30]), got the text "
-                         f"{thresholds!r}", column=what)
-    return _m.as_thresholds(thresholds)
+    return _m.as_thresholds(thresholds, param=what)
 
 
 def scenario_list(scenarios: Any) -> list[Scenario]:
