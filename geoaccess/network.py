@@ -236,9 +236,8 @@ class Network:
 
         Examples
         --------
-        >>> import geoaccess as ga
-        >>> net = ga.Network.from_osm_file(ga.datasets.get_path("west-oakland"), mode="drive")
-        >>> net.mode
+        >>> from geoaccess import Network, datasets
+        >>> Network.from_osm_file(datasets.get_path("west-oakland"), mode="drive").mode
         'drive'
         """
         from ._osm import read_ways
