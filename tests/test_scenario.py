@@ -199,7 +199,7 @@ def test_file_errors(tmp_path, sites):
     with pytest.raises(InputError, match="unknown scenario file format"):
         read_scenarios(tmp_path / "s.docx", sites)
     (tmp_path / "bad.yaml").write_text("scenarios: [unclosed\n")
-    with pytest.raises(InputError, match="not readable YAML"):
+    with pytest.raises(InputError, match="not valid YAML"):
         read_scenarios(tmp_path / "bad.yaml", sites)
 
 

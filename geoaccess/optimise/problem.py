@@ -43,7 +43,7 @@ from .._validate import (
 from ..errors import InputError
 from ..evaluate import Result, evaluate
 from ..matrix import TravelTimes
-from ..scenario import Scenario
+from ..scenario import Scenario, site_zones
 from .equity import Equity, Groups, equity_groups, equity_items
 
 __all__ = [
@@ -509,11 +509,10 @@ def _zone_of(zones: Any, sites: Any, areas: Any) -> tuple[dict[str, Any], list[A
         raise InputError(f"zones: expected a column name or a mapping site_id -> zone, got "
                          f"{type(zones).__name__}")
     if isinstance(sites, pd.DataFrame) and zones in sites.columns:
-        return {str(s): v for s, v in zip(sites["site_id"], sites[zones], strict=True)
-                if not pd.isna(v)}, []
+        return site_zones(sites, zones), []
     if isinstance(areas, pd.DataFrame) and zones in areas.columns:
         required = [v for v in pd.unique(areas[zones]) if not pd.isna(v)]
-        return _site_zones_from_areas(zones, sites, areas), required
+        return site_zones(sites, zones, areas), required
     where = ["sites"] if sites is not None else []
     where += ["areas"] if areas is not None else []
     places = " or ".join(where) or "the inputs (pass sites= or areas=)"
@@ -562,34 +561,6 @@ def _zones(rules: Rules, cand: list[str], areas: Any) -> tuple[Zones, list[str]]
     if bad:
         raise InputError(f"zones: min_per_zone exceeds max_per_zone for {show_ids(bad)}")
     return Zones(of, lo, hi), [str(z) for z in names]
-
-
-def _site_zones_from_areas(column: str, sites: Any, areas: Any) -> dict[str, Any]:
-    """Each site's zone: the attribute of the area polygon it stands in."""
-    import geopandas as gpd  # only this use of zones needs it: keep the optimiser light
-
-    if not isinstance(sites, gpd.GeoDataFrame) or not isinstance(areas, gpd.GeoDataFrame):
-        raise InputError(
-            f"zones={column!r} is an attribute of the areas: pass sites= (a GeoDataFrame "
-            "from geoaccess.read_sites) and areas as a GeoDataFrame with polygons so each "
-            "site can be placed in an area, or give zones as a mapping site_id -> zone",
-            column=column)
-    if not areas.geom_type.isin(["Polygon", "MultiPolygon"]).any():
-        raise InputError(f"zones={column!r}: the areas have no polygons to place sites in; "
-                         "give zones as a mapping site_id -> zone", column=column)
-    pts = sites[["site_id", sites.geometry.name]].copy()
-    polys = areas[[column, areas.geometry.name]]
-    if pts.crs is not None and polys.crs is not None and pts.crs != polys.crs:
-        pts = pts.to_crs(polys.crs)
-    joined = gpd.sjoin(pts, polys, how="left", predicate="within")
-    joined = joined[~joined.index.duplicated(keep="first")]
-    out = {str(s): z for s, z in zip(joined["site_id"], joined[column], strict=True)
-           if not pd.isna(z)}
-    outside = sorted(set(pts["site_id"].astype(str)) - set(out))
-    if outside:
-        log.info("zones=%r: %d site(s) outside every area count towards no zone: %s",
-                 column, len(outside), outside[:10])
-    return out
 
 
 def _capacity(capacity: Any, cand: list[str], sites: Any, scale: float) -> np.ndarray | None:
