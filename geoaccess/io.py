@@ -470,16 +470,16 @@ def read_sites(
                                   what=what)
                      if col else np.nan)
     cost_cols = {}
-    for name, cands in _COSTS.items():
-        col = find_column(frame.columns, None, cands)
-        if col is not None:
-            money = frame[[col]].copy()
-            if money[col].dtype == object or pd.api.types.is_string_dtype(money[col]):
-                money[col] = money[col].astype("string").str.strip().str.replace(
+    for name, spellings in _COSTS.items():
+        money_c = find_column(frame.columns, None, spellings)
+        if money_c is not None:
+            money = frame[[money_c]].copy()
+            if money[money_c].dtype == object or pd.api.types.is_string_dtype(money[money_c]):
+                money[money_c] = money[money_c].astype("string").str.strip().str.replace(
                     r"^[£$€]\s*", "", regex=True)
-            out[name] = _nonneg(money, col, row_ids, problems, decimal=decimal,
+            out[name] = _nonneg(money, money_c, row_ids, problems, decimal=decimal,
                                 required=False, what=f"{name.replace('_', ' ')}s (pounds)")
-            cost_cols[name] = col
+            cost_cols[name] = money_c
     problems.raise_if_any()
     if geom is None:  # pragma: no cover - a problem was recorded and raised above
         raise InputError(f"{where}: no usable geometry", path=path)

@@ -119,6 +119,8 @@ def solve_model(inst: Instance, *, objective: str, p: int | None,
         count = Expr(y, np.ones(m))
         if p is not None:
             model.add_expr(count, p, p)
+        if inst.cost_cap is not None and inst.cost is not None:
+            model.add_expr(Expr(y, inst.cost), hi=inst.cost_cap)
         for k in range(len(inst.zone_names)):
             members = y[inst.zones.of == k]
             lo, hi = float(inst.zones.lo[k]), float(inst.zones.hi[k])

@@ -88,11 +88,12 @@ def solve(inst: Instance, problem: str, *, p: int | None = None, threshold: floa
     no answer in time and no heuristic answer is at hand.
     """
     t0 = time.perf_counter()
-    has_rules = inst.capacity is not None or bool(inst.groups.items)
+    has_rules = (inst.capacity is not None or bool(inst.groups.items)
+                 or inst.cost_cap is not None or (p is None and problem != "set_cover"))
     if options.method == "heuristic" and has_rules:
         raise InputError("method='heuristic' handles must-keep, must-close, candidates and "
-                         "zones; capacities and equity constraints need method='exact' "
-                         "(or 'auto')")
+                         "zones with a given p; capacities, equity constraints, budgets and "
+                         "savings need method='exact' (or 'auto')")
     if not inst.reach.any():
         raise InfeasibleError(f"{problem}: no area has a time to any candidate site")
     if unserved_minutes is not None:

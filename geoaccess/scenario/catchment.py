@@ -187,8 +187,9 @@ def catchment_times(
     provenance = dict(tt.provenance)
     provenance["catchment"] = scenario.catchment_text()
     extra: dict[str, Any] = {}
-    if getattr(tt, "origins", None) is not None:
-        extra["origins"] = tt.origins
+    origins = getattr(tt, "origins", None)
+    if origins is not None:
+        extra["origins"] = origins
     out = TravelTimes(masked, mode=tt.mode, area_reason=tt.area_reason,
                       site_reason=tt.site_reason, pair_reason=f"{tt.pair_reason}, or {text}",
                       snap=tt.snap, max_minutes=tt.max_minutes, provenance=provenance,
