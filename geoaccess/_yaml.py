@@ -124,7 +124,8 @@ def load_yaml(text_or_path: str | Path, *, where: str | None = None) -> Any:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or type(exc).__name__
-        raise InputError(f"{where}: not valid YAML{at}: {short(problem, 120)}",
+        raise InputError(f"{where}: not valid YAML{at}: {short(problem, 120)} (the file is "
+                         "not readable YAML: check the brackets and indentation there)",
                          path=where) from exc
     finally:
         loader.dispose()
