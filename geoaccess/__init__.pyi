@@ -70,6 +70,7 @@ from .optimise import InfeasibleError as InfeasibleError
 from .optimise import ProposalGap as ProposalGap
 from .optimise import Rules as Rules
 from .optimise import Solution as Solution
+from .optimise import cost_frontier as cost_frontier
 from .optimise import equity_frontier as equity_frontier
 from .optimise import max_coverage as max_coverage
 from .optimise import p_center as p_center
@@ -81,6 +82,7 @@ from .optimise import trade_off as trade_off
 # 8. outputs: maps, charts, interactive map, report
 from . import plot as plot
 from .plot import plot_change as plot_change
+from .plot import plot_cost_frontier as plot_cost_frontier
 from .plot import plot_cumulative as plot_cumulative
 from .plot import plot_equality as plot_equality
 from .plot import plot_frontier as plot_frontier

@@ -172,10 +172,12 @@ class Baseline:
         """The chosen sites as a Scenario: roles as :meth:`role_of`, today's hours kept."""
         roles = {s: self.role_of(s) for s in open_ids}
         cur = self.current
-        cap = {s: cur.capacity.get(s, self.capacity[s]) for s in open_ids
-               if s in cur.capacity or s in self.capacity}
-        sess = {s: cur.sessions_per_week.get(s, self.sessions[s]) for s in open_ids
-                if s in cur.sessions_per_week or s in self.sessions}
+        # today's values for the sites kept, the sites table's for the others
+        cap = {**{s: self.capacity[s] for s in open_ids if s in self.capacity},
+               **{s: cur.capacity[s] for s in open_ids if s in cur.capacity}}
+        sess = {**{s: self.sessions[s] for s in open_ids if s in self.sessions},
+                **{s: cur.sessions_per_week[s] for s in open_ids
+                   if s in cur.sessions_per_week}}
         return Scenario(name, roles, capacity=cap, sessions_per_week=sess,
                         description=description, **catchment)
 

@@ -14,7 +14,7 @@ Modules
   :func:`~geoaccess.plot_service_areas`, :func:`~geoaccess.plot_sites`;
 - :mod:`~geoaccess.plot.charts`: :func:`~geoaccess.plot_equality`,
   :func:`~geoaccess.plot_cumulative`, :func:`~geoaccess.plot_trade_off`,
-  :func:`~geoaccess.plot_frontier`;
+  :func:`~geoaccess.plot_frontier`, :func:`~geoaccess.plot_cost_frontier`;
 - :mod:`~geoaccess.plot.cartography`: the parts of a printed map, for maps of your own
   (:func:`~geoaccess.plot.add_scale_bar`, :func:`~geoaccess.plot.add_north_arrow`,
   :func:`~geoaccess.plot.add_attribution`, :func:`~geoaccess.plot.finish_map`,
@@ -49,7 +49,13 @@ from .cartography import (
     draw_geometries,
     finish_map,
 )
-from .charts import plot_cumulative, plot_equality, plot_frontier, plot_trade_off
+from .charts import (
+    plot_cost_frontier,
+    plot_cumulative,
+    plot_equality,
+    plot_frontier,
+    plot_trade_off,
+)
 from .labels import (
     class_labels,
     default_threshold_minutes,
@@ -83,6 +89,7 @@ __all__ = [
     "plot_cumulative",
     "plot_trade_off",
     "plot_frontier",
+    "plot_cost_frontier",
     # saving
     "save_figure",
     # the parts of a map

@@ -1,0 +1,264 @@
+"""The decisions councils take (issue 14): savings targets, roles, catchments, opening hours.
+
+Each decision is checked on the bundled Rutland data as a stand-in for the council, and
+the optimisers' answers are checked by brute force on small cases: every choice of sites
+is scored independently here, with numpy, and the best compared with the solver's.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+
+import geoaccess as ga
+from geoaccess.errors import InputError
+from geoaccess.optimise import InfeasibleError
+
+matplotlib.use("Agg")
+
+
+# ============================================================================ helpers
+def random_case(seed: int, n: int = 12, m: int = 7, nan_share: float = 0.1):
+    """Areas and sites in a square (minutes from distance, some NaN) and sites' costs."""
+    rng = np.random.default_rng(seed)
+    a = rng.uniform(0, 10_000, (n, 2))
+    s = rng.uniform(0, 10_000, (m, 2))
+    D = np.round(np.hypot(a[:, None, 0] - s[None, :, 0], a[:, None, 1] - s[None, :, 1])
+                 / 80.0, 1)
+    D[rng.random(D.shape) < nan_share] = np.nan
+    w = np.round(rng.uniform(0, 120, n))
+    ids = [f"E{i:02d}" for i in range(n)]
+    sids = [f"S{j:02d}" for j in range(m)]
+    tt = ga.TravelTimes.from_frame(pd.DataFrame(D, index=ids, columns=sids))
+    areas = pd.DataFrame({"area_id": ids, "children": w})
+    sites = pd.DataFrame({"site_id": sids, "kind": "centre",
+                          "running_cost": np.round(rng.uniform(10, 60, m)) * 1000,
+                          "closure_cost": np.round(rng.uniform(0, 10, m)) * 1000})
+    return tt, areas, sites, D, w
+
+
+def mean_minutes(D: np.ndarray, w: np.ndarray, cols) -> float:
+    """Population-weighted mean minutes to the nearest of ``cols`` over the areas some
+    site reaches; inf when such an area with people is left with no reachable site."""
+    reach = np.isfinite(D).any(axis=1)
+    cols = list(cols)
+    sub = np.where(np.isnan(D[:, cols]), np.inf, D[:, cols]) if cols else \
+        np.full((len(D), 1), np.inf)
+    d = sub.min(axis=1)
+    if (~np.isfinite(d) & reach & (w > 0)).any():
+        return np.inf
+    ok = reach & np.isfinite(d)
+    return float((w[ok] * d[ok]).sum() / w[reach].sum())
+
+
+def covered(D: np.ndarray, w: np.ndarray, cols, t: float) -> float:
+    sub = np.where(np.isnan(D[:, list(cols)]), np.inf, D[:, list(cols)])
+    return float(w[sub.min(axis=1) <= t].sum())
+
+
+def subsets(m: int):
+    for k in range(1, m + 1):
+        yield from itertools.combinations(range(m), k)
+
+
+def illustrative_costs(sites: pd.DataFrame) -> pd.DataFrame:
+    """Rutland has no cost data: £1,000 a year per place (hub £60k, centre £30k, outreach
+    £15k), and a one-off closure cost of £5,000 per site."""
+    return sites.assign(running_cost=sites["capacity"] * 1000.0, closure_cost=5000.0)
+
+
+# ============================================================================ costs
+def test_read_sites_reads_money_and_refuses_it_as_capacity(tmp_path):
+    path = tmp_path / "sites.csv"
+    path.write_text("site_id,lat,lon,kind,annual_cost,closing_cost,set_up_cost\n"
+                    'A,52.67,-0.73,hub,"£52,000",1500,\n'
+                    "B,52.58,-0.72,outreach,8000,,2500\n", encoding="utf-8")
+    sites = ga.read_sites(path)
+    assert sites["running_cost"].tolist() == [52_000.0, 8_000.0]
+    assert sites["closure_cost"].tolist()[0] == 1500.0 and np.isnan(sites["closure_cost"][1])
+    assert sites["opening_cost"].tolist()[1] == 2500.0
+    assert "annual_cost" not in sites.columns          # read once, as running_cost
+    with pytest.raises(InputError, match="holds money") as err:
+        ga.read_sites(path, capacity_column="annual_cost")
+    assert err.value.column == "annual_cost"
+    path.write_text("site_id,lat,lon,running_cost\nA,52.67,-0.73,-5\n", encoding="utf-8")
+    with pytest.raises(InputError, match="negative"):
+        ga.read_sites(path)
+
+
+def test_a_cost_column_is_not_a_capacity():
+    tt, areas, sites, _, _ = random_case(0)
+    with pytest.raises(InputError, match="cost in pounds, not a capacity"):
+        ga.p_median(tt, areas, p=3, sites=sites, capacity="running_cost",
+                    population="children")
+
+
+def test_money_and_changes_hand_worked():
+    """Today S1 (hub, £60k), S2 and S3 (centres, £30k and £25k) are open; S4 (£10k, opening
+    £4k) is a new venue. Keep 2 of them with a saving of at least £40k (so at most £75k a
+    year): S1+S2 costs £90k, too much; S1+S3 £85k, too much; S2+S3 £55k; S1+S4 £70k;
+    S2+S4 £40k; S3+S4 £35k. Children (100 each) to the nearest::
+
+              S1  S2  S3  S4
+          E1   2   9   9   8
+          E2   9   3   9   4
+          E3   9   9   2   6
+
+    S2+S3: 9+3+2 = 14; S1+S4: 2+4+6 = 12; S2+S4: 8+3+6 = 17; S3+S4: 8+4+2 = 14. Best S1+S4:
+    running £70k, saving £115k - £70k = £45k, one-off: closing S2 (£3k) and S3 (£2k),
+    opening S4 (£4k) = £9k. S1 stays a hub; S4 takes the role asked for (outreach)."""
+    tt = ga.TravelTimes.from_frame(pd.DataFrame(
+        {"S1": [2.0, 9, 9], "S2": [9.0, 3, 9], "S3": [9.0, 9, 2], "S4": [8.0, 4, 6]},
+        index=["E1", "E2", "E3"]))
+    areas = pd.DataFrame({"area_id": ["E1", "E2", "E3"], "children": [100.0, 100, 100]})
+    sites = pd.DataFrame({"site_id": ["S1", "S2", "S3", "S4"],
+                          "name": ["Hub", "Centre A", "Centre B", "Hall"],
+                          "kind": ["hub", "centre", "centre", "outreach"],
+                          "running_cost": [60_000.0, 30_000, 25_000, 10_000],
+                          "closure_cost": [9_000.0, 3_000, 2_000, 0],
+                          "opening_cost": [0.0, 0, 0, 4_000]})
+    today = ga.Scenario.from_sites(sites, kinds=["hub", "centre"])
+    sol = ga.p_median(tt, areas, p=2, population="children", sites=sites, current=today,
+                      min_saving=40_000, role="outreach")
+    assert sorted(sol.open_sites) == ["S1", "S4"]
+    assert sol.objective == pytest.approx(4.0)
+    assert (sol.running_cost, sol.saving, sol.one_off_costs) == (70_000.0, 45_000.0, 9_000.0)
+    assert sol.scenario.roles == {"S1": "hub", "S4": "outreach"}
+    ch = sol.changes
+    assert ch["change"].to_dict() == {"S1": "kept", "S4": "added", "S2": "closed",
+                                      "S3": "closed"}
+    assert ch.loc["S2", "role_before"] == "centre" and ch.loc["S2", "role_after"] == "closed"
+    assert ch.loc["S4", "name"] == "Hall" and ch.loc["S4", "one_off_cost"] == 4_000.0
+    assert (sol.kept, sol.added, sol.closed) == (["S1"], ["S4"], ["S2", "S3"])
+    assert "saving 45,000 a year" in repr(sol)
+    # a budget of £40k leaves S2+S4 (17) and S3+S4 (14): S3+S4
+    within = ga.p_median(tt, areas, p=2, population="children", sites=sites, current=today,
+                         budget=40_000)
+    assert sorted(within.open_sites) == ["S3", "S4"] and within.running_cost == 35_000.0
+    with pytest.raises(InfeasibleError, match="must-keep sites alone cost"):
+        ga.p_median(tt, areas, p=2, sites=sites, current=today, budget=40_000,
+                    must_keep=["S1"])
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_least_access_lost_for_a_saving_matches_brute_force(seed):
+    """p_median with min_saving and no p: the smallest mean over every choice of sites
+    (any number) costing at most today's cost minus the saving; max_coverage with a
+    budget likewise, on people within 40 minutes."""
+    tt, areas, sites, D, w = random_case(seed)
+    cost = sites["running_cost"].to_numpy()
+    today = float(cost.sum())                       # today every site is open
+    saving = 0.45 * today
+    sol = ga.p_median(tt, areas, population="children", sites=sites, min_saving=saving,
+                      method="exact")
+    best = min((mean_minutes(D, w, c) for c in subsets(D.shape[1])
+                if cost[list(c)].sum() <= today - saving), default=np.inf)
+    assert sol.objective == pytest.approx(best, rel=1e-9)
+    assert sol.saving >= saving - 1e-6
+    assert sol.saving == pytest.approx(today - cost[[int(s[1:]) for s in sol.open_sites]].sum())
+    budget = 0.3 * today
+    cov = ga.max_coverage(tt, areas, threshold_minutes=40, population="children",
+                          sites=sites, budget=budget)
+    best_cov = max(covered(D, w, c, 40) for c in subsets(D.shape[1])
+                   if cost[list(c)].sum() <= budget)
+    assert cov.objective == pytest.approx(best_cov)
+    assert cov.running_cost <= budget
+
+
+def test_cost_frontier_matches_brute_force():
+    """For each budget: the best mean over every choice within it, then the cheapest of
+    the choices giving that mean; a budget below the cheapest site is infeasible."""
+    tt, areas, sites, D, w = random_case(7, n=10, m=6, nan_share=0.0)
+    cost = sites["running_cost"].to_numpy()
+    budgets = [float(cost.min()) - 1.0, float(np.median(cost)), 0.5 * cost.sum(),
+               float(cost.sum())]
+    f = ga.cost_frontier(tt, areas, population="children", sites=sites, budgets=budgets)
+    rows = f[f["problem"] == "p_median"].set_index("budget")
+    assert rows.loc[budgets[0], "status"] == "infeasible"
+    for b in budgets[1:]:
+        scored = [(mean_minutes(D, w, c), cost[list(c)].sum()) for c in subsets(6)
+                  if cost[list(c)].sum() <= b]
+        best = min(m for m, _ in scored)
+        cheapest = min(k for m, k in scored if m <= best + 1e-9)
+        assert rows.loc[b, "mean_minutes"] == pytest.approx(best, rel=1e-9)
+        assert rows.loc[b, "running_cost"] == pytest.approx(cheapest)
+        assert rows.loc[b, "saving"] == pytest.approx(cost.sum() - cheapest)
+    cur = f[f["problem"] == "current"].iloc[0]
+    assert cur["running_cost"] == pytest.approx(cost.sum()) and cur["saving"] == 0
+    assert cur["mean_minutes"] == pytest.approx(mean_minutes(D, w, range(6)))
+    # default budgets run from the cheapest allowed to everything open, monotone access
+    g = ga.cost_frontier(tt, areas, population="children", sites=sites, steps=5)
+    g = g[g["problem"] == "p_median"]
+    assert g["budget"].iloc[0] == pytest.approx(cost.min())
+    assert g["budget"].iloc[-1] == pytest.approx(cost.sum())
+    assert (np.diff(g["mean_minutes"].to_numpy()) <= 1e-9).all()
+    ax = ga.plot_cost_frontier(f)
+    assert ax.get_xlabel().startswith("Running cost")
+    with pytest.raises(InputError, match="running cost"):
+        ga.cost_frontier(tt, areas, population="children", sites=sites.drop(
+            columns="running_cost"))
+
+
+def test_rotherham_save_150k_on_rutland(rutland_walk_tt, rutland_areas, rutland_sites):
+    """Rotherham closed buildings to save £150k. On Rutland (a stand-in, with illustrative
+    costs of £1,000 a year per place): the least access lost for a saving of at least
+    £150k. Checked: the saving holds, the mean is the one evaluate() gives the chosen
+    scenario, every site kept keeps its role, and no single change (closing one more
+    site, or swapping a closed site for a kept one) that still saves £150k is better."""
+    tt, areas = rutland_walk_tt, rutland_areas
+    sites = illustrative_costs(rutland_sites)
+    sol = ga.p_median(tt, areas, sites=sites, min_saving=150_000)
+    cost = sites.set_index("site_id")["running_cost"]
+    today = cost.sum()
+    assert sol.saving >= 150_000 and sol.saving == pytest.approx(
+        today - cost[sol.open_sites].sum())
+    assert sol.one_off_costs == pytest.approx(5000.0 * len(sol.closed))
+    kind = sites.set_index("site_id")["kind"]
+    assert all(sol.scenario.role_of(s) == kind[s] for s in sol.open_sites)
+    res = ga.evaluate(tt, areas, sol.scenario)
+    assert res.summary.loc[0, "mean_minutes"] == pytest.approx(sol.objective, rel=1e-9)
+    # independent local check: every single drop or swap within the saving is no better
+    ids = np.array([str(x) for x in tt.site_ids])
+    D = tt.minutes.reindex(areas["area_id"]).to_numpy(float)
+    w = areas["children_0_4"].to_numpy(float)
+    base = np.isin(ids, sol.open_sites)
+    assert mean_minutes(D, w, np.nonzero(base)[0]) == pytest.approx(sol.objective)
+    tried = 0
+    for i in np.nonzero(base)[0]:
+        for j in [None, *np.nonzero(~base)[0]]:
+            trial = base.copy()
+            trial[i] = False
+            if j is not None:
+                trial[j] = True
+            if today - cost[ids[trial]].sum() < 150_000:
+                continue
+            tried += 1
+            assert mean_minutes(D, w, np.nonzero(trial)[0]) >= sol.objective - 1e-9
+    assert tried > 100
+
+
+def test_kept_hubs_stay_hubs_and_added_sites_take_the_role_asked():
+    """Today: hub S1, centre S2. Candidates S3, S4 (venues of kind 'outreach' in the
+    table). Keep 3 with role='base' for sites added: S1 stays a hub, S2 a centre."""
+    tt = ga.TravelTimes.from_frame(pd.DataFrame(
+        {"S1": [1.0, 9, 9, 9], "S2": [9.0, 1, 9, 9], "S3": [9.0, 9, 1, 9],
+         "S4": [9.0, 9, 9, 2]}, index=["E1", "E2", "E3", "E4"]))
+    sites = pd.DataFrame({"site_id": ["S1", "S2", "S3", "S4"],
+                          "kind": ["hub", "centre", "outreach", "outreach"]})
+    today = ga.Scenario("Today", {"S1": "hub", "S2": "centre"},
+                        sessions_per_week={"S1": 10})
+    sol = ga.p_median(tt, p=3, sites=sites, current=today, role="base")
+    assert sol.scenario.roles == {"S1": "hub", "S2": "centre", "S3": "base"}
+    assert sol.scenario.sessions_per_week == {"S1": 10.0}
+    assert sol.changes["change"].to_dict() == {"S1": "kept", "S2": "kept", "S3": "added"}
+    # without current, the sites table is today: every chosen site in its kind
+    sol2 = ga.p_median(tt, p=3, sites=sites)
+    assert sol2.scenario.roles == {"S1": "hub", "S2": "centre", "S3": "outreach"}
+    assert sol2.closed == ["S4"]
+    # the solution's scenario is the result's: evaluate draws the same roles
+    res = ga.evaluate(tt, None, sol)
+    assert res.scenarios[sol.scenario.name].roles == sol.scenario.roles
