@@ -493,7 +493,7 @@ def plot_cost_frontier(frame: pd.DataFrame, ax: Axes | None = None, *,
     ax = new_axes(ax, (7.5, 4.8), constrained=False)
     best = frame[(frame["problem"] == problem) & frame["running_cost"].notna()]
     best = best.drop_duplicates("sites").sort_values("running_cost")
-    handles = []
+    handles: list[Any] = []
     if len(best):
         (line,) = ax.step(best["running_cost"], best[col] * scale, where="post", color=_BLUE,
                           linewidth=1.8, label="best access for the money")
