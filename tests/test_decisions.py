@@ -262,3 +262,53 @@ def test_kept_hubs_stay_hubs_and_added_sites_take_the_role_asked():
     # the solution's scenario is the result's: evaluate draws the same roles
     res = ga.evaluate(tt, None, sol)
     assert res.scenarios[sol.scenario.name].roles == sol.scenario.roles
+
+
+# ============================================================================ catchments
+def _site_wards(sites, areas) -> dict[str, str]:
+    import geopandas as gpd
+
+    joined = gpd.sjoin(sites[["site_id", "geometry"]], areas[["ward", "geometry"]],
+                       predicate="within")
+    return dict(zip(joined["site_id"], joined["ward"], strict=True))
+
+
+def test_wakefield_one_hub_per_ward_used_by_its_families(rutland_walk_tt, rutland_areas,
+                                                         rutland_sites):
+    """Wakefield: one hub per locality, families use their own locality's hub. With the
+    own-zone rule the best choice splits by ward: in each ward the site with the fewest
+    child-minutes to that ward's areas (found here ward by ward, by brute force). Oakham
+    North East has no candidate venue: its areas are reported, never dropped."""
+    tt, areas, sites = rutland_walk_tt, rutland_areas, rutland_sites
+    sol = ga.p_median(tt, areas, sites=sites, zones="ward", catchment="zone",
+                      min_per_zone={"Oakham North East": 0}, max_per_zone=1, role="hub")
+    ward_of = _site_wards(sites, areas)
+    D = tt.minutes.reindex(areas["area_id"]).to_numpy(float)
+    w = areas["children_0_4"].to_numpy(float)
+    ids = [str(s) for s in tt.site_ids]
+    total, chosen = 0.0, {}
+    for ward in sorted(set(ward_of.values())):
+        rows = (areas["ward"] == ward).to_numpy()
+        options = {}
+        for j, s in enumerate(ids):
+            if ward_of.get(s) != ward:
+                continue
+            t = D[rows, j]
+            if np.isnan(t[w[rows] > 0]).any():
+                continue                    # must serve every child of its ward
+            options[s] = float(np.nansum(w[rows] * t))
+        best = min(options.values())
+        chosen[ward] = {s for s, v in options.items() if v <= best + 1e-9}
+        total += best
+    served = ~(areas["ward"] == "Oakham North East").to_numpy()
+    assert sol.objective == pytest.approx(total / w[served].sum(), rel=1e-9)
+    assert all(s in chosen[ward_of[s]] for s in sol.open_sites)
+    assert len(sol.open_sites) == len(chosen)
+    assert set(sol.scenario.roles.values()) == {"hub"}
+    assert sol.scenario.catchment == "zone" and sol.scenario.zone_column == "ward"
+    assert sol.scenario.site_zones == {s: ward_of[s] for s in sol.open_sites}
+    lost = sol.areas.loc[~served]
+    assert lost["minutes"].isna().all()
+    assert lost["reason"].str.contains("no candidate site in its ward").all()
+    assert sol.areas.loc[served, "site_id"].map(ward_of).tolist() == \
+        areas.loc[served, "ward"].tolist()

@@ -369,6 +369,9 @@ class Instance:
         matrix_sites = [str(s) for s in tt.site_ids]
         cand, keep_ids, close_ids = _candidates(rules, matrix_sites)
         _check_sites_table(rules.sites, cand)
+        site_zone: dict[str, Any] = {}
+        if rules.catchment == "zone":
+            cand, site_zone = _zoned_candidates(rules, cand, keep_ids, table, areas)
         M = tt.minutes.copy()
         M.index = M.index.astype(str)
         M.columns = M.columns.astype(str)
@@ -390,9 +393,8 @@ class Instance:
             else:
                 reason[i] = f"no time to any candidate site ({tt.pair_reason})"
         zone_obj, zone_names = _zones(rules, cand, areas)
-        site_zone: dict[str, Any] = {}
-        if rules.catchment == "zone":
-            D, site_zone = _own_zone(D, rules, cand, ids, table, areas, reason)
+        if rules.catchment == "zone" and table is not None:
+            D = _own_zone(D, str(rules.zones), cand, site_zone, table, reason)
         cap = _capacity(rules.capacity, cand, rules.sites, rules.capacity_scale)
         used: dict[str, Any] = {"candidates": len(cand), "must_keep": sorted(keep_ids),
                                 "must_close": sorted(close_ids)}
@@ -651,18 +653,35 @@ def _cost_rules(rules: Rules, baseline: Baseline) -> str:
     return " and ".join(parts)
 
 
-def _own_zone(D: np.ndarray, rules: Rules, cand: list[str], ids: pd.Index, table: Any,
-              areas: Any, reason: np.ndarray) -> tuple[np.ndarray, dict[str, Any]]:
-    """The matrix with each area limited to candidates of its own zone (catchment rule)."""
+def _zoned_candidates(rules: Rules, cand: list[str], keep_ids: list[str], table: Any,
+                      areas: Any) -> tuple[list[str], dict[str, Any]]:
+    """Candidates with a zone (a site of no zone serves no one under the zone rule)."""
     column = rules.zones
     if not isinstance(column, str) or table is None or column not in table.columns:
         raise InputError("catchment='zone' needs zones= naming a column of the areas (e.g. "
                          f"zones='ward'), got zones={column!r}", column="zones")
     zone_of = site_zones(rules.sites, column, areas)
+    none = [s for s in cand if s not in zone_of]
+    kept = [s for s in none if s in keep_ids]
+    if kept:
+        raise InputError(f"must_keep: sites {show_ids(kept)} have no {column}, so under "
+                         "catchment='zone' they would serve no one; give them a zone or "
+                         "leave them out", column=column, rows=kept)
+    if none:
+        log.info("catchment='zone': candidates %s have no %s and are left out", none, column)
+    left = [s for s in cand if s in zone_of]
+    if not left:
+        raise InfeasibleError(f"catchment='zone': no candidate site has a {column}")
+    return left, {s: zone_of[s] for s in left}
+
+
+def _own_zone(D: np.ndarray, column: str, cand: list[str], zone_of: Mapping[str, Any],
+              table: pd.DataFrame, reason: np.ndarray) -> np.ndarray:
+    """The matrix with each area limited to candidates of its own zone (catchment rule)."""
     area_zone = table[column].to_numpy(dtype=object)
     codes, _ = pd.factorize(pd.Series(list(area_zone) + [zone_of.get(s) for s in cand],
                                       dtype=object))
-    n = len(ids)
+    n = len(area_zone)
     row = np.where(codes[:n] < 0, -1, codes[:n])
     col = np.where(codes[n:] < 0, -2, codes[n:])
     own = row[:, None] == col[None, :]
@@ -672,7 +691,7 @@ def _own_zone(D: np.ndarray, rules: Rules, cand: list[str], ids: pd.Index, table
         z = area_zone[i]
         reason[i] = (f"the area has no {column} (catchment rule)" if pd.isna(z) else
                      f"no candidate site in its {column} {z!r} (catchment rule)")
-    return D, {s: zone_of[s] for s in cand if s in zone_of}
+    return D
 
 
 def _capacity(capacity: Any, cand: list[str], sites: Any, scale: float) -> np.ndarray | None:

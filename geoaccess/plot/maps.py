@@ -244,7 +244,8 @@ def plot_minutes(
         Areas from :func:`geoaccess.read_areas` (polygons; points are drawn as dots).
         Every area is drawn; areas without a value are grey and hatched ("no time").
     scenario : str, Scenario or Solution, optional
-        Scenario of a Result holding several: its name, or the scenario itself.
+        Scenario of a Result holding several: its name, or the scenario itself. With a
+        Series or table of minutes, the Scenario (or Solution) whose sites to draw.
     sites : geopandas.GeoDataFrame, optional
         Sites to draw, in their role in ``scenario`` (closed ones as grey crosses).
     column : str
@@ -281,6 +282,7 @@ def plot_minutes(
     'no time (see reason)'
     """
     geo = areas_for_map(areas, "plot_minutes")
+    given = None if scenario is None or isinstance(scenario, str) else as_scenario(scenario)
     values, scenario, result = values_of(data, scenario, column, "plot_minutes")
     v = values.reindex(geo["area_id"]).to_numpy(np.float64)
     missing = int((~geo["area_id"].isin(values.index)).sum())
@@ -293,7 +295,8 @@ def plot_minutes(
     handles = _class_handles(upper, colours, no_data=bool(np.isnan(v).any()))
     if sites is not None:
         s = in_crs(sites, geo.crs)
-        scen = result.scenarios[scenario] if result is not None and scenario else None
+        # the scenario drawn is the one scored: open sites as open, in their roles
+        scen = result.scenarios[scenario] if result is not None and scenario else given
         plot_sites(s, scen, ax=ax, labels=labels)
         handles += _role_handles(site_roles(s, scen))
     if title is None:
