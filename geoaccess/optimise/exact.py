@@ -82,7 +82,7 @@ def solve_model(inst: Instance, *, objective: str, p: int | None,
 
     ``objective`` is ``"distance"`` (population × minutes), ``"coverage"`` (population
     within ``threshold``), ``"count"`` (open sites), ``"cost"`` (running cost of the open
-    sites) or ``"none"`` (feasibility).
+    sites, minimised), ``"spend"`` (the same, maximised) or ``"none"`` (feasibility).
     ``cover_limit`` requires every area (with people, when given) that some candidate
     reaches within it to keep an open site within it; ``coverage_floor``
     (threshold, population) keeps coverage at least that; ``distance_cap`` keeps the
@@ -188,9 +188,9 @@ def solve_model(inst: Instance, *, objective: str, p: int | None,
             goal, maximise = cov[float(threshold)][0], True
         elif objective == "count":
             goal, maximise = count, False
-        elif objective == "cost":
+        elif objective in ("cost", "spend"):
             assert inst.cost is not None
-            goal, maximise = Expr(y, inst.cost), False
+            goal, maximise = Expr(y, inst.cost), objective == "spend"
         else:
             goal, maximise = Expr(), False
         # the set-row models gain nothing from HiGHS's MIP presolve (measured in

@@ -178,7 +178,9 @@ class Rules:
     min_saving : float, optional
         Least saving a year against ``current``, in pounds: the chosen sites cost at most
         the running cost of ``current`` minus this. With :func:`~geoaccess.p_median`, the
-        least access lost for a saving of at least that much.
+        least access lost for a saving of at least that much; among equally good
+        answers, the one keeping most running (nothing closes that the saving does not
+        need: :func:`~geoaccess.cost_frontier` shows what more could be saved).
     catchment : {"nearest", "zone"}
         Which open site serves an area: the nearest (default), or only sites of the
         area's own zone (``zones`` must then be a column of the areas, e.g. ``"ward"``;

@@ -84,9 +84,11 @@ def solve(inst: Instance, problem: str, *, p: int | None = None, threshold: floa
 
     ``p`` is the number of sites (checked with :meth:`Instance.check_p`), ``threshold``
     the minutes of coverage and set cover, ``unserved_minutes`` the p-median's price of
-    an unserved area, ``name`` the scenario's. With ``cheapest`` (and running costs), the
-    tie-break picks the cheapest of the equally good answers instead of the shortest
-    mean journey. Raises :class:`InfeasibleError` when the rules cannot all hold, and
+    an unserved area, ``name`` the scenario's. Under a budget or a saving, the p-median's
+    tie-break keeps most running (the dearest of the equally good answers: nothing
+    closes that the target does not need), or with ``cheapest`` picks the cheapest; for
+    coverage, ``cheapest`` picks the cheapest instead of the shortest mean journey.
+    Raises :class:`InfeasibleError` when the rules cannot all hold, and
     :class:`~geoaccess.GeoaccessError` when the solver finds no answer in time and no
     heuristic answer is at hand.
     """
@@ -179,11 +181,16 @@ def _exact_stages(inst: Instance, problem: str, *, p: int | None, threshold: flo
         ex = solve_model(inst, objective="distance", p=p, penalty=unserved_minutes,
                          start=heur, **kw)
         stages.append(stage_record("minimise population-minutes", ex))
-        if cheapest and ex.open_ is not None and ex.outcome.status == "optimal":
+        if inst.cost_cap is not None and ex.open_ is not None \
+                and ex.outcome.status == "optimal":
+            # among equally good answers: the cheapest (a frontier's point), or the one
+            # keeping most running within the budget or saving (no closure beyond need)
             best = ex.outcome.objective
-            ex2 = solve_model(inst, objective="cost", p=p, penalty=unserved_minutes,
+            ex2 = solve_model(inst, objective="cost" if cheapest else "spend", p=p,
+                              penalty=unserved_minutes,
                               distance_cap=best + 1e-7 * max(1.0, abs(best)), **kw2)
-            stages.append(stage_record("tie-break: cheapest among the best", ex2))
+            stages.append(stage_record("tie-break: cheapest among the best" if cheapest
+                                       else "tie-break: most kept among the best", ex2))
             return ex, (ex2 if ex2.open_ is not None else ex)
     elif problem == "max_coverage":
         assert threshold is not None
