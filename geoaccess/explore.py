@@ -1,10 +1,21 @@
-"""Interactive maps for Jupyter and the browser (folium; extra ``explore``).
+"""Interactive maps that open offline: one self-contained HTML page (Bokeh; extra ``explore``).
 
-:func:`explore` draws every scenario of a result as a layer of a Leaflet map: areas
-coloured by minutes to the nearest open site on one shared scale, the sites drawn by
-their role in that scenario, and a popup per area with its minutes, nearest site and the
-change against the baseline. A layer switcher turns scenarios on and off; the legend is
-in minutes; the attribution reads "© OpenStreetMap contributors".
+:func:`explore` draws the scenarios of a result on one shared scale of minutes to the
+nearest open site: a menu switches the scenario shown, the sites are drawn by their role
+in it, and hovering an area gives its minutes, nearest site, population and change
+against the baseline. The legend is in minutes; "© OpenStreetMap contributors" is written
+once, in the map's corner.
+
+Why Bokeh rather than a Leaflet map (folium, as up to 0.1): a Leaflet page loads
+Leaflet, jQuery and its styles from CDNs, so it is blank where there is no network, as
+in a council's offline report pack or a locked-down machine. Bokeh ships its JavaScript
+inside the Python package and writes it into the page (``bokeh.resources.INLINE``), so
+the page is one file that opens anywhere, in Jupyter too. Background map tiles are an
+option (``tiles=``) that is off when the page opens: a tick box, labelled as needing an
+internet connection, shows them.
+
+For a page in which readers open and close sites themselves, with the numbers
+recomputed in their browser, see :func:`geoaccess.write_explorer`.
 
 Install the extra with ``pip install "geoaccess[explore]"``.
 
@@ -19,77 +30,117 @@ Examples
 ...                                             index=["E1", "E2"]))
 >>> r = ga.evaluate(tt, areas, [ga.Scenario("Now", {"S1": "hub", "S2": "hub"}),
 ...                             ga.Scenario("Close S2", {"S1": "hub"})], population="kids")
->>> m = ga.explore(r, areas, tiles=None)
->>> "OpenStreetMap contributors" in m.get_root().render()
-True
+>>> m = ga.explore(r, areas)
+>>> page = m.to_html()
+>>> "OpenStreetMap contributors" in page, "<script src" in page  # scripts are inline
+(True, False)
 """
 
 from __future__ import annotations
 
 import html
-import json
 import logging
+import os
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
-from .plot import (
-    ATTRIBUTION,
-    MINUTES_BINS,
-    MINUTES_CMAP,
-    ROLE_STYLES,
-    _check_areas,
-    _class_labels,
-    _class_of,
-    _in_crs,
-    _population_words,
-    _result_of,
-    _scenario_names,
-    _site_roles,
-    class_colours,
-    classify_minutes,
-)
+from .errors import InputError
+from .plot import MINUTES_BINS, MINUTES_CMAP, class_colours, classify_minutes
 
 if TYPE_CHECKING:  # pragma: no cover
-    import folium
     import geopandas as gpd
 
     from .evaluate import Comparison, Result
 
-__all__ = ["explore"]
+__all__ = ["InteractiveMap", "explore"]
 
 log = logging.getLogger(__name__)
 
 _MISSING = "install the 'explore' extra for interactive maps: pip install \"geoaccess[explore]\""
 
+# Copies the chosen scenario's columns (``<column>_<j>``) into the columns drawn.
+_SWITCH_JS = """
+const j = names.indexOf(this.value);
+for (const [source, columns] of [[areas, area_columns], [sites, site_columns]]) {
+  if (source === null) continue;
+  for (const c of columns) source.data[c] = source.data[c + "_" + j];
+  source.change.emit();
+}
+"""
 
-def _folium():
+
+class InteractiveMap:
+    """A Bokeh layout that renders to one self-contained HTML page.
+
+    What :func:`explore` returns (and what :func:`geoaccess.explorer.write_explorer`
+    writes). BokehJS is written into the page (``bokeh.resources.INLINE``), so the page
+    opens from a file with no network, in a browser or in Jupyter, where it shows in an
+    ``<iframe>`` of the same page.
+
+    Attributes
+    ----------
+    layout : bokeh.models.UIElement
+        The Bokeh layout (for ``bokeh.io.show`` or embedding in a Bokeh app).
+    title : str
+        The page's title.
+    """
+
+    def __init__(self, layout: Any, *, title: str, height: int = 700) -> None:
+        self.layout = layout
+        self.title = str(title)
+        self.height = int(height)
+
+    def __repr__(self) -> str:
+        return f"InteractiveMap(title={self.title!r})"
+
+    def to_html(self) -> str:
+        """The page as HTML text, with BokehJS inline (no network needed to open it)."""
+        from bokeh.embed import file_html
+        from bokeh.resources import INLINE
+
+        return file_html(self.layout, INLINE, self.title)
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the page to ``path`` (atomically: a temporary file, then a rename).
+
+        Returns
+        -------
+        pathlib.Path
+        """
+        p = Path(path)
+        if not p.parent.exists():
+            raise InputError(f"save: folder {p.parent} does not exist", path=p.parent)
+        text = self.to_html()
+        tmp = p.with_name(f".{p.name}.tmp")
+        try:
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, p)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+        return p
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the same self-contained page in an ``<iframe>``."""
+        return (f'<iframe srcdoc="{html.escape(self.to_html(), quote=True)}" '
+                f'style="width:100%;height:{self.height}px;border:none" '
+                f'title="{html.escape(self.title, quote=True)}"></iframe>')
+
+
+def _bokeh() -> None:
     try:
-        import folium
+        import bokeh  # noqa: F401
     except ImportError as exc:  # pragma: no cover - exercised by monkeypatching in tests
-        raise ImportError(f"geoaccess.explore needs folium, which is not installed; "
+        raise ImportError(f"geoaccess.explore needs bokeh, which is not installed; "
                           f"{_MISSING}") from exc
-    return folium
-
-
-def _text(value: Any) -> str:
-    """A value as escaped text for popups (Leaflet inserts popup HTML as markup)."""
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-        return "–"
-    text = html.escape(str(value))
-    # folium puts popups and tooltips in JavaScript template literals: neutralise them
-    return text.replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
-
-
-def _minutes_text(x: float) -> str:
-    return "no time" if not np.isfinite(x) else f"{x:.1f} min"
 
 
 def _change_text(x: float, status: Any) -> str:
     if isinstance(status, str) and status == "unknown":
-        return "no time either way"
+        return "no route either way"
     if not np.isfinite(x):
         return "no open site reachable any more" if status == "loss" else "–"
     if abs(x) < 0.05:
@@ -108,161 +159,158 @@ def explore(
     scheme: str | None = None,
     k: int = 5,
     cmap: str = MINUTES_CMAP,
-    tiles: str | None = "OpenStreetMap",
+    tiles: Any = "OpenStreetMap",
     credits: str | Sequence[str] | None = None,
-    m: folium.Map | None = None,
-) -> folium.Map:
-    """An interactive map with a layer per scenario, sites by role and popups.
+    title: str | None = None,
+    width: int = 640,
+    height: int = 600,
+    simplify_m: float = 5.0,
+) -> InteractiveMap:
+    """An interactive map of minutes to the nearest open site, a scenario at a time.
 
     Parameters
     ----------
     result : Result or Comparison
-        From :func:`geoaccess.evaluate` (compared with ``baseline`` for the popups'
-        change) or :func:`geoaccess.compare`.
+        From :func:`geoaccess.evaluate` (compared with ``baseline`` for the change shown
+        on hover) or :func:`geoaccess.compare`.
     areas : geopandas.GeoDataFrame
         Areas from :func:`geoaccess.read_areas`; ``name`` and the population column are
-        shown in the popups when present.
+        shown on hover when present. Polygons, or points (e.g. home origins).
     sites : geopandas.GeoDataFrame, optional
-        Sites, drawn in each scenario's layer by their role there (closed sites as
-        small grey dots); popups give name, id and role.
+        Sites, drawn by their role in the scenario shown (closed sites as small grey
+        dots).
     scenarios : iterable of str, optional
-        Layers, in order (default every scenario); the first is shown on opening.
+        Scenarios offered, in order (default every scenario); the first is shown on
+        opening.
     baseline : str, optional
-        Baseline for the change in the popups (default: the comparison's, else the first
-        scenario).
+        Baseline of the change shown on hover (default: the comparison's, else the
+        first scenario).
     bins, scheme, k, cmap
-        Classes and palette, shared by every layer (see :func:`geoaccess.plot_minutes`).
-    tiles : str or None
-        Background tiles (``"OpenStreetMap"``, ``"CartoDB positron"``...); None for none
-        (offline use).
+        Classes and palette, shared by every scenario (see
+        :func:`geoaccess.plot.classify_minutes`).
+    tiles : str, xyzservices.TileProvider or None
+        Background tiles offered behind a tick box (off on opening; they need an
+        internet connection): ``"OpenStreetMap"``, ``"CartoDB positron"`` or any
+        :mod:`xyzservices` provider; None offers none.
     credits : str or sequence of str, optional
-        Attribution added after "© OpenStreetMap contributors".
-    m : folium.Map, optional
-        Add the layers to this map instead of a new one.
+        Attribution added after "© OpenStreetMap contributors" (e.g. boundary sources).
+    title : str, optional
+        Page title (default "Minutes to the nearest open site").
+    width, height : int
+        Largest size of the map itself in pixels (the legend is beside it); the map
+        takes the shape of the areas.
+    simplify_m : float
+        Simplify area outlines by this many metres (0 keeps them as they are).
 
     Returns
     -------
-    folium.Map
-        Displays inline in Jupyter; ``m.save("map.html")`` writes a page.
+    InteractiveMap
+        Shows in Jupyter; ``.save("map.html")`` writes one self-contained page;
+        ``.to_html()`` gives its text; ``.layout`` is the Bokeh layout.
 
     Raises
     ------
     ImportError
-        If folium is not installed (install ``geoaccess[explore]``).
+        If bokeh is not installed (install ``geoaccess[explore]``).
+    InputError
+        Areas without ``area_id``, CRS or geometry; unknown scenarios or tiles.
     """
-    folium = _folium()
-    import branca.colormap as bcm
-    import branca.element as be
+    _bokeh()
+    from bokeh.models import Column, ColumnDataSource, CustomJS, Div, Select
 
+    from ._explorer import bokeh_map as bm
+    from ._explorer import common as c
     from .evaluate import Comparison, compare
 
-    res = _result_of(result)
-    geo = _check_areas(areas, "explore")
-    names = _scenario_names(res, scenarios)
+    res = c.result_of(result)
+    geo = c.check_areas(areas, "explore")
+    names = c.scenario_names(res, scenarios)
     comp: Comparison | None
     if isinstance(result, Comparison) and baseline in (None, result.baseline):
         comp = result
+    elif len(res.scenario_names) > 1:
+        comp = compare(res, baseline=baseline or res.scenario_names[0])
     else:
-        base = baseline or res.scenario_names[0]
-        comp = compare(res, baseline=base) if len(res.scenario_names) > 1 else None
-    wide = res.wide("nearest_minutes").reindex(geo["area_id"])
-    site_wide = res.wide("nearest_site").reindex(geo["area_id"])
+        comp = None
+    ids = geo["area_id"]
+    wide = res.wide("nearest_minutes").reindex(ids)
+    nearest = res.wide("nearest_site").reindex(ids)
     upper = classify_minutes(wide[names].to_numpy(), bins=bins, scheme=scheme, k=k)
     colours = class_colours(len(upper) + 1, cmap)
-    ll = geo.to_crs(4326)
-    site_ll = _in_crs(sites, geo.crs).to_crs(4326) if sites is not None else None
-    site_names: dict[str, str] = {}
-    if site_ll is not None and "name" in site_ll.columns:
-        site_names = dict(zip(site_ll["site_id"].astype(str), site_ll["name"].astype(str),
-                              strict=True))
-    weight = res.weight_column
-    pop = res.areas.drop_duplicates("area_id").set_index("area_id")[weight].reindex(
-        geo["area_id"])
-    pop_words = _population_words(res.population)
-    if m is None:
-        b = ll.total_bounds
-        m = folium.Map(location=[(b[1] + b[3]) / 2, (b[0] + b[2]) / 2], tiles=tiles,
-                       control_scale=True, zoom_start=11)
-        m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
+    site_geo = c.sites_in(sites, geo.crs)
+    site_name = c.site_names(site_geo)
+    weight = res.areas.drop_duplicates("area_id").set_index("area_id")[
+        res.weight_column].reindex(ids).to_numpy(np.float64)
+
+    kind, geom_cols, bounds = bm.geometry_columns(geo, simplify_m)
+    label = geo["name"] if "name" in geo.columns else ids
+    data: dict[str, Any] = dict(geom_cols)
+    data.update({"area": [str(a) for a in label], "area_id": ids.tolist(),
+                 "population": [f"{p:,.0f}" for p in weight]})
+    columns = ["fill", "minutes", "nearest_site", "change", "crossing"]
     for j, name in enumerate(names):
         minutes = wide[name].to_numpy(np.float64)
-        cls = _class_of(minutes, upper)
-        props = pd.DataFrame({
-            "area": [_text(a) for a in (geo["name"] if "name" in geo.columns
-                                        else geo["area_id"])],
-            "area_id": [_text(a) for a in geo["area_id"]],
-            "minutes": [_minutes_text(x) for x in minutes],
-            "nearest_site": [_text(site_names.get(str(s), s)) if isinstance(s, str) else "–"
-                             for s in site_wide[name]],
-            "population": [f"{p:,.0f}" for p in pop.to_numpy(np.float64)],
-            "fill": [colours[c] if c >= 0 else "#d9d9d9" for c in cls],
-        })
-        fields = ["area", "area_id", "minutes", "nearest_site", "population"]
-        aliases = ["Area", "Code", "Minutes to nearest open site", "Nearest open site",
-                   _text(pop_words.capitalize())]
+        cls = c.class_of(minutes, upper)
+        data[f"fill_{j}"] = [colours[i] if i >= 0 else c.NO_TIME_COLOUR for i in cls]
+        data[f"minutes_{j}"] = [c.minutes_text(x) for x in minutes]
+        data[f"nearest_site_{j}"] = [site_name.get(s, s) if isinstance(s, str) else "–"
+                                     for s in nearest[name]]
         if comp is not None and name in comp.scenario_names:
-            ch = comp[name].reindex(geo["area_id"])
-            props["change"] = [_change_text(x, s) for x, s in
-                               zip(ch["change_minutes"].to_numpy(np.float64), ch["status"],
-                                   strict=True)]
-            props["crossing"] = [_text(c) if isinstance(c, str) and c else "–"
-                                 for c in ch["crossing"]]
-            fields += ["change", "crossing"]
-            aliases += [f"Change against {_text(comp.baseline)}", "Threshold change"]
-        elif comp is not None and name == comp.baseline:
-            props["change"] = "baseline"
-            fields += ["change"]
-            aliases += ["Change"]
-        layer_gdf = ll[[ll.geometry.name]].reset_index(drop=True).join(props)
-        group = folium.FeatureGroup(name=html.escape(name), show=(j == 0))
-        folium.GeoJson(
-            layer_gdf.__geo_interface__,
-            name=html.escape(name),
-            style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#ffffff",
-                                      "weight": 0.8, "fillOpacity": 0.75},
-            highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},
-            tooltip=folium.GeoJsonTooltip(fields=["area", "minutes"],
-                                          aliases=["Area", "Minutes"]),
-            popup=folium.GeoJsonPopup(fields=fields, aliases=aliases),
-        ).add_to(group)
-        if site_ll is not None:
-            _add_sites(folium, group, site_ll, res.scenarios[name])
-        group.add_to(m)
-    index = list(upper) + [max(float(upper[-1]) * 1.5, float(upper[-1]) + 1)]
-    legend = bcm.StepColormap(colours, index=[0.0, *index], vmin=0.0, vmax=index[-1],
-                              caption="Minutes to the nearest open site (classes: "
-                                      + ", ".join(_class_labels(upper)) + ")")
-    legend.add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
-    parts = [ATTRIBUTION]
-    if credits:
-        parts += [credits] if isinstance(credits, str) else list(credits)
-    text = json.dumps(html.escape(" | ".join(str(p) for p in parts)))
-    script = be.MacroElement()
-    script._template = be.Template(
-        "{% macro script(this, kwargs) %}"
-         f"{m.get_name()}.attributionControl.addAttribution({text});"
-         "{% endmacro %}")
-    m.add_child(script)
-    return m
+            ch = comp[name].reindex(ids)
+            data[f"change_{j}"] = [
+                _change_text(x, s) for x, s in zip(ch["change_minutes"].to_numpy(np.float64),
+                                                   ch["status"], strict=True)]
+            data[f"crossing_{j}"] = [x if isinstance(x, str) and x else "–"
+                                     for x in ch["crossing"]]
+        else:
+            data[f"change_{j}"] = ["baseline" if comp is not None else "–"] * len(ids)
+            data[f"crossing_{j}"] = ["–"] * len(ids)
+    for col in columns:
+        data[col] = list(data[f"{col}_0"])
+    area_source = ColumnDataSource(data, name="areas")
 
+    pop_words = c.population_words(res.population)
+    tooltips = [("Area", "@area (@area_id)"), ("Minutes to nearest open site", "@minutes"),
+                ("Nearest open site", "@nearest_site"),
+                (pop_words.capitalize(), "@population")]
+    if comp is not None:
+        tooltips += [(f"Change against {comp.baseline}", "@change"),
+                     ("Threshold change", "@crossing")]
 
-def _add_sites(folium: Any, group: Any, sites: Any, scenario: Any) -> None:
-    roles = _site_roles(sites, scenario)
-    pts = sites.geometry.representative_point()
-    for sid, name, role, x, y in zip(sites["site_id"].astype(str),
-                                     sites["name"] if "name" in sites.columns
-                                     else sites["site_id"], roles, pts.x, pts.y, strict=True):
-        st = ROLE_STYLES.get(role, ROLE_STYLES["other"])
-        closed = role == "closed"
-        label = f"{_text(name)} ({_text(sid)}): {_text(role)}"
-        folium.CircleMarker(
-            location=[float(y), float(x)],
-            radius=3 if closed else (8 if role == "hub" else 6),
-            color="#ffffff" if closed else "#000000", weight=1,
-            fill=True, fill_color=st["color"], fill_opacity=0.6 if closed else 0.95,
-            tooltip=label,
-            popup=folium.Popup(f"<b>{_text(name)}</b><br>site {_text(sid)}<br>"
-                               f"role: {_text(role)}", max_width=260),
-        ).add_to(group)
+    credits_list = c.credit_list(credits)
+    fig = bm.new_map(bounds, width=width, height=height, credits=credits_list)
+    toggle = bm.add_tiles(fig, tiles)
+    bm.add_areas(fig, kind, area_source, tooltips)
+    site_source = None
+    roles_seen: list[str] = []
+    if site_geo is not None and len(site_geo):
+        kind_of = dict(zip(site_geo["site_id"], c.site_kinds(site_geo), strict=True))
+        ids_s = sorted(site_geo["site_id"], key=lambda s: kind_of[s] == "hub")  # hubs on top
+        site_data = bm.site_columns(ids_s, site_geo, [res.scenarios[names[0]].role_of(s)
+                                                      for s in ids_s])
+        for j, name in enumerate(names):
+            roles = [res.scenarios[name].role_of(s) for s in ids_s]
+            roles_seen += roles
+            for col, values in bm.style_columns(roles).items():
+                site_data[f"{col}_{j}"] = values
+        site_source = ColumnDataSource(site_data, name="sites")
+        bm.add_sites(fig, site_source)
+    bm.add_legend(fig, c.class_labels(upper), colours, roles_seen,
+                  title="Minutes to the nearest open site")
 
+    heading = title or "Minutes to the nearest open site"
+    picker = Select(title="Scenario shown", options=names, value=names[0], width=320,
+                    name="scenario")
+    picker.js_on_change("value", CustomJS(
+        args={"names": names, "areas": area_source, "sites": site_source,
+              "area_columns": columns,
+              "site_columns": ["role", "marker", "color", "size", "alpha", "line"]},
+        code=_SWITCH_JS))
+    mode = {"walk": "walking", "drive": "driving", "cycle": "cycling",
+            "transit": "by public transport"}.get(res.mode, str(res.mode))
+    head = Div(text=f"<h2 style='margin:0 0 4px 0'>{c.text(heading)}</h2>"
+                    f"<p style='margin:0'>Modelled {c.text(mode)} minutes from each area "
+                    f"to the nearest open site; hover an area for details.</p>",
+               width=width + 260)
+    layout = Column(head, picker, fig, *([toggle] if toggle is not None else []))
+    return InteractiveMap(layout, title=heading, height=height + 160)
