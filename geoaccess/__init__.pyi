@@ -94,6 +94,7 @@ from .plot import plot_trade_off as plot_trade_off
 from .plot import save_figure as save_figure
 from .travel import service_areas as service_areas
 from .explore import explore as explore
+from .explorer import write_explorer as write_explorer
 from .report import DataSource as DataSource
 from .report import render_report as render_report
 from .report import write_report as write_report

@@ -75,6 +75,8 @@ class OutputSettings:
     dpi: int = 300
     report: bool = True
     interactive: bool = True
+    explorer: bool = True
+    screenshots: bool = False
 
 
 @dataclass
@@ -118,6 +120,8 @@ class RunConfig:
     dpi: int
     report: bool
     interactive: bool
+    explorer: bool = True
+    screenshots: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     def output_settings(self) -> OutputSettings:
@@ -429,7 +433,8 @@ def load_config(path: str | os.PathLike[str] | Mapping[str, Any], *,
             data_sources.append({k: str(v) for k, v in d.items()})
     # outputs
     outs = c.keys(top.get("outputs"), "outputs",
-                  ["folder", "matrix", "tables", "maps", "dpi", "report", "interactive"])
+                  ["folder", "matrix", "tables", "maps", "dpi", "report", "interactive",
+                   "explorer", "screenshots"])
     folder_raw = out if out is not None else outs.get("folder", "geoaccess-output")
     folder = Path(os.path.expanduser(str(folder_raw)))
     if out is None and not folder.is_absolute():
@@ -443,8 +448,8 @@ def load_config(path: str | os.PathLike[str] | Mapping[str, Any], *,
         c.add("outputs.dpi", f"outputs.dpi must be a whole number from 30 to 1200, found "
                              f"{dpi!r}")
         dpi = 300
-    flags = {k: c.boolean(outs[k], f"outputs.{k}") if k in outs else True
-             for k in ("matrix", "report", "interactive")}
+    flags = {k: c.boolean(outs[k], f"outputs.{k}") if k in outs else k != "screenshots"
+             for k in ("matrix", "report", "interactive", "explorer", "screenshots")}
     for key in ("title", "place", "service"):
         c.text(top.get(key), key)
     c.raise_if_any()
@@ -462,5 +467,6 @@ def load_config(path: str | os.PathLike[str] | Mapping[str, Any], *,
         credits=[str(x) for x in credits], data_sources=data_sources, equality_by=by,
         equality_shares=eqc.get("shares"), equality_threshold=eq_thr, out=folder,
         write_matrix=flags["matrix"], tables=tables, maps=maps, dpi=int(dpi),
-        report=flags["report"], interactive=flags["interactive"])
+        report=flags["report"], interactive=flags["interactive"], explorer=flags["explorer"],
+        screenshots=flags["screenshots"])
 

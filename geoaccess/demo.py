@@ -171,7 +171,7 @@ def demo_scenarios(sites: pd.DataFrame) -> list[Scenario]:
 
 def run_demo(out: str | os.PathLike[str] = "out", *, progress: bool = True,
              demo: dict[str, Any] | None = None, maps: tuple[str, ...] = ("png", "pdf"),
-             dpi: int = 200) -> dict[str, Path]:
+             dpi: int = 200, screenshots: bool = True) -> dict[str, Path]:
     """Run the Rutland demo and write its outputs to a folder.
 
     Builds the walk and drive networks and matrices, evaluates the three
@@ -185,7 +185,10 @@ def run_demo(out: str | os.PathLike[str] = "out", *, progress: bool = True,
       ``results.xlsx``, ``eia_tables.xlsx`` and ``eia_tables/*.csv``;
     - ``maps/``: minutes per scenario on one scale, before/after and change maps per
       proposal, service areas, the equality chart and the cumulative curve;
-    - ``report.html`` (self-contained) and ``map.html`` (interactive).
+    - ``report.html`` (self-contained), ``map.html`` (interactive) and ``explorer.html``
+      (the consultation explorer), each opening offline;
+    - ``screenshots/``: the three pages as a reader without a network sees them (when
+      Chromium and Playwright are installed).
 
     Parameters
     ----------
@@ -199,6 +202,8 @@ def run_demo(out: str | os.PathLike[str] = "out", *, progress: bool = True,
         Map formats (``"png"``, ``"svg"``, ``"pdf"``).
     dpi : int
         Resolution of raster maps.
+    screenshots : bool
+        Write screenshots of the report, the map and the explorer.
 
     Returns
     -------
@@ -216,5 +221,6 @@ def run_demo(out: str | os.PathLike[str] = "out", *, progress: bool = True,
         population="children_0_4", title="Access to children's centres in Rutland "
                                          "(illustrative scenarios)",
         place="Rutland", service="a centre", credits=CREDITS, data_sources=DATA_SOURCES,
-        extra_tables={"networks": _summary(demo)}, maps=maps, dpi=dpi, progress=progress)
+        extra_tables={"networks": _summary(demo)}, maps=maps, dpi=dpi, progress=progress,
+        screenshots=screenshots)
     return written

@@ -181,7 +181,7 @@ def write_explorer(
     population: str | None = None,
     baseline: str | None = None,
     thresholds: Iterable[float] | None = None,
-    threshold: float = 15,
+    threshold_minutes: float = 15,
     by: str | None = "imd_decile",
     title: str | None = None,
     intro: str | None = None,
@@ -218,7 +218,7 @@ def write_explorer(
     thresholds : iterable of float, optional
         Minutes counted (default :data:`geoaccess.settings.thresholds_minutes`); whole,
         half or quarter minutes.
-    threshold : float
+    threshold_minutes : float
         The threshold of the table by decile (one of ``thresholds``).
     by : str or None
         Column of deciles 1..10 for the table (default ``"imd_decile"``; skipped when
@@ -251,7 +251,7 @@ def write_explorer(
         If bokeh is not installed (install ``geoaccess[explore]``).
     InputError
         Bad areas, population or scenarios (as :func:`geoaccess.evaluate`), a decile
-        column with other values, a ``threshold`` not among ``thresholds``.
+        column with other values, a ``threshold_minutes`` not among ``thresholds``.
     """
     _bokeh()
     from bokeh.document import Document
@@ -287,15 +287,18 @@ def write_explorer(
         raise InputError(f"write_explorer: expected a TravelTimes (geoaccess.travel_times), "
                          f"got {type(tt).__name__}")
     geo = c.check_areas(areas, "write_explorer")
+    if isinstance(thresholds, (str, bytes)):
+        raise InputError(f"thresholds must be a list of minutes, not the text {thresholds!r}",
+                         column="thresholds")
     thr = tuple(float(t) for t in (settings.thresholds_minutes if thresholds is None
                                    else thresholds))
     # evaluate checks the scenarios, population and thresholds as everywhere else
     result = evaluate(tt, areas, scenarios, population=population, thresholds=thr)
     thr = tuple(result.thresholds)
     mx.check_thresholds(thr)
-    if float(threshold) not in thr:
-        raise InputError(f"threshold {threshold:g} is not among thresholds "
-                         f"{[float(t) for t in thr]}", column="threshold")
+    if float(threshold_minutes) not in thr:
+        raise InputError(f"threshold {threshold_minutes:g} is not among thresholds "
+                         f"{[float(t) for t in thr]}", column="threshold_minutes")
     names = result.scenario_names
     base = names[0] if baseline is None else str(baseline)
     if base not in names:
@@ -341,7 +344,7 @@ def write_explorer(
         "group_labels": _DECILE_LABELS, "group_title": group_title,
         "group_caption": f"By {group_title} (1 = the most deprived tenth of areas in England)",
         "no_groups": f"No table by decile: the areas have no {by!r} column.",
-        "thresholds": list(thr), "threshold": float(threshold),
+        "thresholds": list(thr), "threshold": float(threshold_minutes),
         "bins": list(upper), "colours": colours, "no_time": c.NO_TIME_COLOUR,
         "site_names": [names_by_id.get(s, s) for s in site_ids], "site_kinds": kinds,
         "scenarios": scen, "baseline": k_base, "custom": "Your own selection",

@@ -142,10 +142,11 @@ def write_outputs(
     equality_by, equality_shares, equality_threshold
         Breakdowns, share columns and the threshold quoted (see
         :func:`geoaccess.equality.eia_tables`).
-    write_matrix, tables, maps, dpi, report, interactive
+    write_matrix, tables, maps, dpi, report, interactive, explorer, screenshots
         Which outputs to write: the matrices (Parquet), tables (``"csv"``,
         ``"excel"``), map formats (``"png"``, ``"svg"``, ``"pdf"``) at ``dpi``, the
-        HTML report, the interactive map.
+        HTML report, the interactive map, the consultation explorer, and screenshots of
+        the pages (PNG, from headless Chromium when it is installed).
 
     Returns
     -------
@@ -171,7 +172,8 @@ def write_outputs(
     cfg = replace(settings or OutputSettings(), **overrides)
     (baseline, population, thresholds, tolerance_minutes, title, place, service, credits,
      data_sources, equality_by, equality_shares, equality_threshold, write_matrix, tables, maps,
-     dpi, report, interactive) = (getattr(cfg, f.name) for f in fields(OutputSettings))
+     dpi, report, interactive, explorer, screenshots) = (getattr(cfg, f.name)
+                                                         for f in fields(OutputSettings))
     out = Path(out)
     for name in extra_tables or {}:
         safe_name(name, what="extra table name")
@@ -188,7 +190,8 @@ def write_outputs(
     slugs = _unique_slugs(names)
     steps = (["evaluate"] + (["matrix"] if write_matrix else []) + ["tables"]
              + (["maps"] if maps else []) + (["report"] if report else [])
-             + (["interactive"] if interactive else []))
+             + (["interactive"] if interactive else []) + (["explorer"] if explorer else [])
+             + (["screenshots"] if screenshots else []))
     bar = tqdm(total=len(steps), desc="outputs", unit="step", disable=not progress,
                leave=False)
     written: dict[str, Path] = {}
@@ -318,8 +321,43 @@ def write_outputs(
             except ImportError as exc:
                 log.warning("no interactive map: %s", exc)
             bar.update()
+        if explorer:
+            step("explorer")
+            try:
+                from .explorer import write_explorer
+
+                written["explorer"] = write_explorer(
+                    matrices[main_mode], areas, scenarios, st.path("explorer.html"),
+                    sites=sites, population=population, baseline=base, thresholds=thresholds,
+                    threshold_minutes=lab if lab is not None else 15, credits=credit_text,
+                    title=title, data_dates=_data_dates(matrices[main_mode], data_sources))
+            except ImportError as exc:
+                log.warning("no consultation explorer: %s", exc)
+            bar.update()
+        if screenshots:
+            step("screenshots")
+            from ._explorer.browser import write_screenshots
+
+            pages: dict[str, str | os.PathLike[str]] = {
+                k: written[k] for k in ("report", "interactive_map", "explorer") if k in written}
+            for k, p in write_screenshots(pages, st.folder("screenshots")).items():
+                written[f"screenshot_{k}"] = p
+            bar.update()
         bar.close()
         return st.commit(written)
+
+
+def _data_dates(tt: Any, data_sources: Sequence[Any]) -> dict[str, str]:
+    """The dates a reader should know: the OSM extract's, and each data source's."""
+    dates: dict[str, str] = {}
+    osm = (tt.provenance or {}).get("osm_timestamp")
+    if osm:
+        dates["OpenStreetMap data"] = str(osm)[:10]
+    for s in data_sources:
+        d = s if isinstance(s, Mapping) else getattr(s, "__dict__", {})
+        if d.get("name") and d.get("date"):
+            dates[str(d["name"])] = str(d["date"])
+    return dates
 
 
 # ================================================================================ run
