@@ -315,3 +315,71 @@ def test_wakefield_one_hub_per_ward_used_by_its_families(rutland_walk_tt, rutlan
     assert lost["reason"].str.contains("no candidate site in its ward").all()
     assert sol.areas.loc[served, "site_id"].map(ward_of).tolist() == \
         areas.loc[served, "ward"].tolist()
+
+
+def test_wakefield_own_zone_times_never_beat_any_zone_times(rutland_walk_tt, rutland_areas,
+                                                            rutland_sites):
+    """The council's locality hubs (the 'Locality hubs' column of the bundled scenarios)
+    with families using their own ward's hub: every area's time is at least its time to
+    the nearest hub of any ward, equal where its nearest hub is in its own ward, and
+    missing (with the reason) in wards without a hub. The map draws every open hub as
+    open."""
+    tt, areas, sites = rutland_walk_tt, rutland_areas, rutland_sites
+    table = ga.read_scenarios(ga.datasets.get_path("rutland-scenarios"), sites,
+                              scenarios=["Locality hubs"])
+    hubs = table[0]
+    own = hubs.modified("Own ward's hub", catchment="zone", zone_column="ward")
+    res = ga.evaluate(tt, areas, [hubs, own], sites=sites, thresholds=[15, 30])
+    anyz = res["Locality hubs"].reindex(areas["area_id"])
+    ownz = res["Own ward's hub"].reindex(areas["area_id"])
+    both = anyz["nearest_minutes"].notna() & ownz["nearest_minutes"].notna()
+    assert both.sum() >= 10
+    assert (ownz.loc[both, "nearest_minutes"] >= anyz.loc[both, "nearest_minutes"] - 1e-9).all()
+    ward_of = _site_wards(sites, areas)
+    same = both & (anyz["nearest_site"].map(ward_of).to_numpy() == areas["ward"].to_numpy())
+    assert np.allclose(ownz.loc[same, "nearest_minutes"], anyz.loc[same, "nearest_minutes"])
+    # independent: each area's minimum over open hubs of its own ward
+    D = tt.minutes.reindex(index=areas["area_id"])
+    for area, ward in zip(areas["area_id"], areas["ward"], strict=True):
+        mine = [s for s in hubs.open_sites if ward_of.get(s) == ward]
+        got = ownz.loc[area, "nearest_minutes"]
+        if mine:
+            assert got == pytest.approx(D.loc[area, mine].min())
+        else:
+            assert np.isnan(got)
+            assert ownz.loc[area, "reason"] == f"no open site in its ward {ward!r}"
+    s = res.summary.set_index("scenario")
+    assert s.loc["Own ward's hub", "mean_minutes"] >= s.loc["Locality hubs", "mean_minutes"]
+    # the map: every hub open in the scenario is drawn as an open hub
+    import matplotlib.pyplot as plt
+
+    ax = ga.plot_minutes(res, areas, "Own ward's hub", sites=sites)
+    drawn = {c.get_label(): len(c.get_offsets()) for c in ax.collections
+             if c.get_label() in ("hub (open)", "closed site")}
+    assert drawn["hub (open)"] == len(hubs.open_sites) == 7
+    assert drawn["closed site"] == len(sites) - 7
+    plt.close("all")
+
+
+def test_an_allocation_table_fixes_each_area_s_site(rutland_walk_tt, rutland_areas,
+                                                     rutland_sites):
+    """An area → site table: each area's time is to its allocated site (even when another
+    open site is nearer); an area whose site is closed, or that has none, says so."""
+    tt, areas = rutland_walk_tt, rutland_areas
+    ids = areas["area_id"].tolist()
+    alloc = pd.DataFrame({"area_id": ids[:-1], "site_id": ["S02"] * 10 + ["S04"] * 15})
+    scen = ga.Scenario("Allocated", {"S02": "hub", "S04": "hub", "S07": "centre"},
+                       catchment=alloc)
+    res = ga.evaluate(tt, areas, scen, thresholds=[15])["Allocated"].reindex(ids)
+    D = tt.minutes.reindex(index=ids)
+    for area, site in zip(alloc["area_id"], alloc["site_id"], strict=True):
+        assert res.loc[area, "nearest_minutes"] == pytest.approx(D.loc[area, site])
+        assert res.loc[area, "nearest_site"] == site
+    assert np.isnan(res.loc[ids[-1], "nearest_minutes"])
+    assert res.loc[ids[-1], "reason"] == "no site allocated to the area (catchment rule)"
+    closed = scen.modified("S04 closed", close=["S04"])
+    res2 = ga.evaluate(tt, areas, closed, thresholds=[15])["S04 closed"]
+    assert (res2.loc[ids[10:25], "reason"] == "its allocated site S04 is closed").all()
+    with pytest.raises(InputError, match="more than one site"):
+        ga.Scenario("Bad", {"S02": "hub"}, catchment=pd.DataFrame(
+            {"area_id": ["E1", "E1"], "site_id": ["S02", "S04"]}))
