@@ -6,19 +6,19 @@ Every function works on the :class:`~geoaccess.TravelTimes` matrix already compu
 new shortest-path search) and returns a :class:`Solution` whose ``.scenario`` goes
 straight into :func:`geoaccess.evaluate` and :func:`geoaccess.compare`.
 
-=======================================  ======================================================
+=======================================  ===========================================================
 question                                 function
-=======================================  ======================================================
+=======================================  ===========================================================
 keep *p* sites, shortest mean journey    :func:`p_median` (population-weighted minutes)
 keep *p* sites, most people within *T*   :func:`max_coverage`
 fewest sites with everyone within *T*    :func:`set_cover` (reports who cannot be covered)
 keep *p* sites, best worst case          :func:`p_center`
-save £X with the least access lost      :func:`p_median` with ``min_saving=`` (or ``budget=``)
+save £X with the least access lost       :func:`p_median` with ``min_saving=`` (or ``budget=``)
 how good can it get, site by site        :func:`trade_off`, :func:`geoaccess.plot_trade_off`
 efficiency against equity                :func:`equity_frontier`, :func:`geoaccess.plot_frontier`
 access for each running-cost budget      :func:`cost_frontier`, :func:`geoaccess.plot_cost_frontier`
 the proposal against the best            :func:`proposal_vs_best`
-=======================================  ======================================================
+=======================================  ===========================================================
 
 Rules every function accepts, as keywords or all at once as ``rules=Rules(...)`` (see
 :class:`Rules`): ``must_keep`` / ``must_close`` site ids, ``candidates`` (the sites that
