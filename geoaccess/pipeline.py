@@ -321,7 +321,9 @@ def write_outputs(
             except ImportError as exc:
                 log.warning("no interactive map: %s", exc)
             bar.update()
-        if explorer:
+        if explorer and "geometry" not in getattr(areas, "columns", ()):
+            log.warning("no consultation explorer: the areas have no geometry to map")
+        elif explorer:
             step("explorer")
             try:
                 from .explorer import write_explorer

@@ -245,7 +245,7 @@ def test_each_scenario_against_evaluate(tiny, offline):
         offline.page.locator("select").select_option(scen.name)
         shown, groups = _read(offline.page, _bits({col[s] for s in scen.open_sites}, 3))
         want, want_groups, _ = _expected(tt, areas, now, scen.open_sites, population="kids",
-                                         thresholds=[10, 15, 20], threshold_minutes=15)
+                                         thresholds=[10, 15, 20], threshold=15)
         _check(shown, want, scen.name)
         for g, values in want_groups.items():
             _check(groups[g], values, f"{scen.name} decile {g}")
@@ -278,7 +278,7 @@ def test_twenty_random_configurations_equal_evaluate(rutland_walk_tt, rutland_ar
         shown, groups = _read(page, _bits(wanted, len(site_ids)))
         want, want_groups, res = _expected(tt, areas, base, open_ids,
                                            population="children_0_4", thresholds=None,
-                                           threshold_minutes=15)
+                                           threshold=15)
         _check(shown, want, f"configuration {i} ({len(open_ids)} open)")
         assert set(groups) == set(want_groups)
         for g, values in want_groups.items():

@@ -40,7 +40,7 @@ LAYERS: dict[str, int] = {
     # 7: analysis on results
     "equality": 7, "optimise": 7,
     # 8: outputs
-    "plot": 8, "explore": 8, "explorer": 8, "report": 8,
+    "plot": 8, "explore": 8, "explorer": 8, "_explorer": 8, "report": 8,
     # 9: pipeline and command line
     "config": 9, "pipeline": 9, "national": 9, "demo": 9, "cli": 9,
 }
