@@ -150,7 +150,7 @@ def environment() -> dict[str, Any]:
     """Machine, versions and date for the results file."""
     import osmium.version
 
-    from geoaccess import _dijkstra
+    from geoaccess._kernels import dijkstra
 
     try:
         import numba
@@ -182,7 +182,7 @@ def environment() -> dict[str, Any]:
             "pandas": _version("pandas"),
         },
         "git_commit": _git_commit(),
-        "engines": list(_dijkstra.available_engines()),
+        "engines": list(dijkstra.available_engines()),
     }
 
 

@@ -40,7 +40,8 @@ import numpy as np
 import pandas as pd
 
 import geoaccess as ga
-from geoaccess.measures import NearestIndex, _numba_kernels
+from geoaccess._kernels._numba import HAVE_NUMBA
+from geoaccess.measures import NearestIndex
 
 HERE = Path(__file__).resolve().parent
 N_SITES = 36
@@ -107,17 +108,18 @@ def run_size(n_areas: int, *, quick: bool, threads: int) -> list[dict]:
     build_s = time.perf_counter() - t0
     rng = np.random.default_rng(n_areas)
     population = rng.integers(0, 200, n_areas).astype(float) + rng.random(n_areas)
+    areas = pd.DataFrame({"area_id": index.area_ids, "children": population})
 
     # --- correctness first: numba == numpy == the naive computation, bit for bit
     sample = keep_masks(200, seed=1)
     ref = naive(values, sample)
     fast = index.nearest_minutes(sample, engine="numba")
-    slow = index.nearest_minutes(sample, engine="numpy")
+    slow = index.nearest_minutes(sample, engine="fallback")
     if not (np.array_equal(fast, ref, equal_nan=True) and np.array_equal(slow, ref,
                                                                        equal_nan=True)):
         raise SystemExit(f"{n_areas} areas: nearest minutes disagree with the naive check")
-    s_fast = index.scores(sample, population, engine="numba")
-    s_slow = index.scores(sample, population, engine="numpy")
+    s_fast = index.scores(sample, areas, population="children", engine="numba")
+    s_slow = index.scores(sample, areas, population="children", engine="fallback")
     if not s_fast.equals(s_slow):
         raise SystemExit(f"{n_areas} areas: numba and numpy scores differ")
     with np.errstate(invalid="ignore"):
@@ -159,18 +161,17 @@ def run_size(n_areas: int, *, quick: bool, threads: int) -> list[dict]:
     out_big = np.empty((len(big), n_areas))
     r_batch, s_batch = rate(lambda: index.nearest_minutes(big, engine="numba", out=out_big),
                             len(big), min_seconds=min_s)
-    r_score, s_score = rate(lambda: index.scores(big, population, engine="numba"), len(big),
-                            min_seconds=min_s)
+    r_score, s_score = rate(lambda: index.scores(big, areas, population="children",
+                                                 engine="numba"), len(big), min_seconds=min_s)
     numba.set_num_threads(1)
-    r_score1, s_score1 = rate(lambda: index.scores(big, population, engine="numba"),
-                              len(big), min_seconds=min_s)
+    r_score1, s_score1 = rate(lambda: index.scores(big, areas, population="children",
+                                                   engine="numba"), len(big), min_seconds=min_s)
     numba.set_num_threads(threads)
     few = keep_masks(max(8, min(200, 2_000_000 // n_areas)), seed=4)
-    r_numpy, s_numpy = rate(lambda: index.nearest_minutes(few, engine="numpy"), len(few),
+    r_numpy, s_numpy = rate(lambda: index.nearest_minutes(few, engine="fallback"), len(few),
                             min_seconds=min_s, repeats=2)
     r_naive, s_naive = rate(lambda: naive(values, few), len(few), min_seconds=min_s,
                             repeats=2)
-    areas = pd.DataFrame({"area_id": tt.area_ids, "children": population})
     scen = [ga.Scenario.from_site_ids(f"c{i}", tt.site_ids[m]) for i, m in
             enumerate(keep_masks(5, seed=5))]
     r_eval, s_eval = rate(lambda: ga.evaluate(tt, areas, scen, population="children"),
@@ -249,7 +250,7 @@ def main() -> None:
                         help="numba threads (default: numba's default)")
     parser.add_argument("--out", type=Path, default=HERE, help="output folder")
     args = parser.parse_args()
-    if _numba_kernels() is None:
+    if not HAVE_NUMBA:
         raise SystemExit("numba is not installed: pip install geoaccess[fast]")
     import numba
 

@@ -53,7 +53,8 @@ def _peak_rss_mb() -> float:
 
 def main(argv: list[str] | None = None) -> dict:
     import geoaccess as ga
-    from geoaccess import _raptor, transit
+    from geoaccess import transit
+    from geoaccess._kernels import raptor
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--window", nargs=2, action="append", metavar=("START", "END"),
@@ -84,7 +85,7 @@ def main(argv: list[str] | None = None) -> dict:
 
     result = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "engine": _raptor.ENGINE,
+                    "engine": raptor.ENGINE,
                     "numba_threads": _numba_threads()},
         "input": {"areas": len(areas), "sites": len(sites),
                   "healthcare_facilities": int(health["healthcare"].sum()),
@@ -93,7 +94,7 @@ def main(argv: list[str] | None = None) -> dict:
         "walking_only": shares(walk), "windows": [],
     }
     print(f"walk network {t_net:.2f} s, feeds {t_feeds:.2f} s; "
-          f"{len(areas)} areas x {len(sites)} sites; engine {_raptor.ENGINE}")
+          f"{len(areas)} areas x {len(sites)} sites; engine {raptor.ENGINE}")
     for start, end in windows:
         kw = {"date": "2019-05-13", "departure_window": (start, end), "percentiles": 50,
               "progress": False}

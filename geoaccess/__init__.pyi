@@ -16,8 +16,11 @@ from .errors import NetworkError as NetworkError
 from .io import read_areas as read_areas
 from .io import read_sites as read_sites
 from .io import set_origins as set_origins
+from . import origins as origins
+from .origins import build_origins as build_origins
 from .origins import residential_origins as residential_origins
 from .venues import read_venues as read_venues
+from .origins import summarise_origins as summarise_origins
 
 # 2. networks
 from .network import Network as Network
@@ -51,6 +54,7 @@ from .evaluate import Comparison as Comparison
 from .evaluate import Result as Result
 from .evaluate import compare as compare
 from .evaluate import evaluate as evaluate
+from .sensitivity import sensitivity as sensitivity
 
 # 6. equality
 from . import equality as equality

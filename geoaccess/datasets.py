@@ -23,6 +23,9 @@ name                   what
                        Census 2021 5-year bands, ``-centres`` its 2 children's
                        centres on the DfE register (CSV; ``-centres-geojson``)
 ``imd2025``            English Indices of Deprivation 2025, all 33,755 LSOAs
+``levenshulme-*``      Levenshulme/Longsight, Manchester (IMD decile 1): ``-osm``
+                       streets and 852 buildings (2022-12), ``-lsoa`` its 13 LSOAs
+                       (no population counts), ``-boundary`` the cell mapped
 =====================  ==========================================================
 
 Licences: OpenStreetMap data © OpenStreetMap contributors, ODbL 1.0 (attribute
@@ -65,6 +68,9 @@ _FILES = {
     "trafford-centres": "trafford/trafford_childrens_centres.csv",
     "trafford-centres-geojson": "trafford/trafford_childrens_centres.geojson",
     "imd2025": "imd2025_england_lsoa21.csv",
+    "levenshulme-osm": "levenshulme/levenshulme.osm.pbf",
+    "levenshulme-lsoa": "levenshulme/levenshulme_lsoa21.gpkg",
+    "levenshulme-boundary": "levenshulme/levenshulme_boundary.geojson",
 }
 
 

@@ -691,22 +691,46 @@ def _origins_from_series(origin: gpd.GeoSeries | gpd.GeoDataFrame, row_ids: pd.S
 
 def set_origins(areas: gpd.GeoDataFrame,
                 origins: gpd.GeoSeries | gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Return a copy of ``areas`` with origins taken from a GeoSeries indexed by area id.
+    """Return a copy of ``areas`` with one origin point per area.
 
     Parameters
     ----------
     areas : geopandas.GeoDataFrame
         Areas from :func:`read_areas`.
-    origins : geopandas.GeoSeries
-        Points indexed by ``area_id`` (``attrs["method"]`` names the method).
+    origins : geopandas.GeoSeries or geopandas.GeoDataFrame
+        Points indexed by ``area_id`` (``attrs["method"]`` or a ``method`` column names
+        the method), e.g. from :func:`~geoaccess.residential_origins`; or the many
+        weighted origins of :func:`~geoaccess.build_origins` (``origin_id``,
+        ``area_id``, ``weight``), of which each area keeps its weighted medoid: the
+        origin with the least weighted distance to the area's others (a home, never a
+        field between two villages; method ``"weighted medoid of <methods>"``).
 
     Returns
     -------
     geopandas.GeoDataFrame
+        A copy of ``areas`` with ``origin_x``/``origin_y`` and ``origin_method`` set;
+        areas without an origin keep theirs (logged).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, geoaccess as ga
+    >>> from shapely.geometry import Point, box
+    >>> areas = ga.read_areas(gpd.GeoDataFrame({"area_id": ["A"], "kids": [10.0]},
+    ...                       geometry=[box(0, 0, 100, 100)], crs=27700), population="kids")
+    >>> homes = gpd.GeoDataFrame({"origin_id": ["A-0", "A-1", "A-2"], "area_id": "A",
+    ...                           "weight": [0.2, 0.5, 0.3], "method": "building"},
+    ...                          geometry=[Point(10, 10), Point(20, 10), Point(90, 90)],
+    ...                          crs=27700)
+    >>> out = set_origins(areas, homes)
+    >>> float(out.origin_x[0]), float(out.origin_y[0]), out.origin_method[0]
+    (20.0, 10.0, 'weighted medoid of building origins')
     """
     ids = areas["area_id"].astype(str)
     fallback = gpd.GeoSeries(gpd.points_from_xy(areas["origin_x"], areas["origin_y"]),
                              index=areas.index, crs=areas.crs)
+    if isinstance(origins, gpd.GeoDataFrame) and {"origin_id", "area_id", "weight"} <= set(
+            origins.columns):
+        origins = _medoids(origins)
     pts, method = _origins_from_series(origins, ids, areas.geometry, fallback,
                                        areas["origin_method"].to_numpy(), "areas", None)
     out = areas.copy()
@@ -714,3 +738,24 @@ def set_origins(areas: gpd.GeoDataFrame,
     out["origin_y"] = pts.y.to_numpy()
     out["origin_method"] = method
     return out
+
+
+_MEDOID_SAMPLE = 2000
+
+
+def _medoids(origins: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Each area's weighted medoid among its origins (a regular sample beyond 2,000)."""
+    xy = np.column_stack([origins.geometry.x.to_numpy(), origins.geometry.y.to_numpy()])
+    w = pd.to_numeric(origins["weight"], errors="coerce").fillna(0.0).to_numpy(np.float64)
+    kinds = origins["method"].astype(str) if "method" in origins.columns else None
+    rows, names, index = [], [], []
+    for area, idx in origins.groupby(origins["area_id"].astype(str), sort=False).indices.items():
+        pick = idx if len(idx) <= _MEDOID_SAMPLE else idx[
+            np.linspace(0, len(idx) - 1, _MEDOID_SAMPLE).astype(int)]
+        d = np.hypot(xy[pick, None, 0] - xy[None, pick, 0], xy[pick, None, 1] - xy[None, pick, 1])
+        rows.append(pick[int(np.argmin(d @ w[pick]))])
+        used = "+".join(sorted(set(kinds.iloc[idx]))) if kinds is not None else "supplied"
+        names.append(f"weighted medoid of {used} origins")
+        index.append(area)
+    return gpd.GeoDataFrame({"method": names}, geometry=origins.geometry.to_numpy()[rows],
+                            index=pd.Index(index, name="area_id"), crs=origins.crs)

@@ -22,7 +22,8 @@ minutes are summarised per area and site as percentiles over the departure minut
 the median by default.
 
 The routing is range RAPTOR over arrays, compiled with numba when it is installed
-(see ``geoaccess/_raptor.py``).
+(``geoaccess/_kernels/raptor.py``); the walking legs are searches of the one routing
+core, :func:`~geoaccess._kernels.dijkstra.many_to_all`, bounded by ``max_walk_minutes``.
 """
 
 from __future__ import annotations
@@ -39,7 +40,9 @@ import numpy as np
 import pandas as pd
 import pyproj
 
-from . import _csr, _raptor, _snap, settings
+from . import _csr, _snap, settings
+from ._kernels import raptor
+from ._kernels.dijkstra import many_to_all, with_virtual_sources
 from .errors import InputError
 from .gtfs import GTFSFeed, _as_date, read_gtfs
 from .matrix import TravelTimes
@@ -121,25 +124,34 @@ def _walk_legs(net: Network, rev: tuple, segs: _snap.Segments,
 
     Returns COO ``(i, j, seconds)`` with ``i``/``j`` positions in ``frm_idx``/``to_idx``.
     ``search_from="from"`` runs one search per from-point on the network; ``"to"`` one
-    per to-point on the reversed network (cheaper when there are fewer to-points).
+    per to-point on the reversed network (cheaper when there are fewer to-points). Each
+    search starts from a virtual node joined to the point's two segment end nodes
+    (:func:`~geoaccess._kernels.dijkstra.with_virtual_sources`) and stops at ``limit_s``.
     """
     n = net.n_nodes
     if search_from == "from":
         graph = (net.indptr, net.indices, net.seconds)
-        sp, sn, sc, _ = _entries(frm, segs, frm_idx, toward_point=False)
-        _, tn, tc, towner = _entries(to, segs, to_idx, toward_point=True)
-        n_t = len(to_idx)
+        src, src_idx, tgt, tgt_idx = frm, frm_idx, to, to_idx
     else:
         graph = rev
-        sp, sn, sc, _ = _entries(to, segs, to_idx, toward_point=True)
-        _, tn, tc, towner = _entries(frm, segs, frm_idx, toward_point=False)
-        n_t = len(frm_idx)
-    order = np.argsort(tn, kind="stable")
-    tgt_ptr = np.zeros(n + 1, np.int64)
-    np.cumsum(np.bincount(tn, minlength=n), out=tgt_ptr[1:])
-    s_i, t_j, secs = _raptor.walk_to_targets(
-        graph[0], graph[1], graph[2], sp, sn, sc, tgt_ptr,
-        towner[order].astype(np.int64), tc[order].astype(np.float64), n_t, limit_s)
+        src, src_idx, tgt, tgt_idx = to, to_idx, frm, frm_idx
+    # seconds from a source point to its end nodes, and from end nodes to a target point
+    # (on the reversed network both run the other way along the segment)
+    sp, sn, sc, _ = _entries(src, segs, src_idx, toward_point=search_from != "from")
+    ca, cb = _point_node_costs(tgt, segs, tgt_idx, toward_point=search_from == "from")
+    ta, tb = tgt.a[tgt_idx], tgt.b[tgt_idx]
+    aug = with_virtual_sources(*graph, sp, sn, sc)
+    chunk = max(1, (1 << 22) // (len(aug[0]) - 1))  # rows of at most 32 MB
+    found = []
+    for lo in range(0, len(src_idx), chunk):
+        rows = np.arange(lo, min(lo + chunk, len(src_idx)))
+        dist = many_to_all(*aug, n + rows, limit=limit_s)
+        best = np.minimum(dist[:, ta] + ca, dist[:, tb] + cb)
+        r, c = np.nonzero(best <= limit_s)
+        found.append((rows[r], c, best[r, c]))
+    s_i = np.concatenate([f[0] for f in found] + [np.empty(0, np.int64)])
+    t_j = np.concatenate([f[1] for f in found] + [np.empty(0, np.int64)])
+    secs = np.concatenate([f[2] for f in found] + [np.empty(0, np.float64)])
     if search_from == "from":
         i, j = s_i, t_j
     else:
@@ -185,7 +197,7 @@ class _Prepared:
     stops: pd.DataFrame  # stop_key, feed, stop_id, stop_name, lon, lat, x, y, snapped
     stop_times: pd.DataFrame  # trip, stop (index into stops), arr, dep, board, alight
     deps: np.ndarray
-    patterns: _raptor.Patterns
+    patterns: raptor.Patterns
     access: tuple
     transfers: tuple
     egress: tuple
@@ -325,7 +337,7 @@ def _prepare(walk_network: Network, feeds, sites, areas, *, date, deps: np.ndarr
     st = st.assign(trip_code=trip_codes)
     board = (st["pickup_type"] != 1).to_numpy()
     alight = (st["drop_off_type"] != 1).to_numpy()
-    patterns = _raptor.build_patterns(
+    patterns = raptor.build_patterns(
         st["trip_code"].to_numpy(np.int64), st["stop"].to_numpy(np.int64),
         st["arrival_s"].to_numpy(np.float64), st["departure_s"].to_numpy(np.float64),
         board, alight, n_p)
@@ -373,7 +385,7 @@ def _run(prep: _Prepared, *, percentiles: Sequence[float], max_rides: int, slack
         b = min(a + chunk, n_a)
         lo, hi = acc_ptr[a], acc_ptr[b]
         access = (acc_ptr[a:b + 1] - lo, acc_stop[lo:hi], acc_s[lo:hi])
-        res, every = _raptor.range_raptor(
+        res, every = raptor.range_raptor(
             prep.patterns, len(prep.stops), prep.transfers, access, egress,
             walk_live[a:b], prep.deps, max_rides=max_rides, slack=slack_s,
             max_trip=prep.options["max_trip_s"], percentiles=percentiles,
@@ -569,7 +581,7 @@ def transit_travel_times(
         "trips": int(prep.stop_times["trip"].nunique()),
         "patterns": int(prep.patterns.n_patterns),
         "percentile_rule": "nearest rank over departure minutes",
-        "engine": f"range RAPTOR ({_raptor.ENGINE})",
+        "engine": f"range RAPTOR ({raptor.ENGINE})",
     })
     results: dict[float, TravelTimes] = {}
     for q, p in enumerate(pcts):

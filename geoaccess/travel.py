@@ -1,18 +1,19 @@
-"""Area-to-site travel times over a network: the matrix computed once, used everywhere.
+"""Origin-to-site travel times over a network: the matrix computed once, used everywhere.
 
-:func:`travel_times` snaps every area origin and every site onto the nearest street
+:func:`travel_times` snaps every origin (one point per area, or the many weighted
+origins of :func:`~geoaccess.build_origins`) and every site onto the nearest street
 segment of the network's main component, runs one shortest-path search per site on the
-reversed graph (so times run area → site, which matters on one-way drive networks), and
+reversed graph (so times run origin → site, which matters on one-way drive networks), and
 adds the access legs (snap distances walked at ``access_speed_kmh``). The result is a
-:class:`TravelTimes`: minutes indexed by ``area_id`` with a column per ``site_id``, the
-snap of every point, and a reason for every missing value.
+:class:`TravelTimes`: minutes indexed by ``area_id`` (or ``origin_id``) with a column per
+``site_id``, the snap of every point, and a reason for every missing value.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -57,10 +58,27 @@ def _points_in(gdf, crs: str, *, origin: bool) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(x, np.float64), np.asarray(y, np.float64)
 
 
+def _rows(areas: Any) -> tuple[pd.Index, pd.DataFrame | None, str]:
+    """Row ids, the origins table (None for one point per area) and the snap role."""
+    cols = set(getattr(areas, "columns", ()))
+    if {"origin_id", "area_id", "weight"} <= cols:
+        ids = pd.Index(areas["origin_id"].astype(str), name="origin_id")
+        if ids.has_duplicates:
+            dup = ids[ids.duplicated()].unique().tolist()
+            raise InputError(f"origins: duplicate origin ids {dup[:5]}", column="origin_id",
+                             rows=dup)
+        table = pd.DataFrame(areas.drop(columns=[areas.geometry.name], errors="ignore"))
+        return ids, table.set_index(ids), "origin"
+    if "area_id" not in cols:
+        raise InputError("areas: no 'area_id' column; load them with geoaccess.read_areas() "
+                         "or build origins with geoaccess.build_origins()", column="area_id")
+    return pd.Index(areas["area_id"].astype(str), name="area_id"), None, "area"
+
+
 def travel_times(
     network: Network,
-    sites,
-    areas,
+    sites: Any,
+    areas: Any,
     *,
     max_snap_m: float | None = None,
     max_minutes: float | None = None,
@@ -68,12 +86,12 @@ def travel_times(
     progress: bool = True,
     engine: str = "auto",
 ) -> TravelTimes:
-    """Compute area → site travel minutes over a network.
+    """Compute origin → site travel minutes over a network.
 
-    Every site and every area origin is snapped to the nearest point on a street segment
-    of the network's main strongly connected component; the snap distance is walked at
+    Every site and every origin is snapped to the nearest point on a street segment of
+    the network's main strongly connected component; the snap distance is walked at
     ``access_speed_kmh`` at both ends. One Dijkstra search per site runs on the reversed
-    graph (``scipy.sparse.csgraph``), so times are area → site even on one-way streets.
+    graph (``scipy.sparse.csgraph``), so times are origin → site even on one-way streets.
 
     Parameters
     ----------
@@ -82,8 +100,11 @@ def travel_times(
     sites : geopandas.GeoDataFrame
         Sites from :func:`~geoaccess.read_sites` (``site_id`` and point geometry).
     areas : geopandas.GeoDataFrame
-        Areas from :func:`~geoaccess.read_areas` (``area_id`` and ``origin_x``/``origin_y``
-        or geometry).
+        Either areas from :func:`~geoaccess.read_areas` (``area_id`` and
+        ``origin_x``/``origin_y`` or geometry: one row per area), or origins from
+        :func:`~geoaccess.build_origins` (``origin_id``, ``area_id``, ``weight``, point
+        geometry: one row per origin, and :attr:`TravelTimes.origins` is set; minutes
+        are then stored as float32).
     max_snap_m : float, optional
         Largest snap distance in metres (default :data:`geoaccess.settings.max_snap_m`);
         points further away get NaN with a reason.
@@ -111,22 +132,25 @@ def travel_times(
     >>> tt = ga.travel_times(net, sites, areas, progress=False)
     >>> tt.minutes.shape == (len(areas), len(sites))
     True
+    >>> homes = ga.build_origins(areas, osm=ga.datasets.get_path("rutland-osm"))
+    >>> tt_homes = ga.travel_times(net, sites, homes, progress=False)
+    >>> tt_homes.minutes.shape == (len(homes), len(sites)), len(tt_homes.area_ids)
+    (True, 26)
     """
     from . import _snap
-    from ._dijkstra import many_to_all
+    from ._kernels.dijkstra import many_to_all
     from ._progress import tqdm
 
     max_snap_m = float(settings.max_snap_m if max_snap_m is None else max_snap_m)
     access_kmh = float(settings.access_speed_kmh if access_speed_kmh is None
                        else access_speed_kmh)
-    for name, frame, col in (("sites", sites, "site_id"), ("areas", areas, "area_id")):
-        if col not in getattr(frame, "columns", ()):
-            raise InputError(f"{name}: no {col!r} column; load it with "
-                             f"geoaccess.read_{name}()", column=col)
+    if "site_id" not in getattr(sites, "columns", ()):
+        raise InputError("sites: no 'site_id' column; load it with geoaccess.read_sites()",
+                         column="site_id")
+    row_ids, origins, role = _rows(areas)
     site_ids = pd.Index(sites["site_id"].astype(str), name="site_id")
-    area_ids = pd.Index(areas["area_id"].astype(str), name="area_id")
     sx, sy = _points_in(sites, network.crs, origin=False)
-    ax, ay = _points_in(areas, network.crs, origin=True)
+    ax, ay = _points_in(areas, network.crs, origin=role == "area")
     segs = _snap.segments(network)
     s_snap = _snap.snap(segs, network, sx, sy, max_snap_m)
     a_snap = _snap.snap(segs, network, ax, ay, max_snap_m)
@@ -159,7 +183,10 @@ def travel_times(
     off_a = _part(t, w_ba)
     off_b = _part(1 - t, w_ab)
     access_ms = access_kmh / 3.6
-    seconds = np.full((len(area_ids), n_sites), np.inf)
+    a_access = np.nan_to_num(a_snap.distance_m) / access_ms
+    s_access = np.nan_to_num(s_snap.distance_m) / access_ms
+    dtype = np.float32 if origins is not None else np.float64
+    minutes = np.full((len(row_ids), n_sites), np.nan, dtype=dtype)
     todo = np.nonzero(ok_site)[0]
     chunk = 8
     bar = tqdm(total=len(todo), desc=f"{network.mode} travel times", unit="site",
@@ -167,10 +194,8 @@ def travel_times(
     for start in range(0, len(todo), chunk):
         idx = todo[start:start + chunk]
         dist = many_to_all(ip, ix, dat, n + idx, limit=limit, engine=engine)
-        via_a = off_a[None, :] + dist[:, a_a]
-        via_b = off_b[None, :] + dist[:, a_b]
-        best = np.minimum(via_a, via_b)
-        # an area and a site on the same segment can also meet directly along it
+        best = np.minimum(off_a[None, :] + dist[:, a_a], off_b[None, :] + dist[:, a_b])
+        # an origin and a site on the same segment can also meet directly along it
         same = a_snap.seg[None, :] == s_snap.seg[idx][:, None]
         if same.any():
             si, ai = np.nonzero(same)
@@ -178,29 +203,26 @@ def travel_times(
             ta = t[ai]
             direct = np.where(s >= ta, _part(s - ta, w_ab[ai]), _part(ta - s, w_ba[ai]))
             best[si, ai] = np.minimum(best[si, ai], direct)
-        seconds[:, idx] = best.T
+        best += a_access[None, :] + s_access[idx][:, None]
+        best /= 60.0
+        if max_minutes is not None:
+            best[best > max_minutes] = np.inf
+        best[:, ~a_ok] = np.inf
+        best[~np.isfinite(best)] = np.nan
+        minutes[:, idx] = best.T
         bar.update(len(idx))
     bar.close()
-    seconds += (np.nan_to_num(a_snap.distance_m)[:, None]
-                + np.nan_to_num(s_snap.distance_m)[None, :]) / access_ms
-    seconds[~a_ok, :] = np.inf
-    seconds[:, ~ok_site] = np.inf
-    minutes = seconds / 60.0
-    if max_minutes is not None:
-        minutes[minutes > max_minutes] = np.inf
-    minutes[~np.isfinite(minutes)] = np.nan
-    frame = pd.DataFrame(minutes, index=area_ids, columns=site_ids)
+    frame = pd.DataFrame(minutes, index=row_ids, columns=site_ids)
 
-
-    area_reason = _snap.unsnapped_reasons(a_snap, "area origin", network.mode, max_snap_m,
-                                          area_ids)
+    what = "area origin" if role == "area" else "origin"
+    area_reason = _snap.unsnapped_reasons(a_snap, what, network.mode, max_snap_m, row_ids)
     site_reason = _snap.unsnapped_reasons(s_snap, "site", network.mode, max_snap_m, site_ids)
-    pair = "no route from the area to the site on the network"
+    pair = f"no route from the {role} to the site on the network"
     if max_minutes is not None:
-        pair = (f"no route from the area to the site within max_minutes={max_minutes:g} "
+        pair = (f"no route from the {role} to the site within max_minutes={max_minutes:g} "
                 "on the network")
     snap = pd.concat([
-        pd.DataFrame({"role": "area", "id": area_ids.to_numpy(), "node_a": a_snap.a,
+        pd.DataFrame({"role": role, "id": row_ids.to_numpy(), "node_a": a_snap.a,
                       "node_b": a_snap.b, "fraction": a_snap.fraction,
                       "snap_distance_m": a_snap.distance_m, "x": ax, "y": ay}),
         pd.DataFrame({"role": "site", "id": site_ids.to_numpy(), "node_a": s_snap.a,
@@ -211,13 +233,17 @@ def travel_times(
     provenance.update({"max_snap_m": max_snap_m, "access_speed_kmh": access_kmh,
                        "max_minutes": max_minutes, "network_crs": network.crs,
                        "snapping": "nearest point on a segment of the main component"})
+    if origins is not None:
+        provenance["origins"] = {str(k): v for k, v in getattr(areas, "attrs", {}).items()
+                                 if isinstance(v, (str, int, float, list)) or v is None}
+        provenance["minutes_dtype"] = "float32"
     n_bad = int((~a_ok).sum())
     if n_bad:
-        log.warning("%d of %d area origins are beyond max_snap_m=%g m of the %s network",
-                    n_bad, len(a_ok), max_snap_m, network.mode)
+        log.warning("%d of %d %ss are beyond max_snap_m=%g m of the %s network",
+                    n_bad, len(a_ok), what, max_snap_m, network.mode)
     return TravelTimes(frame, mode=network.mode, area_reason=area_reason,
                        site_reason=site_reason, pair_reason=pair, snap=snap,
-                       max_minutes=max_minutes, provenance=provenance)
+                       max_minutes=max_minutes, provenance=provenance, origins=origins)
 
 
 def service_areas(
@@ -289,7 +315,7 @@ def service_areas(
     import shapely
 
     from . import _snap
-    from ._dijkstra import many_to_all
+    from ._kernels.dijkstra import many_to_all
 
     if "site_id" not in getattr(sites, "columns", ()):
         raise InputError("service_areas: expected the sites GeoDataFrame from "

@@ -63,7 +63,8 @@ def test_evaluate_hand_worked_rows(case):
     r = ga.evaluate(tt, areas, scen, population="children", thresholds=[10, 15])
     assert list(r.areas.columns) == [
         "area_id", "scenario", "nearest_minutes", "nearest_site", "within_10",
-        "sites_within_10", "within_15", "sites_within_15", "children", "reason"]
+        "share_within_10", "sites_within_10", "within_15", "share_within_15",
+        "sites_within_15", "children", "reason"]
     assert len(r.areas) == 12                       # every area in every scenario
     assert r.areas["scenario"].tolist() == ["Current"] * 4 + ["Close S2"] * 4 + ["Hub only"] * 4
     assert r.areas["area_id"].tolist() == ["E1", "E2", "E3", "E4"] * 3
@@ -71,6 +72,7 @@ def test_evaluate_hand_worked_rows(case):
     assert cur.loc["E1", "nearest_minutes"] == 5.0 and cur.loc["E2", "nearest_site"] == "S2"
     assert cur["sites_within_10"].tolist() == [1, 2, 0, 0]    # E2: S2 (8) and S3 (9)
     assert cur["within_10"].tolist() == [True, True, False, False]
+    assert cur["share_within_10"].tolist() == [1.0, 1.0, 0.0, 0.0]  # one point: all or none
     assert cur.loc["E3", "reason"] == OFF_NETWORK
     assert cur.loc["E4", "reason"] == "area not in the travel-time matrix"
     assert pd.isna(cur.loc["E1", "reason"]) and pd.isna(cur.loc["E4", "nearest_site"])
@@ -203,7 +205,30 @@ def test_compare_hand_worked(case):
     assert s.loc["Close S2", "population_loses_10"] == 0.0
     tolerant = ga.compare(r, baseline="Current", tolerance_minutes=1.0)
     assert tolerant["Close S2"].loc["E2", "status"] == "unchanged"
-    assert list(c.losers("Hub only", threshold=15).index) == ["E2"]
+    assert list(c.losers("Hub only", threshold_minutes=15).index) == ["E2"]
+
+
+def test_losers_old_threshold_keyword_warns_and_agrees(case):
+    """``threshold=`` is the old spelling of ``threshold_minutes=``: same rows, with a
+    FutureWarning naming the new one; both at once is refused."""
+    tt, areas, scen = case
+    c = ga.compare(ga.evaluate(tt, areas, scen, population="children", thresholds=[10, 15]))
+    with pytest.warns(FutureWarning, match="threshold_minutes"):
+        old = c.losers("Hub only", threshold=15)
+    pd.testing.assert_frame_equal(old, c.losers("Hub only", threshold_minutes=15))
+    with pytest.raises(InputError, match="threshold_minutes= only"):
+        c.losers("Hub only", 15, threshold=15)
+
+
+def test_thresholds_text_is_refused_and_a_number_is_wrapped(case):
+    """"15" must not become (1, 5): a string is refused naming the parameter; 15 is [15]."""
+    tt, areas, scen = case
+    with pytest.raises(InputError, match="thresholds must be numbers") as err:
+        ga.evaluate(tt, areas, scen, population="children", thresholds="15")
+    assert err.value.column == "thresholds"
+    one = ga.evaluate(tt, areas, scen, population="children", thresholds=15)
+    seq = ga.evaluate(tt, areas, scen, population="children", thresholds=[15])
+    pd.testing.assert_frame_equal(one.areas, seq.areas)
 
 
 def test_compare_gain_and_lost_reachability():
@@ -324,3 +349,193 @@ def test_rutland_keep_18_of_36(rutland_walk_tt, rutland_sites, rutland_areas):
     # the fast path agrees with evaluate on the real matrix
     fast = ga.nearest_minutes_many(rutland_walk_tt, [current, keep18])
     np.testing.assert_array_equal(fast[1], r.wide().loc[raw.index, "Keep 18"].to_numpy())
+
+
+# ---------------------------------------------------------------- origins (homes)
+OFF_ROAD = "origin is 700 m from the nearest walk network edge (max_snap_m=500)"
+
+
+@pytest.fixture
+def homes():
+    """Three areas with ten homes (origins), a fourth area with none, two sites.
+
+    Origin weights are shares of the area's children (people = children × weight)::
+
+        area (children)  origin  weight  people   S1    S2
+        A (100)          a1      0.4     40        5    20
+                         a2      0.3     30       12    25
+                         a3      0.2     20       30     8
+                         a4      0.1     10       16    16
+        B (60)           b1      0.25    15       18     9
+                         b2      0.25    15       40    14
+                         b3      0.5     30      NaN    22
+        C (40)           c1      0.5     20      NaN   NaN   (700 m from the network)
+                         c2      0.3     12        6   NaN
+                         c3      0.2      8       35   NaN
+        D (20)           -- no origin in the matrix --
+    """
+    ids = ["a1", "a2", "a3", "a4", "b1", "b2", "b3", "c1", "c2", "c3"]
+    nan = np.nan
+    minutes = pd.DataFrame({"S1": [5, 12, 30, 16, 18, 40, nan, nan, 6, 35],
+                            "S2": [20, 25, 8, 16, 9, 14, 22, nan, nan, nan]},
+                           index=ids, dtype=np.float32)
+    origins = pd.DataFrame({"area_id": list("AAAABBBCCC"),
+                            "weight": [0.4, 0.3, 0.2, 0.1, 0.25, 0.25, 0.5, 0.5, 0.3, 0.2],
+                            "method": ["building"] * 4 + ["grid"] * 3 + ["centroid"] * 3},
+                           index=ids)
+    reason = pd.Series([pd.NA] * 7 + [OFF_ROAD] + [pd.NA] * 2, index=ids, dtype="object")
+    tt = ga.TravelTimes(minutes, mode="walk", origins=origins, area_reason=reason)
+    areas = pd.DataFrame({"area_id": list("ABCD"), "children": [100.0, 60, 40, 20]})
+    return tt, areas
+
+
+def test_origins_hand_worked_areas(homes):
+    """Both sites open; each area aggregates its homes (shares of its children)::
+
+        A: nearest 5 (S1), 12 (S1), 8 (S2), 16 (S1: a tie goes to the first site)
+           mean 0.4×5 + 0.3×12 + 0.2×8 + 0.1×16 = 8.8
+           sorted 5 (0.4) 8 (0.2) 12 (0.3) 16 (0.1): cumulative 0.4 0.6 0.9 1.0
+           -> median 8, p90 12; within 10: 0.6, within 15: 0.9 (majority: True, True)
+           nearest site S1 for 0.4 + 0.3 + 0.1 = 0.8; sites within 15: a1 1, a2 1,
+           a3 1, a4 0 -> 0.9
+        B: 9, 14, 22 (all S2): mean 2.25 + 3.5 + 11 = 16.75, median 14, p90 22;
+           within 10: 0.25 (False), within 15: 0.5 (True: half counts)
+        C: c1 no time (off the network), c2 6, c3 35 (S1): mean over the homes with a
+           time (1.8 + 7) / 0.5 = 17.6, median 6, p90 35; within 10 and 15: 0.3 (the
+           denominator is all of C's children); nearest S1 for 0.5
+        D: no origin: NaN, reason "area has no origin in the travel-time matrix"
+    """
+    tt, areas = homes
+    r = ga.evaluate(tt, areas, ga.Scenario("Both", {"S1": "hub", "S2": "centre"}),
+                    population="children", thresholds=[10, 15])
+    assert list(r.areas.columns) == [
+        "area_id", "scenario", "nearest_minutes", "median_minutes", "p90_minutes",
+        "nearest_site", "nearest_site_share", "within_10", "share_within_10",
+        "sites_within_10", "within_15", "share_within_15", "sites_within_15", "origins",
+        "origin_method", "children", "reason"]
+    a = r["Both"]
+    assert a.index.tolist() == ["A", "B", "C", "D"]
+    np.testing.assert_allclose(a["nearest_minutes"].to_numpy(), [8.8, 16.75, 17.6, np.nan])
+    np.testing.assert_allclose(a["median_minutes"].to_numpy(), [8, 14, 6, np.nan])
+    np.testing.assert_allclose(a["p90_minutes"].to_numpy(), [12, 22, 35, np.nan])
+    np.testing.assert_allclose(a["share_within_10"].to_numpy(), [0.6, 0.25, 0.3, 0.0])
+    np.testing.assert_allclose(a["share_within_15"].to_numpy(), [0.9, 0.5, 0.3, 0.0])
+    assert a["within_15"].tolist() == [True, True, False, False]
+    assert a["within_10"].tolist() == [True, False, False, False]
+    assert a["nearest_site"].tolist()[:3] == ["S1", "S2", "S1"]
+    np.testing.assert_allclose(a["nearest_site_share"].to_numpy()[:3], [0.8, 1.0, 0.5])
+    assert a.loc["A", "sites_within_15"] == pytest.approx(0.9)
+    assert a["origins"].tolist() == [4, 3, 3, 0]
+    assert a["origin_method"].tolist()[:3] == ["building", "grid", "centroid"]
+    assert a["children"].tolist() == [100, 60, 40, 20]
+    assert a["reason"].isna().tolist() == [True, True, True, False]
+    assert a.loc["D", "reason"] == "area has no origin in the travel-time matrix"
+
+
+def test_origins_hand_worked_summary_and_sites(homes):
+    """The summary counts children at their homes (220 children; c1's 20 and D's 20
+    have no time)::
+
+        minutes (people): 5 (40) 6 (12) 8 (20) 9 (15) 12 (30) 14 (15) 16 (10) 22 (30)
+                          35 (8); cumulative 40 52 72 87 117 132 142 172 180
+        mean over the 180 reached: (200 + 72 + 160 + 135 + 360 + 210 + 160 + 660 + 280)
+                                   / 180 = 2237 / 180
+        median: first cumulative >= 90 -> 12; p90: >= 162 -> 22; max 35
+        within 10: 87 of 220; within 15: 132 of 220
+        nearest site: S1 for a1 a2 a4 c2 c3 = 100 (100/220), S2 for a3 b1 b2 b3 = 80
+    """
+    tt, areas = homes
+    r = ga.evaluate(tt, areas, ga.Scenario("Both", {"S1": "hub", "S2": "centre"}),
+                    population="children", thresholds=[10, 15])
+    s = r.summary.iloc[0]
+    assert s["population"] == pytest.approx(220)
+    assert s["population_unreachable"] == pytest.approx(40)
+    assert s["mean_minutes"] == pytest.approx(2237 / 180)
+    assert (s["median_minutes"], s["p90_minutes"], s["max_minutes"]) == (12, 22, 35)
+    assert s["population_within_10"] == pytest.approx(87)
+    assert s["share_within_15"] == pytest.approx(132 / 220)
+    assert (s["areas"], s["areas_unreachable"], s["origins"]) == (4, 1, 10)
+    sites = r.sites.set_index("site_id")
+    assert sites["population_nearest"].tolist() == pytest.approx([100, 80])
+    assert sites.loc["S1", "share_nearest"] == pytest.approx(100 / 220)
+    o = r.origins
+    assert len(o) == 10 and o["children"].sum() == pytest.approx(180 + 20)
+    assert o.set_index("origin_id").loc["a4", "nearest_site"] == "S1"
+
+
+def test_origins_hand_worked_comparison(homes):
+    """Closing S1: a1 5 -> 20, a2 12 -> 25 (lose 10/15-minute access: 40 and 70
+    children), a4 16 -> 16 unchanged, c2 6 -> none and c3 35 -> none (losses: C is left
+    without any time, reason given), c1 and D unknown::
+
+        population_loss = 40 + 30 + 12 + 8 = 90; unknown = 20 (c1) + 20 (D)
+        loses 10: a1 40 + c2 12 = 52; loses 15: a1 40 + a2 30 + c2 12 = 82
+        mean change over homes with both times: (40×15 + 30×13) / (40+30+20+10+60) = 990/160
+    By area, A goes from 8.8 to 0.4×20 + 0.3×25 + 0.2×8 + 0.1×16 = 18.7; its majority
+    leaves the 10- and 15-minute bands (0.6 -> 0.2, 0.9 -> 0.3).
+    """
+    tt, areas = homes
+    r = ga.evaluate(tt, areas, [ga.Scenario("Both", {"S1": "hub", "S2": "centre"}),
+                                ga.Scenario("S2 only", {"S2": "centre"})],
+                    population="children", thresholds=[10, 15])
+    c = ga.compare(r)
+    s = c.summary.iloc[0]
+    assert s["population_loss"] == pytest.approx(90)
+    assert s["population_unknown"] == pytest.approx(40)
+    assert s["population_unchanged"] == pytest.approx(20 + 10 + 60)
+    assert s["population_loses_10"] == pytest.approx(52)
+    assert s["population_loses_15"] == pytest.approx(82)
+    assert s["mean_change_minutes"] == pytest.approx(990 / 160)
+    assert s["max_change_minutes"] == pytest.approx(15)
+    a = c["S2 only"]
+    assert a.loc["A", "nearest_minutes"] == pytest.approx(18.7)
+    assert a.loc["A", "crossing"] == "loses 10- and 15-minute access"
+    assert a.loc["A", "population_loses_15"] == pytest.approx(70)
+    assert a.loc["C", "population_loses_15"] == pytest.approx(12)
+    # people by status, area by area, add up to the summary (D, with no home, unknown)
+    assert a.loc["A", ["population_loss", "population_unchanged"]].tolist() == \
+        pytest.approx([70, 30])
+    assert a.loc["C", ["population_loss", "population_unknown"]].tolist() == \
+        pytest.approx([20, 20])
+    assert a.loc["D", "population_unknown"] == 20
+    assert a["population_loss"].sum() == pytest.approx(s["population_loss"])
+    assert a.loc["C", "status"] == "loss"
+    assert "no time from any origin of the area" in r["S2 only"].loc["C", "reason"]
+    assert r["Both"].loc["C", "reason"] is None or pd.isna(r["Both"].loc["C", "reason"])
+    o = c.origins.set_index("origin_id")
+    assert o.loc["a1", "status"] == "loss" and bool(o.loc["a2", "loses_15"])
+    assert o.loc["c1", "status"] == "unknown" and o.loc["a4", "status"] == "unchanged"
+
+
+def test_origins_every_origin_off_network_gives_the_reason(homes):
+    """An area whose every home is off the network reads NaN with that reason."""
+    tt, areas = homes
+    only_c1 = ga.TravelTimes(tt.minutes.loc[["a1", "c1"]], mode="walk",
+                             origins=pd.DataFrame({"area_id": ["A", "C"], "weight": [1, 1]},
+                                                  index=["a1", "c1"]),
+                             area_reason=tt.area_reason.loc[["a1", "c1"]])
+    r = ga.evaluate(only_c1, areas, ga.Scenario("Both", {"S1": "hub", "S2": "hub"}),
+                    population="children")
+    assert r["Both"].loc["C", "reason"] == f"every origin of the area: {OFF_ROAD}"
+    assert np.isnan(r["Both"].loc["C", "nearest_minutes"])
+
+
+def test_one_origin_per_area_gives_the_area_results(case):
+    """A matrix whose rows are origins, one per area with weight 1, scores exactly as
+    the same matrix by area (shares are 0 or 1 again)."""
+    tt, areas, scen = case
+    origins = pd.DataFrame({"area_id": tt.minutes.index, "weight": 1.0},
+                           index=tt.minutes.index)
+    by_origin = ga.TravelTimes(tt.minutes.copy(), mode="walk", origins=origins,
+                               area_reason=tt.area_reason)
+    r_area = ga.evaluate(tt, areas, scen, population="children", thresholds=[10, 15])
+    r_orig = ga.evaluate(by_origin, areas, scen, population="children", thresholds=[10, 15])
+    for col in ("nearest_minutes", "nearest_site", "within_10", "share_within_15",
+                "children"):
+        pd.testing.assert_series_equal(r_orig.areas[col], r_area.areas[col],
+                                       check_dtype=False)
+    same = ["population", "mean_minutes", "median_minutes", "share_within_10",
+            "population_within_15", "areas_unreachable"]
+    pd.testing.assert_frame_equal(r_orig.summary[same], r_area.summary[same])
+    c_area, c_orig = ga.compare(r_area), ga.compare(r_orig)
+    pd.testing.assert_frame_equal(c_orig.summary, c_area.summary)

@@ -25,6 +25,7 @@ LAYERS: dict[str, int] = {
     # 0: foundations with no geoaccess imports of note
     "errors": 0, "settings": 0, "_version": 0, "_fs": 0, "_crs": 0, "_kinds": 0,
     "_validate": 0, "_progress": 0, "_csr": 0, "_numba": 0, "_yaml": 0, "_staging": 0,
+    "_deprecate": 0,
     # 1: loading inputs
     "io": 1, "datasets": 1, "origins": 1, "gtfs": 1, "uk": 1, "venues": 1,
     # 2: networks
@@ -32,11 +33,11 @@ LAYERS: dict[str, int] = {
     # 3: the matrix (light: no routing, no plotting)
     "matrix": 3,
     # 4: routing, which produces matrices
-    "travel": 4, "transit": 4, "_snap": 4, "_dijkstra": 4, "_raptor": 4, "_kernels": 4,
+    "travel": 4, "transit": 4, "_snap": 4, "_kernels": 4,
     # 5: scenarios
     "scenario": 5,
     # 6: measures and evaluation
-    "measures": 6, "evaluate": 6,
+    "measures": 6, "evaluate": 6, "sensitivity": 6,
     # 7: analysis on results
     "equality": 7, "optimise": 7,
     # 8: outputs

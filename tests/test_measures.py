@@ -14,14 +14,21 @@ from hypothesis.extra import numpy as hnp
 
 import geoaccess as ga
 from geoaccess import measures as m
+from geoaccess._kernels._numba import HAVE_NUMBA
 from geoaccess.errors import InputError
 from geoaccess.measures import AccessRule, NearestIndex
-
-HAVE_NUMBA = m._numba_kernels() is not None
+from geoaccess.measures import many as measures_many
 
 
 def matrix(data: dict, index: list[str]) -> ga.TravelTimes:
     return ga.TravelTimes.from_frame(pd.DataFrame(data, index=index))
+
+
+def table(children, ids=None) -> pd.DataFrame:
+    """An areas table: ``area_id`` (E1, E2, ... unless given) and ``children``."""
+    children = list(children)
+    ids = ids if ids is not None else [f"E{i + 1}" for i in range(len(children))]
+    return pd.DataFrame({"area_id": ids, "children": children})
 
 
 @pytest.fixture
@@ -123,8 +130,8 @@ def test_summarise_minutes_hand_worked():
     Cumulative reached weights by time: 5 -> 100, 12 -> 400, 20 -> 500, 30 -> 500:
     median (250) = 12, p90 (450) = 20. max over areas with people = 20 (30 has none).
     Within 15: 400 of 550 = 0.7273; unreachable 50."""
-    s = m.summarise_minutes([5.0, 12.0, 20.0, np.nan, 30.0], [100, 300, 100, 50, 0],
-                            thresholds=[15])
+    s = m.summarise_minutes([5.0, 12.0, 20.0, np.nan, 30.0], table([100, 300, 100, 50, 0]),
+                            population="children", thresholds=[15])
     assert s["population"] == 550
     assert s["population_reached"] == 500
     assert s["population_unreachable"] == 50
@@ -139,12 +146,12 @@ def test_summarise_minutes_hand_worked():
 
 def test_population_within_aligns_series_and_rejects_negatives():
     minutes = pd.Series([5.0, 20.0], index=["E1", "E2"])
-    pop = pd.Series([30.0, 10.0], index=["E2", "E1"])   # other order: aligned on index
-    pw = m.population_within(minutes, pop, thresholds=[10])
+    areas = table([30.0, 10.0], ["E2", "E1"])   # other order: aligned on area_id
+    pw = m.population_within(minutes, areas, population="children", thresholds=[10])
     assert pw.loc[10.0, "population_within"] == 10.0
     assert pw.loc[10.0, "share_within"] == pytest.approx(0.25)
     with pytest.raises(InputError, match="negative"):
-        m.population_within([1.0], [-1.0], thresholds=[10])
+        m.population_within([1.0], table([-1.0]), population="children", thresholds=[10])
 
 
 # -------------------------------------------------------------------------- supply
@@ -197,7 +204,7 @@ def test_gravity_hand_worked(tt3):
     assert gc.tolist() == pytest.approx([2 * e(-0.5) + e(-3), 2 * e(-2.5) + e(-0.8),
                                          e(-1.6)])
     # a 20-minute cut-off drops S1 for E2 and S3 for E1
-    gm = ga.gravity(tt3, s, decay="exponential", beta=0.1, max_minutes=20)
+    gm = ga.gravity(tt3, s, decay="exponential", beta=0.1, cutoff_minutes=20)
     assert gm.tolist() == pytest.approx([e(-0.5), e(-0.8), e(-1.6)])
 
 
@@ -208,8 +215,8 @@ def test_two_step_fca_hand_worked():
     -> R2 = 20/400 = 0.05. A = (0.025, 0.075, 0.05) per child = (25, 75, 50) per 1,000."""
     tt = matrix({"S1": [5.0, 10, 30], "S2": [20.0, 12, 8]}, ["E1", "E2", "E3"])
     s = ga.Scenario("A", {"S1": "centre", "S2": "centre"}, capacity={"S1": 10, "S2": 20})
-    kids = pd.Series([100.0, 300, 100], index=["E1", "E2", "E3"])
-    a = ga.two_step_fca(tt, s, kids, threshold_minutes=15)
+    kids = table([100.0, 300, 100])
+    a = ga.two_step_fca(tt, s, kids, population="children", threshold_minutes=15)
     assert a.name == "two_step_fca"
     assert a.tolist() == pytest.approx([25.0, 75.0, 50.0])
 
@@ -221,7 +228,8 @@ def test_two_step_fca_outreach_scaling_and_idle_site():
     tt = matrix({"S1": [5.0], "S2": [8.0], "S3": [50.0]}, ["E1"])
     s = ga.Scenario("A", {"S1": "hub", "S2": "outreach", "S3": "centre"},
                     capacity={"S1": 6, "S2": 15, "S3": 9}, sessions_per_week={"S2": 2})
-    a = ga.two_step_fca(tt, s, [100.0], threshold_minutes=10, per=1)
+    a = ga.two_step_fca(tt, s, table([100.0]), population="children", threshold_minutes=10,
+                        per=1)
     assert a.tolist() == pytest.approx([0.09])
 
 
@@ -230,12 +238,12 @@ def test_enhanced_two_step_fca_hand_worked():
     100 children each. R = 10 / (100 + 68) ; A = (R, 0.68 R, 0)."""
     tt = matrix({"S1": [5.0, 15.0, 35.0]}, ["E1", "E2", "E3"])
     s = ga.Scenario("A", {"S1": "centre"}, capacity={"S1": 10})
-    a = ga.enhanced_two_step_fca(tt, s, [100, 100, 100], per=1)
+    a = ga.enhanced_two_step_fca(tt, s, table([100, 100, 100]), population="children", per=1)
     r = 10 / 168
     assert a.tolist() == pytest.approx([r, 0.68 * r, 0.0])
     # band edges are inclusive: 10 minutes is in the first band
-    a2 = ga.enhanced_two_step_fca(matrix({"S1": [10.0]}, ["E1"]), s, [50], bands={10: 1.0},
-                                  per=1)
+    a2 = ga.enhanced_two_step_fca(matrix({"S1": [10.0]}, ["E1"]), s, table([50]),
+                                  population="children", bands={10: 1.0}, per=1)
     assert a2.tolist() == pytest.approx([10 / 50])
 
 
@@ -276,8 +284,9 @@ def test_two_step_fca_matches_pysal_access(random_case):
         warnings.simplefilter("ignore")
         ref = acc.two_stage_fca(name="x", max_cost=20)["x_cap"]
         ref_e = acc.enhanced_two_stage_fca(name="e")["e_cap"]
-    ours = ga.two_step_fca(tt, scen, demand, threshold_minutes=20, per=1)
-    ours_e = ga.enhanced_two_step_fca(tt, scen, demand, per=1)
+    areas = table(demand.to_numpy(), demand.index.tolist())
+    ours = ga.two_step_fca(tt, scen, areas, population="children", threshold_minutes=20, per=1)
+    ours_e = ga.enhanced_two_step_fca(tt, scen, areas, population="children", per=1)
     # PySAL leaves out areas with no site in reach; they have 0 access
     np.testing.assert_allclose(ours.to_numpy(), ref.reindex(ours.index).fillna(0).to_numpy(),
                                rtol=1e-12)
@@ -367,7 +376,7 @@ def test_nearest_index_matches_plain_loop(values, data):
         values, index=[f"E{i}" for i in range(values.shape[0])],
         columns=[f"S{j}" for j in range(n_sites)]))
     idx = NearestIndex(tt)
-    engines = ["numpy"] + (["numba"] if HAVE_NUMBA else [])
+    engines = ["fallback"] + (["numba"] if HAVE_NUMBA else [])
     results = {e: idx.nearest(masks, engine=e) for e in engines}
     for c, mask in enumerate(masks):
         ref_m, ref_s = plain_nearest(values, mask)
@@ -390,7 +399,7 @@ def test_opening_a_site_never_increases_nearest_time(values, data):
     opened = mask.copy()
     opened[extra] = True
     tt = ga.TravelTimes.from_frame(pd.DataFrame(values))
-    before, after = ga.nearest_minutes_many(tt, np.vstack([mask, opened]), engine="numpy")
+    before, after = ga.nearest_minutes_many(tt, np.vstack([mask, opened]), engine="fallback")
     reached = ~np.isnan(before)
     assert (after[reached] <= before[reached]).all()
     assert (~np.isnan(after[reached])).all()
@@ -416,7 +425,9 @@ def test_scores_match_plain_loop_and_engines_agree(values, data):
     w = data.draw(hnp.arrays(np.float64, n_areas, elements=st.floats(0, 500)))
     thresholds = (5.0, 7.5, 30.0)
     idx = NearestIndex(ga.TravelTimes.from_frame(pd.DataFrame(values)))
-    got = idx.scores(masks, w, thresholds=thresholds, engine="numpy")
+    areas = table(w, idx.area_ids)
+    got = idx.scores(masks, areas, population="children", thresholds=thresholds,
+                     engine="fallback")
     for c, mask in enumerate(masks):
         ref = plain_scores(values, mask, w, thresholds)
         for key, value in ref.items():
@@ -424,7 +435,8 @@ def test_scores_match_plain_loop_and_engines_agree(values, data):
     shares = got[[c for c in got.columns if c.startswith("share_")]].to_numpy()
     assert ((shares >= 0) & (shares <= 1 + 1e-12) | np.isnan(shares)).all()
     if HAVE_NUMBA:
-        fast = idx.scores(masks, w, thresholds=thresholds, engine="numba")
+        fast = idx.scores(masks, areas, population="children", thresholds=thresholds,
+                          engine="numba")
         pd.testing.assert_frame_equal(fast, got, check_exact=True)
 
 
@@ -433,7 +445,7 @@ def test_scores_match_plain_loop_and_engines_agree(values, data):
 def test_engines_identical_on_a_larger_batch(monkeypatch, parallel_work):
     """keep-18-of-36 style batch on 300 areas: numba (parallel and serial kernels) and
     numpy give the same bits."""
-    monkeypatch.setattr(m, "_PARALLEL_WORK", parallel_work)
+    monkeypatch.setattr(measures_many, "_PARALLEL_WORK", parallel_work)
     rng = np.random.default_rng(3)
     values = rng.uniform(1, 60, (300, 36))
     values[rng.random(values.shape) < 0.03] = np.nan
@@ -443,12 +455,13 @@ def test_engines_identical_on_a_larger_batch(monkeypatch, parallel_work):
         row[rng.choice(36, 18, replace=False)] = True
     idx = NearestIndex(ga.TravelTimes.from_frame(pd.DataFrame(values)))
     a_m, a_s = idx.nearest(masks, engine="numba")
-    b_m, b_s = idx.nearest(masks, engine="numpy")
+    b_m, b_s = idx.nearest(masks, engine="fallback")
     np.testing.assert_array_equal(a_m, b_m)
     np.testing.assert_array_equal(a_s, b_s)
-    w = rng.uniform(0, 300, 300)
-    pd.testing.assert_frame_equal(idx.scores(masks, w, engine="numba"),
-                                  idx.scores(masks, w, engine="numpy"), check_exact=True)
+    areas = table(rng.uniform(0, 300, 300), idx.area_ids)
+    pd.testing.assert_frame_equal(idx.scores(masks, areas, population="children", engine="numba"),
+                                  idx.scores(masks, areas, population="children",
+                                             engine="fallback"), check_exact=True)
 
 
 def test_nearest_index_many_sites_uses_wider_ranks():
@@ -458,7 +471,7 @@ def test_nearest_index_many_sites_uses_wider_ranks():
     idx = NearestIndex(ga.TravelTimes.from_frame(pd.DataFrame(values)))
     assert idx.rank_dtype == np.uint16
     mask = rng.random(300) < 0.3
-    got = idx.nearest_minutes(mask, engine="numpy")[0]
+    got = idx.nearest_minutes(mask, engine="fallback")[0]
     np.testing.assert_array_equal(got, plain_nearest(values, mask)[0])
     if HAVE_NUMBA:
         np.testing.assert_array_equal(idx.nearest_minutes(mask, engine="numba")[0], got)
@@ -474,3 +487,137 @@ def test_nearest_index_accepts_scenarios_and_checks_shapes(tt3):
         idx.nearest_minutes(np.ones(3, bool), engine="cuda")
     out = np.empty((1, 3))
     assert idx.nearest_minutes(np.ones((1, 3), bool), out=out) is out
+
+
+# ------------------------------------------------------- one vocabulary (issue 13)
+@pytest.mark.parametrize("call", [
+    lambda tt, s, t: ga.within(tt, s, thresholds=t),
+    lambda tt, s, t: m.population_within([5.0, 8.0, 16.0], table([1, 1, 1]),
+                                         population="children", thresholds=t),
+    lambda tt, s, t: m.summarise_minutes([5.0, 8.0, 16.0], table([1, 1, 1]),
+                                         population="children", thresholds=t),
+    lambda tt, s, t: ga.score_many(tt, [s], table([1, 1, 1]), population="children",
+                                   thresholds=t),
+    lambda tt, s, t: ga.evaluate(tt, table([1, 1, 1]), s, population="children",
+                                 thresholds=t),
+])
+def test_thresholds_as_text_are_refused(tt3, call):
+    """thresholds="15" once read as the minutes 1 and 5; now it is an error that names
+    the parameter, wherever thresholds are taken."""
+    s = ga.Scenario("A", {"S1": "hub", "S3": "centre"})
+    with pytest.raises(InputError, match=r"thresholds='15' is text") as err:
+        call(tt3, s, "15")
+    assert err.value.column == "thresholds"
+    # a single number is one threshold
+    assert list(ga.within(tt3, s, thresholds=15).columns) == ["within_15", "sites_within_15"]
+
+
+def test_population_column_from_areas_attrs_and_errors(tt3):
+    """population= defaults to the first of areas.attrs["population"] (as read_areas
+    sets it); a missing column or a matrix area missing from the table is an error."""
+    tt = matrix({"S1": [5.0, 10, 30], "S2": [20.0, 12, 8]}, ["E1", "E2", "E3"])
+    s = ga.Scenario("A", {"S1": "centre", "S2": "centre"}, capacity={"S1": 10, "S2": 20})
+    areas = table([100.0, 300, 100])
+    areas.attrs["population"] = ["children"]
+    a = ga.two_step_fca(tt, s, areas, threshold_minutes=15, per=1)
+    assert a.tolist() == pytest.approx([0.025, 0.075, 0.05])
+    with pytest.raises(InputError, match="no population column 'kids'"):
+        ga.two_step_fca(tt, s, areas, population="kids")
+    with pytest.raises(InputError, match=r"no value for areas \['E3'\]") as err:
+        ga.two_step_fca(tt, s, areas.iloc[:2], population="children")
+    assert err.value.rows == ["E3"]
+    with pytest.raises(InputError, match="pass the areas table"):
+        ga.two_step_fca(tt, s, population="children")
+    with pytest.raises(InputError, match="name the population column"):
+        ga.two_step_fca(tt, s, table([1, 1, 1]))
+
+
+def test_population_as_series_or_array_is_deprecated():
+    """The old spelling (a Series or array of populations, positionally or as
+    population=) warns with the new spelling, and gives the new spelling's result."""
+    tt = matrix({"S1": [5.0, 10, 30], "S2": [20.0, 12, 8]}, ["E1", "E2", "E3"])
+    s = ga.Scenario("A", {"S1": "centre", "S2": "centre"}, capacity={"S1": 10, "S2": 20})
+    areas = table([100.0, 300, 100])
+    kids = pd.Series([100.0, 300, 100], index=["E1", "E2", "E3"])
+    minutes = pd.Series([5.0, 12.0, np.nan], index=["E1", "E2", "E3"])
+    idx = NearestIndex(tt)
+    masks = np.array([[True, False], [True, True]])
+    cases = [
+        (lambda p: ga.two_step_fca(tt, s, p, threshold_minutes=15),
+         lambda: ga.two_step_fca(tt, s, areas, population="children", threshold_minutes=15)),
+        (lambda p: ga.two_step_fca(tt, s, population=p, threshold_minutes=15),
+         lambda: ga.two_step_fca(tt, s, areas, population="children", threshold_minutes=15)),
+        (lambda p: ga.enhanced_two_step_fca(tt, s, p),
+         lambda: ga.enhanced_two_step_fca(tt, s, areas, population="children")),
+        (lambda p: m.population_within(minutes, p, thresholds=[10]),
+         lambda: m.population_within(minutes, areas, population="children", thresholds=[10])),
+        (lambda p: m.summarise_minutes(minutes, p, thresholds=[10]),
+         lambda: m.summarise_minutes(minutes, areas, population="children", thresholds=[10])),
+        (lambda p: idx.scores(masks, p, thresholds=[10]),
+         lambda: idx.scores(masks, areas, population="children", thresholds=[10])),
+        (lambda p: ga.score_many(tt, masks, p, thresholds=[10]),
+         lambda: ga.score_many(tt, masks, areas, population="children", thresholds=[10])),
+    ]
+    for old, new in cases:
+        want = new()
+        for value in (kids, kids.to_numpy()):
+            with pytest.warns(FutureWarning, match="population='children_0_4'") as rec:
+                got = old(value)
+            assert rec[0].filename == __file__  # points at the caller's line
+            if isinstance(want, pd.Series):
+                pd.testing.assert_series_equal(got, want)
+            else:
+                pd.testing.assert_frame_equal(got, want)
+
+
+def test_gravity_cutoff_minutes_and_old_max_minutes(tt3):
+    """The decay cut-off is cutoff_minutes (max_minutes is the search bound of routing):
+    S1 and S3 open, exponential beta 0.1, cut-off 20: E1 keeps S1 (5), E2 keeps S3 (8),
+    E3 keeps S3 (16). max_minutes= still works, with a FutureWarning."""
+    s = ga.Scenario("A", {"S1": "hub", "S3": "centre"})
+    new = ga.gravity(tt3, s, beta=0.1, cutoff_minutes=20)
+    assert new.tolist() == pytest.approx([math.exp(-0.5), math.exp(-0.8), math.exp(-1.6)])
+    with pytest.warns(FutureWarning, match="max_minutes= is now cutoff_minutes="):
+        old = ga.gravity(tt3, s, beta=0.1, max_minutes=20)
+    pd.testing.assert_series_equal(old, new)
+    with pytest.raises(InputError, match="give cutoff_minutes= only"):
+        ga.gravity(tt3, s, cutoff_minutes=20, max_minutes=20)
+    # the cut-off is inclusive; decay_weights takes it too
+    w = m.decay_weights(np.array([5.0, 20.0, 20.5, np.nan]), "power", beta=1,
+                        cutoff_minutes=20)
+    assert w.tolist() == [0.2, 0.05, 0.0, 0.0]
+
+
+def test_old_engine_name_numpy_warns_and_equals_fallback(tt3):
+    idx = NearestIndex(tt3)
+    masks = np.array([[True, False, True], [False, True, False]])
+    areas = table([10.0, 20, 30])
+    calls = [
+        lambda e: idx.nearest(masks, engine=e)[0],
+        lambda e: idx.nearest_minutes(masks, engine=e),
+        lambda e: idx.nearest_sites(masks, engine=e),
+        lambda e: ga.nearest_minutes_many(tt3, masks, engine=e),
+        lambda e: idx.scores(masks, areas, population="children", engine=e).to_numpy(),
+        lambda e: ga.score_many(tt3, masks, areas, population="children",
+                                engine=e).to_numpy(),
+    ]
+    for call in calls:
+        want = call("fallback")
+        with pytest.warns(FutureWarning, match="engine='fallback'") as rec:
+            got = call("numpy")
+        assert rec[0].filename == __file__
+        np.testing.assert_array_equal(got, want)
+
+
+def test_internal_callers_are_not_warned(tt3):
+    """geoaccess's own modules still pass populations as arrays (evaluate, optimise,
+    equality): the user cannot act on that, so nothing is said."""
+    areas = table([10.0, 20, 30])
+    s = ga.Scenario("A", {"S1": "hub", "S3": "centre"}, capacity={"S1": 5, "S3": 5})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = ga.evaluate(tt3, areas, s, population="children", thresholds=[10],
+                        measures=["two_step_fca"])
+    want = ga.two_step_fca(tt3, s, areas, population="children")
+    assert r.areas["two_step_fca"].tolist() == pytest.approx(want.tolist())
+    assert r.summary.loc[0, "population_within_10"] == 30.0  # E1 (S1, 5) and E2 (S3, 8)

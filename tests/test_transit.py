@@ -13,6 +13,7 @@ import pytest
 
 import geoaccess as ga
 from geoaccess import transit
+from geoaccess._kernels import raptor
 from geoaccess.errors import InputError
 
 # ----------------------------------------------------------------- a toy city
@@ -446,10 +447,10 @@ def test_python_kernel_matches_compiled(toy):
     prep = transit._prepare(net, [feed], sites, areas, date="2024-03-05", deps=deps,
                             max_walk_s=900.0, max_trip_s=7200.0, max_snap_m=500.0,
                             access_kmh=4.8)
-    runs = [ga._raptor.range_raptor(prep.patterns, len(prep.stops), prep.transfers,
-                                    prep.access, prep.egress, prep.walk_s, deps, max_rides=2,
-                                    slack=60.0, max_trip=7200.0, percentiles=[50.0],
-                                    keep_all=True, compiled=compiled)
+    runs = [raptor.range_raptor(prep.patterns, len(prep.stops), prep.transfers,
+                                prep.access, prep.egress, prep.walk_s, deps, max_rides=2,
+                                slack=60.0, max_trip=7200.0, percentiles=[50.0],
+                                keep_all=True, compiled=compiled)
             for compiled in (True, False)]
     np.testing.assert_array_equal(runs[0][1], runs[1][1])
     # A: 22.5, 21.5, 37.5, 37.5, 36.5 ... 31.5 minutes (see the hand-worked test)

@@ -21,7 +21,7 @@ import geoaccess as ga
 
 def _nx_minutes(G: nx.DiGraph, tt: ga.TravelTimes, area: str, site: str) -> float:
     snap = tt.snap
-    a = snap.loc[("area", area)]
+    a = snap.loc[("area" if tt.origins is None else "origin", area)]
     s = snap.loc[("site", site)]
     H = G  # P and Q are added for this query and removed after it
     P, Q = "P", "Q"
@@ -55,7 +55,7 @@ def _nx_minutes(G: nx.DiGraph, tt: ga.TravelTimes, area: str, site: str) -> floa
     return (secs + access) / 60.0
 
 
-def _check_pairs(net, tt, n_pairs, seed):
+def _check_pairs(net, tt, n_pairs, seed, relative=False):
     G = net.to_networkx()
     rng = np.random.default_rng(seed)
     areas = tt.minutes.index.to_numpy()
@@ -69,7 +69,7 @@ def _check_pairs(net, tt, n_pairs, seed):
         if np.isnan(expected):
             assert np.isnan(got)
         else:
-            diffs.append(abs(got - expected))
+            diffs.append(abs(got - expected) / (max(1.0, expected) if relative else 1.0))
     assert len(diffs) > 0.9 * len(pairs)
     return max(diffs), len(pairs)
 
@@ -203,3 +203,43 @@ def test_residential_origins_shorten_rural_walks(rutland_walk, rutland_sites, ru
     snap_homes = tt_homes.snap.loc["area"].snap_distance_m
     assert snap_homes.median() < snap_plain.median()
     assert (rutland_areas.origin_method == "residential buildings").sum() >= 20
+
+
+def test_rutland_home_origins_equal_networkx(rutland_walk, rutland_sites, rutland_areas,
+                                            rutland_osm):
+    """A matrix over many origins per area (homes, grid points): rows are origins, each
+    pair as networkx computes it (float32 storage: 7 significant digits)."""
+    homes = ga.build_origins(rutland_areas, osm=rutland_osm)
+    tt = ga.travel_times(rutland_walk, rutland_sites, homes, progress=False)
+    assert tt.minutes.shape == (len(homes), len(rutland_sites))
+    assert tt.minutes.dtypes.eq(np.float32).all() and tt.minutes.index.name == "origin_id"
+    assert list(tt.area_ids) == rutland_areas["area_id"].tolist()
+    assert tt.snap.loc["origin"].shape[0] == len(homes)
+    largest, n = _check_pairs(rutland_walk, tt, 150, seed=3, relative=True)
+    assert n == 150 and largest < 1e-6                      # relative error of float32
+    # one origin per area at the area's point gives the area matrix
+    one = ga.build_origins(rutland_areas, method="centroid")
+    tt_one = ga.travel_times(rutland_walk, rutland_sites, one, progress=False)
+    tt_area = ga.travel_times(rutland_walk, rutland_sites, rutland_areas, progress=False)
+    np.testing.assert_allclose(tt_one.minutes.to_numpy(np.float64), tt_area.values,
+                               rtol=1e-6)
+
+
+def test_snapping_unbounded_second_pass_gives_the_distance(rutland_walk, rutland_sites):
+    """Points beyond max_snap_m are found by a second, unbounded query: their reason
+    says how far the network is, the same distance as a direct query for them."""
+    import shapely
+
+    from geoaccess import _snap
+
+    segs = _snap.segments(rutland_walk)
+    x = np.array([float(rutland_walk.x[0]), float(rutland_walk.x[0]) + 5_000.0, np.nan])
+    y = np.array([float(rutland_walk.y[0]), float(rutland_walk.y[0]), 0.0])
+    sn = _snap.snap(segs, rutland_walk, x, y, 500.0)
+    assert sn.seg.tolist()[1:] == [-1, -1] and sn.seg[0] >= 0
+    direct = segs.tree.query_nearest(shapely.points(x[1], y[1]), return_distance=True)[1][0]
+    assert sn.nearest_m[1] == pytest.approx(direct)
+    reasons = _snap.unsnapped_reasons(sn, "origin", "walk", 500.0, pd.Index(list("abc")))
+    assert reasons["b"] == (f"origin is {direct:,.0f} m from the nearest walk network edge "
+                            "(max_snap_m=500)")
+    assert reasons["c"] == "origin has no valid location" and pd.isna(reasons["a"])

@@ -1,14 +1,9 @@
-"""Range RAPTOR over flat arrays, and bounded walking searches, compiled with numba.
+"""Range RAPTOR over flat arrays (public transport routing).
 
-Two kernels, each a plain Python function that numba compiles when it is installed
-(``geoaccess[fast]``); without numba the same functions run as Python (correct, slow).
-
-``walk_to_targets``
-    One Dijkstra search per source *point* (a position on a street segment, entered
-    through the segment's two end nodes with the part-segment costs), bounded by a
-    time limit, evaluating the cost to target points (positions on segments, reached
-    from their end nodes). Cost per source is proportional to the part of the graph
-    within the limit, not to the whole graph. Sources run in parallel.
+One kernel, a plain Python function that numba compiles when it is installed
+(``geoaccess[fast]``); without numba the same function runs as Python (correct, slow).
+The walking legs it is given (access, transfers, egress) come from the routing core,
+:func:`geoaccess._kernels.dijkstra.many_to_all`.
 
 ``range_raptor``
     For each origin, RAPTOR (Delling, Pajor & Werneck 2012, "Round-Based Public Transit
@@ -24,7 +19,7 @@ Two kernels, each a plain Python function that numba compiles when it is install
     - ``ride[k, s]``: earliest arrival at ``s`` *by vehicle* with at most ``k``
       vehicles. Transfer walks and the final walk to a site start only from these, so
       a journey never chains two walking legs (each leg is one walk of at most
-      ``max_walk`` seconds, as built by ``walk_to_targets``).
+      ``max_walk`` seconds).
 
     Boarding needs ``tau[k-1, s] + board_slack <= departure`` and a stop that allows
     pickup; alighting needs one that allows drop-off. Origins run in parallel.
@@ -36,101 +31,35 @@ so that no trip of a pattern overtakes another (FIFO), which the boarding search
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 import numpy as np
 
-log = logging.getLogger(__name__)
+from . import _numba
+from ._numba import njit, prange
 
-try:  # numba is optional (geoaccess[fast])
-    import numba as _nb
-except ImportError:  # pragma: no cover - exercised only without numba
-    _nb = None  # type: ignore[assignment]
-
-_BIG = np.iinfo(np.int64).max
-
-
-# numba.prange is plain ``range`` when the functions run as Python
-_prange = _nb.prange if _nb is not None else range
-
-
-# ------------------------------------------------------------------ walking searches
-def _walk_to_targets_py(indptr, indices, w, start_ptr, start_node, start_cost,
-                        tgt_ptr, tgt_id, tgt_cost, n_targets, limit, out):
-    n_src = len(start_ptr) - 1
-    n = len(indptr) - 1
-    for i in _prange(n_src):
-        dist = np.full(n, np.inf)
-        cap = len(indices) + (start_ptr[i + 1] - start_ptr[i]) + 1
-        hkey = np.empty(cap, np.float64)
-        hnode = np.empty(cap, np.int64)
-        size = 0
-        for e in range(start_ptr[i], start_ptr[i + 1]):
-            u = start_node[e]
-            c = start_cost[e]
-            if c < dist[u] and c <= limit:
-                dist[u] = c
-                # push
-                j = size
-                size += 1
-                while j > 0:
-                    p = (j - 1) >> 1
-                    if hkey[p] <= c:
-                        break
-                    hkey[j] = hkey[p]
-                    hnode[j] = hnode[p]
-                    j = p
-                hkey[j] = c
-                hnode[j] = u
-        row = out[i]
-        while size > 0:
-            d = hkey[0]
-            u = hnode[0]
-            size -= 1
-            if size > 0:
-                k = hkey[size]
-                x = hnode[size]
-                j = 0
-                while True:
-                    c2 = 2 * j + 1
-                    if c2 >= size:
-                        break
-                    if c2 + 1 < size and hkey[c2 + 1] < hkey[c2]:
-                        c2 += 1
-                    if hkey[c2] >= k:
-                        break
-                    hkey[j] = hkey[c2]
-                    hnode[j] = hnode[c2]
-                    j = c2
-                hkey[j] = k
-                hnode[j] = x
-            if d > dist[u]:
-                continue
-            for e in range(tgt_ptr[u], tgt_ptr[u + 1]):
-                v = d + tgt_cost[e]
-                t = tgt_id[e]
-                if v < row[t]:
-                    row[t] = v
-            for a in range(indptr[u], indptr[u + 1]):
-                v2 = indices[a]
-                nd = d + w[a]
-                if nd < dist[v2] and nd <= limit:
-                    dist[v2] = nd
-                    j = size
-                    size += 1
-                    while j > 0:
-                        p = (j - 1) >> 1
-                        if hkey[p] <= nd:
-                            break
-                        hkey[j] = hkey[p]
-                        hnode[j] = hnode[p]
-                        j = p
-                    hkey[j] = nd
-                    hnode[j] = v2
+__all__ = ["ENGINE", "Patterns", "build_patterns", "range_raptor"]
 
 
 # -------------------------------------------------------------------- range RAPTOR
+@njit(cache=True, nogil=True, inline="always")
+def _lower(label, k, s, v):  # pragma: no cover - compiled
+    """Lower stop s's label to v in round k and every later round (more rides allowed)."""
+    for k2 in range(k, label.shape[0]):
+        if v < label[k2, s]:
+            label[k2, s] = v
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _mark(flag, items, n, s):  # pragma: no cover - compiled
+    """Add s to the list ``items[:n]`` unless flagged; the new length."""
+    if flag[s]:
+        return n
+    flag[s] = True
+    items[n] = s
+    return n + 1
+
+
 def _range_raptor_py(n_stops, pat_stop_ptr, pat_stops, pat_board, pat_alight,
                      pat_trip_ptr, pat_time_ptr, arr_t, dep_t,
                      stop_pat_ptr, stop_pat, stop_pos,
@@ -145,7 +74,7 @@ def _range_raptor_py(n_stops, pat_stop_ptr, pat_stops, pat_board, pat_alight,
     keep_all = all_out.shape[0] == n_orig and n_orig > 0
     big = np.iinfo(np.int64).max
     inf = np.inf
-    for o in _prange(n_orig):
+    for o in prange(n_orig):
         kk_n = max_rides + 1
         tau = np.full((kk_n, n_stops), inf)
         ride = np.full((kk_n, n_stops), inf)
@@ -172,13 +101,8 @@ def _range_raptor_py(n_stops, pat_stop_ptr, pat_stops, pat_board, pat_alight,
                 s = acc_stop[a]
                 v = t + acc_s[a]
                 if v < tau[0, s] and v <= lim:
-                    for k2 in range(kk_n):
-                        if v < tau[k2, s]:
-                            tau[k2, s] = v
-                    if not marked[s]:
-                        marked[s] = True
-                        mlist[nm] = s
-                        nm += 1
+                    _lower(tau, 0, s, v)
+                    nm = _mark(marked, mlist, nm, s)
             for k in range(1, kk_n):
                 if nm == 0:
                     break
@@ -219,21 +143,11 @@ def _range_raptor_py(n_stops, pat_stop_ptr, pat_stops, pat_board, pat_alight,
                         if cur >= 0 and pat_alight[base + p]:
                             a = arr_t[tb + cur * n_len + p]
                             if a < ride[k, s] and a <= lim:
-                                for k2 in range(k, kk_n):
-                                    if a < ride[k2, s]:
-                                        ride[k2, s] = a
-                                if not rflag[s]:
-                                    rflag[s] = True
-                                    rlist[nr] = s
-                                    nr += 1
+                                _lower(ride, k, s, a)
+                                nr = _mark(rflag, rlist, nr, s)
                                 if a < tau[k, s]:
-                                    for k2 in range(k, kk_n):
-                                        if a < tau[k2, s]:
-                                            tau[k2, s] = a
-                                    if not marked[s]:
-                                        marked[s] = True
-                                        mlist[nm] = s
-                                        nm += 1
+                                    _lower(tau, k, s, a)
+                                    nm = _mark(marked, mlist, nm, s)
                         if pat_board[base + p]:
                             ready = tau[k - 1, s] + slack
                             if ready < inf:
@@ -257,13 +171,8 @@ def _range_raptor_py(n_stops, pat_stop_ptr, pat_stops, pat_board, pat_alight,
                         q = xfer_to[e]
                         v = a0 + xfer_s[e]
                         if v < tau[k, q] and v <= lim:
-                            for k2 in range(k, kk_n):
-                                if v < tau[k2, q]:
-                                    tau[k2, q] = v
-                            if not marked[q]:
-                                marked[q] = True
-                                mlist[nm] = q
-                                nm += 1
+                            _lower(tau, k, q, v)
+                            nm = _mark(marked, mlist, nm, q)
                     for e in range(eg_ptr[s], eg_ptr[s + 1]):
                         j = eg_site[e]
                         v = a0 + eg_s[e]
@@ -287,46 +196,9 @@ def _range_raptor_py(n_stops, pat_stop_ptr, pat_stops, pat_board, pat_alight,
                 out[q, o, j] = col[idx]
 
 
-if _nb is not None:
-    _walk_to_targets = _nb.njit(cache=True, parallel=True)(_walk_to_targets_py)
-    _range_raptor = _nb.njit(cache=True, parallel=True)(_range_raptor_py)
-    ENGINE = "numba"
-else:  # pragma: no cover - exercised only without numba
-    _walk_to_targets = _walk_to_targets_py
-    _range_raptor = _range_raptor_py
-    ENGINE = "python"
-
-
-def walk_to_targets(indptr, indices, seconds, start_ptr, start_node, start_cost,
-                    tgt_ptr, tgt_id, tgt_cost, n_targets, limit, *, chunk=256):
-    """Bounded walking times from source points to target points, as COO arrays.
-
-    Sources enter the graph at ``start_node[start_ptr[i]:start_ptr[i+1]]`` with the
-    given initial costs; a target ``t`` is reached from node ``u`` at extra cost
-    ``tgt_cost`` for the entries ``tgt_ptr[u]:tgt_ptr[u+1]`` (CSR by node). Returns
-    ``(source, target, seconds)`` for every pair within ``limit`` seconds.
-    """
-    n_src = len(start_ptr) - 1
-    srcs, tgts, secs = [], [], []
-    indptr = np.ascontiguousarray(indptr, np.int64)
-    indices = np.ascontiguousarray(indices, np.int64)
-    seconds = np.ascontiguousarray(seconds, np.float64)
-    for a in range(0, n_src, chunk):
-        b = min(a + chunk, n_src)
-        sp = np.ascontiguousarray(start_ptr[a:b + 1] - start_ptr[a], np.int64)
-        lo, hi = start_ptr[a], start_ptr[b]
-        out = np.full((b - a, n_targets), np.inf)
-        _walk_to_targets(indptr, indices, seconds, sp,
-                         np.ascontiguousarray(start_node[lo:hi], np.int64),
-                         np.ascontiguousarray(start_cost[lo:hi], np.float64),
-                         tgt_ptr, tgt_id, tgt_cost, n_targets, float(limit), out)
-        i, j = np.nonzero(out <= limit)
-        srcs.append(i + a)
-        tgts.append(j)
-        secs.append(out[i, j])
-    if not srcs:
-        return (np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.float64))
-    return np.concatenate(srcs), np.concatenate(tgts), np.concatenate(secs)
+_range_raptor = njit(cache=True, parallel=True)(_range_raptor_py)
+#: How the kernel runs: compiled ("numba") or as Python ("python", without numba).
+ENGINE = "numba" if _numba.HAVE_NUMBA else "python"
 
 
 def cat(parts, dtype):

@@ -20,17 +20,13 @@ import pandas as pd
 import pyproj
 import shapely
 
-from .errors import InputError
+from ..errors import InputError
+from ._read import RESIDENTIAL_BUILDINGS
 
 __all__ = ["residential_origins"]
 
 log = logging.getLogger(__name__)
 
-#: ``building=*`` values taken as homes.
-RESIDENTIAL_BUILDINGS = frozenset({
-    "house", "residential", "detached", "semidetached_house", "terrace", "apartments",
-    "bungalow", "cottage", "farm", "dormitory", "static_caravan", "houseboat", "flats",
-})
 _MAX_CANDIDATES = 2000
 
 

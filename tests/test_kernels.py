@@ -1,20 +1,28 @@
-"""The shortest-path engines (numba and scipy) against networkx on real and small graphs."""
+"""The routing core (numba and fallback engines) against networkx on real and small graphs,
+and the one numba policy."""
 
 from __future__ import annotations
 
 import gc
 import logging
+import subprocess
+import sys
+import textwrap
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geoaccess import _csr, _dijkstra
-from geoaccess._dijkstra import many_to_all, nearest_source
+import geoaccess as ga
+from geoaccess import _csr, _kernels
+from geoaccess._kernels import _numba, check_engine, dijkstra
+from geoaccess._kernels.dijkstra import many_to_all, with_virtual_sources
+from geoaccess.errors import InputError
 
-ENGINES = ["numba", "scipy"]
+ENGINES = ["numba", "fallback"]
 TOL_S = 1e-6 * 60  # 1e-6 minutes, in seconds
 
 
@@ -74,7 +82,7 @@ def test_engines_agree_on_36_sources(rutland, rng):
     net, _ = rutland
     sources = rng.choice(net.n_nodes, 36, replace=False)
     a = many_to_all(*_arrays(net), sources, engine="numba")
-    b = many_to_all(*_arrays(net), sources, engine="scipy")
+    b = many_to_all(*_arrays(net), sources, engine="fallback")
     _assert_same(a, b)
 
 
@@ -96,46 +104,6 @@ def test_limit_equals_networkx_cutoff(rutland, engine, rng):
     assert np.array_equal(edge, full[0])
 
 
-@pytest.mark.parametrize("engine", ENGINES)
-def test_nearest_source_equals_networkx_multi_source(rutland, engine, rng):
-    net, G = rutland
-    main = np.nonzero(net.in_main_component())[0]
-    sources = rng.choice(main, 12, replace=False)
-    dist, which = nearest_source(*_arrays(net), sources, engine=engine)
-    ref_d, ref_paths = nx.multi_source_dijkstra(G, set(sources.tolist()), weight="weight")
-    ref = np.full(net.n_nodes, np.inf)
-    ref[list(ref_d)] = list(ref_d.values())
-    _assert_same(dist, ref)
-    reached = np.isfinite(dist)
-    assert np.array_equal(which >= 0, reached)
-    # the source networkx's path starts from, wherever no other source ties with it
-    nodes = np.nonzero(reached)[0]
-    nx_source = np.array([ref_paths[v][0] for v in nodes.tolist()])
-    agree = sources[which[nodes]] == nx_source
-    # where they differ, both sources must be exactly as near (a tie)
-    rows = many_to_all(*_arrays(net), sources, engine="scipy")
-    pos = {int(s): i for i, s in enumerate(sources)}
-    for v, s_nx in zip(nodes[~agree], nx_source[~agree], strict=True):
-        assert abs(rows[pos[int(s_nx)], v] - dist[v]) <= TOL_S
-    # and the chosen source is always at the nearest time
-    assert np.max(np.abs(rows[which[nodes], nodes] - dist[nodes])) <= TOL_S
-    assert agree.mean() > 0.99
-
-
-@pytest.mark.parametrize("engine", ENGINES)
-def test_nearest_source_with_limit(rutland, engine, rng):
-    net, G = rutland
-    main = np.nonzero(net.in_main_component())[0]
-    sources = rng.choice(main, 5, replace=False)
-    limit = 600.0
-    dist, which = nearest_source(*_arrays(net), sources, limit=limit, engine=engine)
-    ref_d = nx.multi_source_dijkstra_path_length(G, set(sources.tolist()), cutoff=limit)
-    ref = np.full(net.n_nodes, np.inf)
-    ref[list(ref_d)] = list(ref_d.values())
-    _assert_same(dist, ref)
-    assert np.array_equal(which == -1, np.isinf(dist))
-
-
 # ------------------------------------------------------------ hand-worked graphs
 @pytest.mark.parametrize("engine", ENGINES)
 def test_one_way_chain_by_hand(engine):
@@ -152,44 +120,10 @@ def test_one_way_chain_by_hand(engine):
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_nearest_by_hand_with_repeats_and_zero_arcs(engine):
-    """Path 0 - 1 - 2 - 3 - 4 (two-way, 10 s each) plus a zero-second arc 4 -> 5.
-
-    Sources [0, 4, 0]: node 2 is 20 s from both 0 and 4 (a tie); 1 is nearest 0 (10 s),
-    3 and 5 nearest 4 (10 s, 0 s). The repeated source node 0 maps to position 0.
-    """
-    u = [0, 1, 1, 2, 2, 3, 3, 4, 4]
-    v = [1, 0, 2, 1, 3, 2, 4, 3, 5]
-    w = [10, 10, 10, 10, 10, 10, 10, 10, 0]
-    g = _graph(u, v, w, 6)
-    dist, which = nearest_source(*g, [0, 4, 0], engine=engine)
-    assert dist.tolist() == [0.0, 10.0, 20.0, 10.0, 0.0, 0.0]
-    assert which[[0, 1, 3, 4, 5]].tolist() == [0, 0, 1, 1, 1]
-    assert which[2] in (0, 1)
-    if engine == "numba":  # exact ties go to the lower source position
-        assert which[2] == 0
-
-
-def test_numba_ties_go_to_lowest_position_through_zero_arcs():
-    """Sources 2 then 0; 0 -> 1 and 2 -> 1 both take 5 s, 1 -> 3 takes 0 s.
-
-    Node 1 ties (5 s from each source): position 0 (node 2) wins, and so does node 3,
-    reached from 1 over a zero-second arc.
-    """
-    g = _graph([0, 2, 1], [1, 1, 3], [5, 5, 0], 4)
-    dist, which = nearest_source(*g, [2, 0], engine="numba")
-    assert dist.tolist() == [0.0, 5.0, 0.0, 5.0]
-    assert which.tolist() == [1, 0, 0, 0]
-
-
-@pytest.mark.parametrize("engine", ENGINES)
 def test_empty_and_unreachable(engine):
     g = _graph([0], [1], [7.5], 3)
     assert many_to_all(*g, np.array([], dtype=int), engine=engine).shape == (0, 3)
-    dist, which = nearest_source(*g, [], engine=engine)
-    assert np.isinf(dist).all() and (which == -1).all()
-    dist, which = nearest_source(*g, [1], engine=engine)
-    assert dist.tolist() == [np.inf, 0.0, np.inf] and which.tolist() == [-1, 0, -1]
+    assert many_to_all(*g, [1], engine=engine).tolist() == [[np.inf, 0.0, np.inf]]
     assert many_to_all(*g, 0, engine=engine).tolist() == [[0.0, 7.5, np.inf]]
 
 
@@ -214,11 +148,11 @@ def test_bad_arguments(kwargs, message):
 
 
 def test_without_numba_falls_back_to_scipy(monkeypatch, caplog):
-    monkeypatch.setattr(_dijkstra, "_nb", None)
-    monkeypatch.setattr(_dijkstra, "_warned", False)
-    assert _dijkstra.available_engines() == ("scipy",)
+    monkeypatch.setattr(_numba, "HAVE_NUMBA", False)
+    monkeypatch.setattr(_kernels, "_told", set())
+    assert dijkstra.available_engines() == ("fallback",)
     g = _graph([0], [1], [3.0], 2)
-    with caplog.at_level(logging.INFO, logger="geoaccess._dijkstra"):
+    with caplog.at_level(logging.INFO, logger="geoaccess._kernels"):
         got = many_to_all(*g, [0], engine="numba")
     assert got.tolist() == [[0.0, 3.0]]
     assert "numba is not available" in caplog.text
@@ -226,7 +160,102 @@ def test_without_numba_falls_back_to_scipy(monkeypatch, caplog):
 
 def test_auto_uses_numba_when_installed():
     pytest.importorskip("numba")
-    assert _dijkstra.resolve_engine("auto") == "numba"
+    assert dijkstra.resolve_engine("auto") == "numba"
+
+
+def test_old_engine_name_scipy_warns_and_equals_fallback(rutland_walk):
+    """engine="scipy" is the old spelling of engine="fallback": same times, a FutureWarning
+    that names the new spelling."""
+    net = rutland_walk
+    sources = np.nonzero(net.in_main_component())[0][:3]
+    want = many_to_all(*_arrays(net), sources, limit=600.0, engine="fallback")
+    with pytest.warns(FutureWarning, match="engine='fallback'"):
+        got = many_to_all(*_arrays(net), sources, limit=600.0, engine="scipy")
+    assert np.array_equal(got, want)
+
+
+def test_travel_times_old_engine_warns_at_the_users_line(rutland_walk):
+    """travel_times passes its engine to the routing core: engine="scipy" warns, pointing
+    at the caller's line (not inside geoaccess), and gives the fallback's matrix."""
+    sites = ga.read_sites(ga.datasets.get_path("rutland-sites")).iloc[:3]
+    areas = ga.read_areas(ga.datasets.get_path("rutland-lsoa"), population="children_0_4")
+    kw = {"max_minutes": 20, "progress": False}
+    want = ga.travel_times(rutland_walk, sites, areas, engine="fallback", **kw)
+    with pytest.warns(FutureWarning, match="engine='fallback'") as rec:
+        got = ga.travel_times(rutland_walk, sites, areas, engine="scipy", **kw)
+    assert [w.filename for w in rec] == [__file__]
+    pd.testing.assert_frame_equal(got.minutes, want.minutes)
+
+
+def test_check_engine_vocabulary():
+    assert [check_engine(e) for e in ("auto", "numba", "fallback")] == [
+        "auto", "numba", "fallback"]
+    with pytest.warns(FutureWarning, match="engine='fallback'"):
+        assert check_engine("numpy") == "fallback"
+    with pytest.raises(InputError, match="unknown scoring engine 'cuda'"):
+        check_engine("cuda", what="scoring")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_virtual_sources_equal_networkx_with_start_costs(rutland_walk, engine, rng):
+    """A search from a virtual source joined to two nodes with start costs (a point on
+    a street segment) equals networkx from a node added to the graph with those two
+    arcs, within the limit; the graph's own nodes keep their times from real sources."""
+    net = rutland_walk
+    main = np.nonzero(net.in_main_component())[0]
+    starts = rng.choice(main, (3, 2), replace=False)
+    costs = rng.uniform(0, 120, (3, 2))
+    ptr = np.array([0, 2, 4, 6])
+    aug = with_virtual_sources(*_arrays(net), ptr, starts.ravel(), costs.ravel())
+    n = net.n_nodes
+    assert len(aug[0]) - 1 == n + 3
+    limit = 900.0
+    got = many_to_all(*aug, n + np.arange(3), limit=limit, engine=engine)
+    G = net.to_networkx()
+    for i in range(3):
+        G.add_edge(("v", i), int(starts[i, 0]), weight=float(costs[i, 0]))
+        G.add_edge(("v", i), int(starts[i, 1]), weight=float(costs[i, 1]))
+        d = nx.single_source_dijkstra_path_length(G, ("v", i), cutoff=limit, weight="weight")
+        ref = np.full(n, np.inf)
+        for node, t in d.items():
+            if not isinstance(node, tuple):
+                ref[node] = t
+        _assert_same(got[i, :n], ref)
+        assert got[i, n + i] == 0.0 and np.isinf(np.delete(got[i, n:], i)).all()
+    # no path runs through a virtual node: real sources see the graph unchanged
+    _assert_same(many_to_all(*aug, main[:2], engine=engine)[:, :n],
+                 many_to_all(*_arrays(net), main[:2], engine=engine))
+
+
+def test_numba_policy_without_numba():
+    """Without numba (hidden from imports), the policy's njit is a no-op in both of its
+    forms, prange is range, and the kernels run as Python on the fallback engines with
+    the numba engines' answers."""
+    code = textwrap.dedent("""
+        import sys
+        sys.modules["numba"] = None  # import numba now raises ImportError
+        import numpy as np, pandas as pd
+        import geoaccess as ga
+        from geoaccess._kernels import _numba, raptor
+        from geoaccess._kernels.dijkstra import available_engines, many_to_all
+
+        def f(x):
+            return x + 1
+        assert not _numba.HAVE_NUMBA and "numba" in _numba.NUMBA_MISSING
+        assert _numba.njit(f) is f and _numba.njit(cache=True, nogil=True)(f) is f
+        assert _numba.prange is range and _numba.get_num_threads() == 1
+        assert available_engines() == ("fallback",) and raptor.ENGINE == "python"
+        g = (np.array([0, 1, 2, 2]), np.array([1, 2]), np.array([60.0, 30.0]))
+        print(many_to_all(*g, [0], engine="numba").tolist())
+        tt = ga.TravelTimes.from_frame(pd.DataFrame({"S1": [5.0, 25.0], "S2": [12.0, 8.0]}))
+        idx = ga.NearestIndex(tt)
+        print(idx.nearest_minutes(np.array([[True, True]]), engine="numba").tolist())
+        print(sorted(m for m in sys.modules if m.startswith("numba")))
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split("\n")[:3] == ["[[0.0, 60.0, 90.0]]", "[[5.0, 8.0]]", "['numba']"]
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -237,8 +266,7 @@ def test_chains_cycles_and_one_way_segments_by_hand(engine):
 
     From 2 (inside the chain): 1 at 10, 0 at 20, 3 at 10, 4 at 20, 5 and 6 at 25, the
     cycle unreachable. From 4: 3 at 10, then 3 -> 2 is missing, so 2, 1, 0, 5, 6 are
-    unreachable. From 8: 9 at 1, 7 at 2. Nearest of sources [4, 1]: node 3 is 10 s from
-    4 (position 0), 2 is 10 s from 1 (position 1: 3 -> 2 is missing), 0 is 10 s from 1.
+    unreachable. From 8: 9 at 1, 7 at 2.
     """
     u = [0, 1, 1, 2, 2, 3, 4, 0, 5, 5, 6, 6, 0, 7, 8, 9]
     v = [1, 0, 2, 1, 3, 4, 3, 5, 0, 6, 5, 0, 6, 8, 9, 7]
@@ -251,9 +279,6 @@ def test_chains_cycles_and_one_way_segments_by_hand(engine):
         [inf, inf, inf, 10, 0, inf, inf, inf, inf, inf],
         [inf, inf, inf, inf, inf, inf, inf, 2, 0, 1],
     ]
-    dist, which = nearest_source(*g, [4, 1], engine=engine)
-    assert dist.tolist() == [10, 0, 10, 10, 0, 15, 15, inf, inf, inf]
-    assert which.tolist() == [1, 1, 1, 0, 0, 1, 1, -1, -1, -1]
     lim = many_to_all(*g, [2], limit=20.0, engine=engine)
     assert lim.tolist() == [[20, 10, 0, 10, 20, inf, inf, inf, inf, inf]]
 
@@ -261,13 +286,11 @@ def test_chains_cycles_and_one_way_segments_by_hand(engine):
 def test_numba_queue_grows_when_it_must(monkeypatch, rutland_drive, rng):
     """With a queue allowed a single entry the search restarts with larger ones and
     still gives scipy's times."""
-    monkeypatch.setattr(_dijkstra, "_queue_capacity", lambda core, k: 1)
+    monkeypatch.setattr(dijkstra, "_queue_capacity", lambda core, k: 1)
     net = rutland_drive
     sources = rng.choice(np.nonzero(net.in_main_component())[0], 3, replace=False)
     _assert_same(many_to_all(*_arrays(net), sources, engine="numba"),
-                 many_to_all(*_arrays(net), sources, engine="scipy"))
-    dist, _ = nearest_source(*_arrays(net), sources, engine="numba")
-    _assert_same(dist, nearest_source(*_arrays(net), sources, engine="scipy")[0])
+                 many_to_all(*_arrays(net), sources, engine="fallback"))
 
 
 def test_numba_reuses_contraction_only_for_unchanged_arrays():
@@ -282,11 +305,11 @@ def test_numba_reuses_contraction_only_for_unchanged_arrays():
     other = _graph([0, 1], [1, 2], [3.0, 4.0], 3)
     assert many_to_all(*other, [0], engine="numba").tolist() == [[0.0, 3.0, 7.0]]
     # contractions are dropped with the arrays they came from
-    kept = len(_dijkstra._CORES)
+    kept = len(dijkstra._CORES)
     del g, other
     gc.collect()
-    assert len(_dijkstra._CORES) < kept
-    assert all(r() is not None for c in _dijkstra._CORES for r in c.refs)
+    assert len(dijkstra._CORES) < kept
+    assert all(r() is not None for c in dijkstra._CORES for r in c.refs)
 
 
 # ------------------------------------------------------------------ random graphs
@@ -303,15 +326,6 @@ def _check_against_networkx(g, n, sources, limit=np.inf):
             fin = np.isfinite(ref)
             assert np.array_equal(np.isfinite(got[i]), fin)
             assert np.allclose(got[i][fin], ref[fin], rtol=1e-12, atol=0)
-        dist, which = nearest_source(*g, sources, limit=limit, engine=engine)
-        ref_d = nx.multi_source_dijkstra_path_length(G, set(sources), cutoff=cutoff)
-        ref = np.full(n, np.inf)
-        ref[list(ref_d)] = list(ref_d.values())
-        fin = np.isfinite(ref)
-        assert np.array_equal(np.isfinite(dist), fin)
-        assert np.allclose(dist[fin], ref[fin], rtol=1e-12, atol=0)
-        assert np.array_equal(which >= 0, fin)
-        assert np.allclose(got[which[fin], np.nonzero(fin)[0]], dist[fin], rtol=1e-12, atol=0)
 
 
 @settings(max_examples=60, deadline=None)
