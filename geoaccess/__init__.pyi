@@ -48,6 +48,7 @@ from .measures import meets_rule as meets_rule
 from .measures import nearest as nearest
 from .measures import nearest_minutes_many as nearest_minutes_many
 from .measures import score_many as score_many
+from .measures import sessions_within as sessions_within
 from .measures import two_step_fca as two_step_fca
 from .measures import within as within
 from .evaluate import Comparison as Comparison

@@ -349,7 +349,9 @@ def test_wakefield_own_zone_times_never_beat_any_zone_times(rutland_walk_tt, rut
             assert np.isnan(got)
             assert ownz.loc[area, "reason"] == f"no open site in its ward {ward!r}"
     s = res.summary.set_index("scenario")
-    assert s.loc["Own ward's hub", "mean_minutes"] >= s.loc["Locality hubs", "mean_minutes"]
+    for t in (15, 30):     # shares are over everyone: the rule can only lower them
+        assert s.loc["Own ward's hub", f"share_within_{t}"] <= \
+            s.loc["Locality hubs", f"share_within_{t}"]
     # the map: every hub open in the scenario is drawn as an open hub
     import matplotlib.pyplot as plt
 
@@ -383,3 +385,87 @@ def test_an_allocation_table_fixes_each_area_s_site(rutland_walk_tt, rutland_are
     with pytest.raises(InputError, match="more than one site"):
         ga.Scenario("Bad", {"S02": "hub"}, catchment=pd.DataFrame(
             {"area_id": ["E1", "E1"], "site_id": ["S02", "S04"]}))
+
+
+def test_own_zone_rule_with_homes_as_origins():
+    """Homes as origins: h1 and h2 (half of E1's children each, ward W1), h3 (E2, W2);
+    S1 stands in W1, S2 in W2 (S1 opens 10 sessions a week, S2 4)::
+
+              S1   S2
+        h1    10    4      nearest anywhere: E1 = (4 + 6) / 2 = 5, E2 = 3
+        h2     6   20      own ward:         E1 = (10 + 6) / 2 = 8, E2 = 9
+        h3     3    9
+
+    The hours of what E1's families reach: h1's nearest is S2 (4), h2's S1 (10): 7."""
+    origins = pd.DataFrame({"area_id": ["E1", "E1", "E2"], "weight": [1.0, 1.0, 1.0]},
+                           index=["h1", "h2", "h3"])
+    tt = ga.TravelTimes.from_frame(pd.DataFrame(
+        {"S1": [10.0, 6, 3], "S2": [4.0, 20, 9]}, index=["h1", "h2", "h3"]),
+        origins=origins)
+    areas = pd.DataFrame({"area_id": ["E1", "E2"], "children": [40.0, 10], "ward": ["W1", "W2"]})
+    sites = pd.DataFrame({"site_id": ["S1", "S2"], "ward": ["W1", "W2"],
+                          "sessions_per_week": [10.0, 4]})
+    anyz = ga.Scenario("Any", {"S1": "hub", "S2": "outreach"})
+    own = anyz.modified("Own", catchment="zone", zone_column="ward")
+    r = ga.evaluate(tt, areas, [anyz, own], population="children", thresholds=[7],
+                    sites=sites, measures={"sessions": True})
+    assert r["Any"]["nearest_minutes"].tolist() == [5.0, 3.0]
+    assert r["Own"]["nearest_minutes"].tolist() == [8.0, 9.0]
+    assert r["Any"]["share_within_7"].tolist() == [1.0, 1.0]
+    assert r["Own"]["share_within_7"].tolist() == [0.5, 0.0]
+    assert r["Any"].loc["E1", "nearest_sessions"] == pytest.approx(7.0)
+    assert r["Own"].loc["E1", "nearest_sessions"] == pytest.approx(10.0)
+    assert r["Own"]["sessions_within_7"].tolist() == [5.0, 0.0]   # h2 only: S1's 10 / 2
+    assert r["Own"]["nearest_role"].tolist() == ["hub", "outreach"]
+    assert r.origins.query("scenario == 'Own'")["nearest_site"].tolist() == ["S1", "S1", "S2"]
+    closed = own.modified("Own, S2 closed", close=["S2"])
+    e2 = ga.evaluate(tt, areas, closed, population="children", sites=sites)["Own, S2 closed"]
+    assert np.isnan(e2.loc["E2", "nearest_minutes"])
+    assert e2.loc["E2", "reason"] == "no open site in its ward 'W2'"
+
+
+# ============================================================================ hours
+def test_oxfordshire_halving_hours_changes_sessions_and_supply_by_hand():
+    """A hub S1 (60 places, 10 sessions) and a centre S2 (30 places, 6 sessions);
+    children 100, 300, 100; 15-minute catchments::
+
+              S1   S2
+        E1     5   20     sessions within 15: 10        -> halved hub: 5
+        E2    10   12                          10 + 6 = 16 ->  5 + 6 = 11
+        E3    30    8                          6          ->  6
+
+    2SFCA (per child): supply S1 = 60 × 10/10 = 60, S2 = 30 × 6/10 = 18; demand within
+    15 minutes: S1 (E1, E2) 400, S2 (E2, E3) 400; R1 = 0.15, R2 = 0.045:
+    A = [0.15, 0.195, 0.045]. The hub at 5 sessions supplies 30: R1 = 0.075 and
+    A = [0.075, 0.12, 0.045]: E1 and E2 lose 0.075 places per child, though no journey
+    changes. "A site open at least 8 sessions within 15 minutes": E1, E2 before; none
+    after. Gravity with supply (exponential, beta 0.1) falls by 30 × e^(-0.5) in E1."""
+    tt = ga.TravelTimes.from_frame(pd.DataFrame(
+        {"S1": [5.0, 10, 30], "S2": [20.0, 12, 8]}, index=["E1", "E2", "E3"]))
+    areas = pd.DataFrame({"area_id": ["E1", "E2", "E3"], "children": [100.0, 300, 100]})
+    sites = pd.DataFrame({"site_id": ["S1", "S2"], "kind": ["hub", "centre"],
+                          "capacity": [60.0, 30], "sessions_per_week": [10.0, 6]})
+    now = ga.Scenario.from_sites(sites, "Now")
+    half = now.modified("Hub half time", sessions_per_week={"S1": 5})
+    r = ga.evaluate(tt, areas, [now, half], population="children", thresholds=[15],
+                    sites=sites, rules={"eight": "a site open at least 8 sessions within 15"},
+                    measures={"sessions": True, "two_step_fca": {"threshold_minutes": 15,
+                                                                 "per": 1},
+                              "gravity": {"capacity": True}})
+    a, b = r["Now"], r["Hub half time"]
+    assert a["sessions_within_15"].tolist() == [10.0, 16.0, 6.0]
+    assert b["sessions_within_15"].tolist() == [5.0, 11.0, 6.0]
+    np.testing.assert_allclose(a["two_step_fca"], [0.15, 0.195, 0.045])
+    np.testing.assert_allclose(b["two_step_fca"], [0.075, 0.12, 0.045])
+    assert a["eight"].tolist() == [True, True, False]
+    assert b["eight"].tolist() == [False, False, False]
+    assert a.loc["E1", "gravity"] - b.loc["E1", "gravity"] == pytest.approx(
+        30 * np.exp(-0.5))
+    assert a["nearest_minutes"].tolist() == b["nearest_minutes"].tolist()
+    assert (a["nearest_role"].tolist(), a["nearest_sessions"].tolist()) == (
+        ["hub", "hub", "centre"], [10.0, 10.0, 6.0])
+    assert b["nearest_sessions"].tolist() == [5.0, 5.0, 6.0]
+    # the measures one by one give the same
+    assert ga.sessions_within(tt, half, thresholds=15)["sessions_within_15"].tolist() == \
+        [5.0, 11.0, 6.0]
+    assert ga.measures.site_supply(half, sites=sites).to_dict() == {"S1": 30.0, "S2": 18.0}

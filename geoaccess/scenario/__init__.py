@@ -47,7 +47,6 @@ from .model import (
     role_lookup,
     scenario_masks,
 )
-from .model import role_lookup as _role_lookup  # noqa: F401  (measures' old import)
 from .tables import read_scenarios, scenario_table, validate_scenarios, write_scenarios
 
 __all__ = [
