@@ -8,6 +8,7 @@ from . import uk as uk
 from ._version import __version__ as __version__
 
 # errors
+from .errors import DataWarning as DataWarning
 from .errors import GeoaccessError as GeoaccessError
 from .errors import InputError as InputError
 from .errors import NetworkError as NetworkError
@@ -86,6 +87,8 @@ from .optimise import trade_off as trade_off
 
 # 8. outputs: maps, charts, interactive map, report
 from . import plot as plot
+from .plot import MapContext as MapContext
+from .plot import map_context as map_context
 from .plot import plot_change as plot_change
 from .plot import plot_cost_frontier as plot_cost_frontier
 from .plot import plot_cumulative as plot_cumulative

@@ -39,6 +39,12 @@ MAX_MINUTES = 24 * 60.0
 MAX_SPEED_KMH = 200.0
 #: Furthest a point may be snapped to the network.
 MAX_SNAP_M = 20_000.0
+#: Where journeys start (``areas.origins``): ``homes`` spreads each area's children over its
+#: homes (OSM buildings, plus a grid on residential land they do not cover:
+#: :func:`geoaccess.build_origins`); ``grid`` a 100 m grid on residential land; one point per
+#: area at its homes (``residential``), at a point given in the file or inside the polygon
+#: (``auto``), at its representative point or centroid.
+ORIGIN_CHOICES = ("homes", "grid", "residential", "auto", "representative_point", "centroid")
 #: At most this many problems are listed in one message.
 MAX_PROBLEMS = 25
 
@@ -368,12 +374,13 @@ def load_config(path: str | os.PathLike[str] | Mapping[str, Any], *,
         if isinstance(areas_raw, Mapping) and "origins" in areas_raw:
             areas_raw = dict(areas_raw)
             origins = str(areas_raw.pop("origins"))
-            if origins not in ("residential", "auto", "representative_point", "centroid"):
-                c.add("areas.origins", f"areas.origins must be residential, auto, "
-                                       f"representative_point or centroid, found {short(origins)}")
+            if origins not in ORIGIN_CHOICES:
+                c.add("areas.origins", f"areas.origins must be one of {list(ORIGIN_CHOICES)}, "
+                                       f"found {short(origins)}")
         areas, area_opts = _source(c, areas_raw, "areas", _AREA_OPTIONS)
-    if origins == "residential" and source is not None and source.suffix == ".npz":
-        c.add("areas.origins", "areas.origins: residential needs an OpenStreetMap file as "
+    if (origins in ("residential", "homes", "grid") and source is not None
+            and source.suffix == ".npz"):
+        c.add("areas.origins", f"areas.origins: {origins} needs an OpenStreetMap file as "
                                "network.source, not a saved network")
     population = c.text(top.get("population"), "population")
     # scenarios

@@ -17,7 +17,7 @@ from . import datasets
 from .io import read_areas, read_sites, set_origins
 from .matrix import TravelTimes
 from .network import Network
-from .origins import residential_origins
+from .origins import build_origins
 from .scenario import Scenario
 from .travel import travel_times
 
@@ -30,7 +30,12 @@ POPULATION = ["children_0_4", "children_5_15"]
 
 def load_demo(modes: tuple[str, ...] = ("walk", "drive"), *, progress: bool = False
               ) -> dict[str, Any]:
-    """Load the Rutland demo: sites, areas (with residential origins), networks, matrices.
+    """Load the Rutland demo: sites, areas, home-level origins, networks and matrices.
+
+    Journeys start at homes (:func:`geoaccess.build_origins`: OSM buildings, and a 100 m
+    grid on residential land the mapped buildings do not cover), each area's children
+    spread over its homes; a second matrix per mode starts from one point per area (the
+    medoid of its homes), for the side-by-side comparison the report shows.
 
     Parameters
     ----------
@@ -42,34 +47,39 @@ def load_demo(modes: tuple[str, ...] = ("walk", "drive"), *, progress: bool = Fa
     Returns
     -------
     dict
-        ``sites``, ``areas``, ``networks`` (mode → Network), ``travel_times``
-        (mode → TravelTimes) and ``build_seconds`` (mode → seconds to build the network).
+        ``sites``, ``areas``, ``origins``, ``networks`` (mode → Network), ``travel_times``
+        (mode → TravelTimes from the homes), ``area_travel_times`` (mode → TravelTimes from
+        one point per area) and ``build_seconds`` (mode → seconds to build the network).
 
     Examples
     --------
     >>> demo = load_demo(("walk",))
-    >>> demo["travel_times"]["walk"].minutes.shape
-    (26, 36)
+    >>> tt = demo["travel_times"]["walk"]
+    >>> len(tt.area_ids), len(tt.site_ids), len(tt.row_ids) > 1000
+    (26, 36, True)
     """
     osm = datasets.get_path("rutland-osm")
     sites = read_sites(datasets.get_path("rutland-sites"))
     areas = read_areas(datasets.get_path("rutland-lsoa"), population=POPULATION)
-    areas = set_origins(areas, residential_origins(areas, osm))
+    origins = build_origins(areas, osm=osm, population=POPULATION)
+    areas = set_origins(areas, origins)
     networks: dict[str, Network] = {}
     matrices: dict[str, TravelTimes] = {}
+    per_area: dict[str, TravelTimes] = {}
     build: dict[str, float] = {}
     for mode in modes:
         start = time.perf_counter()
         networks[mode] = Network.from_osm_file(osm, mode=mode)
         build[mode] = time.perf_counter() - start
-        matrices[mode] = travel_times(networks[mode], sites, areas, progress=progress)
-    return {"sites": sites, "areas": areas, "networks": networks, "travel_times": matrices,
-            "build_seconds": build}
+        matrices[mode] = travel_times(networks[mode], sites, origins, progress=progress)
+        per_area[mode] = travel_times(networks[mode], sites, areas, progress=progress)
+    return {"sites": sites, "areas": areas, "origins": origins, "networks": networks,
+            "travel_times": matrices, "area_travel_times": per_area, "build_seconds": build}
 
 
 def _summary(demo: dict[str, Any]) -> pd.DataFrame:
     rows = []
-    for mode, tt in demo["travel_times"].items():
+    for mode, tt in demo["area_travel_times"].items():
         nearest = tt.minutes.min(axis=1)
         net = demo["networks"][mode]
         rows.append({
@@ -118,7 +128,7 @@ DATA_SOURCES = (
 )
 
 #: Credits printed on the demo's maps after "© OpenStreetMap contributors".
-CREDITS = ("Boundaries: ONS, contains OS data © Crown copyright 2021",)
+CREDITS = ("Boundaries and population: ONS, OGL v3.0; contains OS data © Crown copyright",)
 
 
 def demo_scenarios(sites: pd.DataFrame) -> list[Scenario]:
@@ -222,5 +232,6 @@ def run_demo(out: str | os.PathLike[str] = "out", *, progress: bool = True,
                                          "(illustrative scenarios)",
         place="Rutland", service="a centre", credits=CREDITS, data_sources=DATA_SOURCES,
         extra_tables={"networks": _summary(demo)}, maps=maps, dpi=dpi, progress=progress,
-        screenshots=screenshots)
+        screenshots=screenshots, one_point_matrices=demo["area_travel_times"],
+        context=datasets.get_path("rutland-osm"), population_year="mid-2020")
     return written

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["GeoaccessError", "InputError", "NetworkError", "Problem"]
+__all__ = ["DataWarning", "GeoaccessError", "InputError", "NetworkError", "Problem"]
 
 
 class GeoaccessError(Exception):
@@ -85,3 +85,11 @@ class InputError(GeoaccessError, ValueError):
 
 class NetworkError(GeoaccessError):
     """A network could not be built, read or used (empty, no edges for the mode...)."""
+
+
+class DataWarning(UserWarning):
+    """A run that works but may not mean what it seems.
+
+    For example, a timetable that does not overlap the street network, so that every
+    public transport time is a walking time.
+    """

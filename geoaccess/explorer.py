@@ -136,13 +136,20 @@ def _default_caveats(tt: Any, words: str, geo: pd.DataFrame) -> list[str]:
     speed = (prov.get("speeds_kmh") or {}).get(tt.mode) if isinstance(
         prov.get("speeds_kmh"), Mapping) else None
     at = f" at {speed:g} km/h" if isinstance(speed, (int, float)) else ""
-    origin = ("from the most central home of each area (OpenStreetMap buildings)"
+    homes = prov.get("rows") == "homes"
+    origin = ("from each home (OpenStreetMap buildings, and a grid on residential land the "
+              "mapped buildings do not cover)" if homes else
+              "from the most central home of each area (OpenStreetMap buildings)"
               if "origin_method" in geo.columns else "from one point in each area")
+    spread = (f"Each area's {words} are shared among its homes in proportion to their floor "
+              "area, and each home has its own journey time; these shares are estimates."
+              if homes else
+              f"Everyone in an area takes the area's time ({words} counted where they live), "
+              "as the Department for Transport's Journey Time Statistics do.")
     return [
         (f"Times are modelled {mode} times over OpenStreetMap paths{at}, {origin}; real "
          "journeys vary with hills, crossings, pushchairs, weather and the time of day."),
-        (f"Everyone in an area takes the area's time ({words} counted where they live), "
-         "as the Department for Transport's Journey Time Statistics do."),
+        spread,
         ("A site counts as open whatever its role, opening hours or capacity; the roles "
          "only change how it is drawn."),
         ("The numbers are recomputed in your browser from the travel times stored in this "

@@ -405,11 +405,17 @@ class TravelTimes:
             if missing:
                 raise InputError(f"{where}: missing column(s) {missing}; columns are "
                                  f"{list(frame.columns)}", path=path, column=missing[0])
-            dup_pairs = frame.duplicated([area_id, site_id])
+            # ids are compared as text, as they are stored: 1 and "1" are the same area
+            keys = pd.DataFrame({"a": frame[area_id].astype(str),
+                                 "s": frame[site_id].astype(str)})
+            dup_pairs = keys.duplicated()
             if dup_pairs.any():
-                pair_rows = frame.loc[dup_pairs, area_id].astype(str).tolist()
-                raise InputError(f"{where}: {int(dup_pairs.sum())} duplicate area-site pairs "
-                                 f"(areas {pair_rows[:5]})", path=path, column=area_id,
+                pair_rows = keys.loc[dup_pairs, "a"].tolist()
+                mixed = keys.duplicated() & ~frame.duplicated([area_id, site_id])
+                hint = (" (some ids differ only in type, such as 1 and '1': ids are text)"
+                        if mixed.any() else "")
+                raise InputError(f"{where}: {int(dup_pairs.sum())} duplicate area-site pairs"
+                                 f"{hint} (areas {pair_rows[:5]})", path=path, column=area_id,
                                  rows=pair_rows)
             vals = pd.to_numeric(frame[value], errors="coerce")
             bad = vals.isna() & frame[value].notna()

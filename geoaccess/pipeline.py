@@ -102,7 +102,10 @@ def write_outputs(
     networks: Mapping[str, Any] | None = None,
     settings: OutputSettings | None = None,
     extra_tables: Mapping[str, Any] | None = None,
+    one_point_matrices: Mapping[str, Any] | None = None,
     progress: bool = False,
+    context: Any = None,
+    population_year: int | str | None = None,
     **overrides: Any,
 ) -> dict[str, Path]:
     """Evaluate and compare scenarios and write every output to a folder, atomically.
@@ -127,8 +130,18 @@ def write_outputs(
         What to compute and write (defaults as in :class:`~geoaccess.config.OutputSettings`).
     extra_tables : mapping, optional
         Name → DataFrame written as ``<name>.csv``.
+    one_point_matrices : mapping, optional
+        When ``matrices`` start journeys at many origins per area (homes), the same modes
+        with one point per area: the headline shares under both are written side by side
+        to ``origins_comparison.csv``, with a plain sentence where they differ materially.
     progress : bool
         Show a progress bar over the steps.
+    context : path or MapContext, optional
+        The OSM extract the network came from (or
+        :func:`~geoaccess.plot.map_context` of it): towns, roads, water and the study
+        boundary on every map.
+    population_year : int or str, optional
+        Year of the population counts, in the maps' headings ("mid-2020").
     **overrides
         Any field of :class:`~geoaccess.config.OutputSettings` given by name, overriding
         ``settings``:
@@ -163,7 +176,7 @@ def write_outputs(
     from . import equality as eq
     from . import plot as gp
     from .evaluate import compare, evaluate
-    from .report import DataSource, write_report
+    from .report import DataSource, round_for_export, write_report
     from .travel import service_areas
 
     unknown = sorted(set(overrides) - {f.name for f in fields(OutputSettings)})
@@ -215,6 +228,8 @@ def write_outputs(
             if len(names) > 1 else None
         eq_thr = equality_threshold
         net = (networks or {}).get(main_mode)
+        # the context of every map, read once from the extract the network came from
+        ctx = gp.context.as_context(context, gp.areas_for_map(areas, "write_outputs"))
         lab = gp.default_threshold_minutes(res) if eq_thr is None else float(eq_thr)
         band_ts = sorted({10.0, 15.0, 20.0} | ({lab} if lab is not None else set()))
         band_ts = [t for t in band_ts if t <= 60]
@@ -239,25 +254,63 @@ def write_outputs(
         summary = pd.concat([r.summary.assign(mode=m) for m, r in results.items()],
                             ignore_index=True)
         summary = summary[["mode"] + [c for c in summary.columns if c != "mode"]]
-        written["scenario_summary"] = write_csv(summary, st.path("scenario_summary.csv"))
-        written["scenario_areas"] = write_csv(res.areas, st.path("scenario_areas.csv"))
+        # files people read are rounded to the precision of their units; only the
+        # matrices (Parquet) keep full precision
+        written["scenario_summary"] = write_csv(round_for_export(summary),
+                                                st.path("scenario_summary.csv"))
+        written["scenario_areas"] = write_csv(round_for_export(res.areas),
+                                              st.path("scenario_areas.csv"))
         if comp is not None:
-            written["change_areas"] = write_csv(comp.areas, st.path("change_areas.csv"))
-        from .scenario import write_scenarios
+            written["change_areas"] = write_csv(round_for_export(comp.areas),
+                                                st.path("change_areas.csv"))
+        from .scenario import scenario_table, write_scenarios
 
         written["scenarios"] = write_scenarios(scenarios, st.path("scenarios.csv"), sites)
         eia = eq.eia_tables(comp if comp is not None else res, areas, by=equality_by,
                             shares=equality_shares, threshold_minutes=eq_thr, place=place,
                             service=service)
+        eia = {k: round_for_export(v) for k, v in eia.items()}
+        if one_point_matrices and main_mode in one_point_matrices:
+            from .sensitivity import origin_comparison
+
+            by_area = evaluate(one_point_matrices[main_mode], areas, scenarios,
+                               population=population, thresholds=thresholds)
+            written["origins_comparison"] = write_csv(
+                round_for_export(origin_comparison(
+                    res, by_area, population_words=_population_words(population))),
+                st.path("origins_comparison.csv"))
         for name, frame in (extra_tables or {}).items():
-            p = write_csv(frame, st.path(f"{safe_name(name, what='extra table name')}.csv"))
+            p = write_csv(round_for_export(frame),
+                          st.path(f"{safe_name(name, what='extra table name')}.csv"))
             written[name] = p
+        # every other mode of the run gets its own equality tables (walking, driving...)
+        other_eia = {}
+        for mode in modes[1:]:
+            other = (compare(results[mode], baseline=base, tolerance_minutes=tolerance_minutes)
+                     if len(names) > 1 else results[mode])
+            other_eia[mode] = eq.eia_tables(other, areas, by=equality_by,
+                                            shares=equality_shares, threshold_minutes=eq_thr,
+                                            place=place, service=service)
         if "excel" in tables:
-            written["results_excel"] = (comp or res).to_excel(st.path("results.xlsx"))
+            sheets = {"summary": res.summary, "areas": res.areas}
+            if comp is not None:
+                sheets = {"change_summary": comp.summary, "change_areas": comp.areas,
+                          **sheets}
+            sheets["scenarios"] = scenario_table(res.scenarios.values()).reset_index()
+            sheets = {k: round_for_export(v) for k, v in sheets.items()}
+            sheets["method"] = res.method()
+            written["results_excel"] = eq.to_excel(sheets, st.path("results.xlsx"))
             written["eia_excel"] = eq.to_excel(eia, st.path("eia_tables.xlsx"))
+            for mode, t in other_eia.items():
+                written[f"eia_excel_{mode}"] = eq.to_excel(
+                    t, st.path(f"eia_tables_{safe_name(mode, what='mode')}.xlsx"))
         if "csv" in tables:
             for name, p in eq.to_csv(eia, st.folder("eia_tables")).items():
                 written[f"eia_{name}"] = p
+            for mode, t in other_eia.items():
+                folder = st.folder(f"eia_tables_{safe_name(mode, what='mode')}")
+                for name, p in eq.to_csv(t, folder).items():
+                    written[f"eia_{mode}_{name}"] = p
         bar.update()
         if maps:
             step("maps")
@@ -270,24 +323,25 @@ def write_outputs(
                 for f in files:
                     written[f"{key}_{f.suffix.lstrip('.')}"] = f
 
-            save(gp.plot_scenarios(res, areas, sites=sites, credits=credit_text,
-                                   threshold_minutes=thr, ncols=min(len(names), 3)),
+            # A4 landscape pages: the same context, numbering and legend on every map
+            page: dict[str, Any] = {"sites": sites, "credits": credit_text, "context": ctx,
+                                    "layout": "A4", "population_year": population_year}
+            save(gp.plot_scenarios(res, areas, threshold_minutes=thr, **page),
                  "minutes_all_scenarios", "map_minutes_all")
             if comp is not None:
                 for name in comp.scenario_names:
-                    save(gp.plot_scenarios(res, areas, [base, name], sites=sites,
-                                           credits=credit_text, threshold_minutes=thr),
+                    save(gp.plot_scenarios(res, areas, [base, name], threshold_minutes=thr,
+                                           **page),
                          f"before_after_{slugs[name]}", f"map_before_after_{slugs[name]}")
-                    fig, ax = plt.subplots(figsize=(9, 7.5), layout="constrained")
-                    gp.plot_change(comp, areas, name, sites=sites, threshold_minutes=thr,
-                                   ax=ax, credits=credit_text)
-                    save(fig, f"change_{slugs[name]}", f"map_change_{slugs[name]}")
+                    save(gp.plot_change(comp, areas, name, threshold_minutes=thr, **page),
+                         f"change_{slugs[name]}", f"map_change_{slugs[name]}")
             if net is not None:
                 for name in names:
-                    fig, ax = plt.subplots(figsize=(9, 7.5), layout="constrained")
-                    gp.plot_service_areas(net, sites, res.scenarios[name], areas=areas, ax=ax,
-                                          credits=credit_text, bands=bands_of(name))
-                    save(fig, f"service_areas_{slugs[name]}", f"map_service_{slugs[name]}")
+                    save(gp.plot_service_areas(net, sites, res.scenarios[name], areas=areas,
+                                               credits=credit_text, bands=bands_of(name),
+                                               context=ctx, layout="A4",
+                                               population_year=population_year),
+                         f"service_areas_{slugs[name]}", f"map_service_{slugs[name]}")
             if "imd_decile" in areas.columns:
                 fig, ax = plt.subplots(figsize=(9, 4.8), layout="constrained")
                 gp.plot_equality(res, areas, threshold_minutes=thr, ax=ax)
@@ -305,8 +359,19 @@ def write_outputs(
                 sites=sites, network=(networks or {}).get(main_mode), baseline=base,
                 title=title, place=place, service=service, threshold=eq_thr,
                 by=equality_by, shares=equality_shares, credits=credit_text,
+                context=ctx, population_year=population_year,
                 data_sources=sources,
                 service_bands={n: bands_of(n) for n in names} if net is not None else None)
+            for mode in modes[1:]:  # each other mode of the run: its own report
+                other = (compare(results[mode], baseline=base,
+                                 tolerance_minutes=tolerance_minutes)
+                         if len(names) > 1 else results[mode])
+                written[f"report_{mode}"] = write_report(
+                    other, areas, st.path(f"report_{safe_name(mode, what='mode')}.html"),
+                    sites=sites, network=(networks or {}).get(mode), baseline=base,
+                    title=title, place=place, service=service, threshold=eq_thr,
+                    by=equality_by, shares=equality_shares, credits=credit_text,
+                    context=ctx, population_year=population_year, data_sources=sources)
             bar.update()
         if interactive:
             step("interactive map")
@@ -328,8 +393,9 @@ def write_outputs(
             try:
                 from .explorer import write_explorer
 
+                ex_tt, ex_areas = _explorer_rows(matrices[main_mode], areas, population)
                 written["explorer"] = write_explorer(
-                    matrices[main_mode], areas, scenarios, st.path("explorer.html"),
+                    ex_tt, ex_areas, scenarios, st.path("explorer.html"),
                     sites=sites, population=population, baseline=base, thresholds=thresholds,
                     threshold_minutes=lab if lab is not None else 15, credits=credit_text,
                     title=title, data_dates=_data_dates(matrices[main_mode], data_sources))
@@ -347,6 +413,44 @@ def write_outputs(
             bar.update()
         bar.close()
         return st.commit(written)
+
+
+def _explorer_rows(tt: Any, areas: Any, population: str | None) -> tuple[Any, Any]:
+    """The explorer's rows: the areas, or, for a matrix of homes, each home as a point.
+
+    Each home carries its share of its area's children and its area's attributes (IMD
+    decile...), so the page counts people at their homes exactly as :func:`evaluate` does.
+    """
+    if getattr(tt, "origins", None) is None or population is None:
+        return tt, areas
+    import geopandas as gpd
+
+    from .matrix import TravelTimes
+
+    snap = tt.snap.xs("origin", level="role") if "origin" in tt.snap.index.get_level_values(
+        "role") else None
+    if snap is None:
+        return tt.area_view(), areas
+    rows = tt.origins[["area_id"]].copy()
+    rows[population] = tt.row_weights(areas, population).reindex(rows.index).to_numpy()
+    keep = [c for c in ("imd_decile", "ward", "name") if c in areas.columns]
+    attrs = areas.set_index("area_id")[keep] if keep else None
+    if attrs is not None:
+        rows = rows.join(attrs, on="area_id")
+    rows = rows.rename(columns={"area_id": "lsoa"}).rename_axis("area_id").reset_index()
+    xy = snap.reindex(rows["area_id"])
+    points = gpd.GeoDataFrame(rows, geometry=gpd.points_from_xy(xy["x"], xy["y"]),
+                              crs=areas.crs)
+    minutes = tt.minutes.astype("float64")
+    minutes.index = minutes.index.rename("area_id")
+    provenance = {**tt.provenance, "rows": "homes"}
+    return TravelTimes.from_frame(minutes, mode=tt.mode, provenance=provenance), points
+
+
+def _population_words(population: str | None) -> str:
+    from .equality import describe_population
+
+    return describe_population(population) if population else "people"
 
 
 def _data_dates(tt: Any, data_sources: Sequence[Any]) -> dict[str, str]:
@@ -448,18 +552,30 @@ def run(cfg: RunConfig, *, progress: bool = True) -> dict[str, Path]:
     Inputs are read and checked (sites, areas, scenarios) before networks are built.
     """
     from .io import set_origins
-    from .origins import residential_origins
+    from .origins import build_origins, residential_origins
     from .travel import travel_times
 
     check_output_folder(cfg.out)
     sites, areas, scenarios = _read_inputs(cfg)
-    if cfg.origins == "residential":
+    rows: Any = areas
+    if cfg.origins in ("homes", "grid"):
+        rows = build_origins(areas, osm=cfg.network_source, population=cfg.population,
+                             method="auto" if cfg.origins == "homes" else "grid")
+        areas = set_origins(areas, rows)  # each area's point: the medoid of its origins
+    elif cfg.origins == "residential":
         areas = set_origins(areas, residential_origins(areas, cfg.network_source))
-    networks, matrices = {}, {}
+    networks, matrices, per_area = {}, {}, {}
     for mode in cfg.modes:
         networks[mode] = _network(cfg, mode)
-        matrices[mode] = travel_times(networks[mode], sites, areas, progress=progress,
+        matrices[mode] = travel_times(networks[mode], sites, rows, progress=progress,
                                       max_snap_m=cfg.max_snap_m)
+        if rows is not areas:
+            per_area[mode] = travel_times(networks[mode], sites, areas, progress=progress,
+                                          max_snap_m=cfg.max_snap_m)
+    # maps show the towns, roads and water of the extract the network was built from
+    osm = cfg.network_source
+    context = osm if osm.name.lower().endswith((".pbf", ".osm", ".osm.bz2")) else None
     return write_outputs(cfg.out, sites=sites, areas=areas, matrices=matrices, networks=networks,
-                         scenarios=scenarios, settings=cfg.output_settings(), progress=progress)
+                         scenarios=scenarios, settings=cfg.output_settings(), progress=progress,
+                         one_point_matrices=per_area or None, context=context)
 

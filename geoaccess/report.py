@@ -53,7 +53,7 @@ import pandas as pd
 from ._fs import atomic_write_text
 from ._version import __version__
 from .errors import InputError
-from .plot import ATTRIBUTION, mode_words, population_words
+from .plot import ATTRIBUTION, mode_words, population_words, site_numbers
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -61,7 +61,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .evaluate import Comparison, Result
     from .network import Network
 
-__all__ = ["DataSource", "render_report", "write_report"]
+__all__ = ["DataSource", "render_report", "round_for_export", "write_report"]
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +99,57 @@ class DataSource:
 OSM_SOURCE = DataSource(
     "Street and path network", "OpenStreetMap", "Open Database Licence (ODbL) 1.0",
     "© OpenStreetMap contributors")
+
+
+# ============================================================================ exports
+#: Decimals kept in exported tables, by unit (``geoaccess.equality.export_header``).
+EXPORT_DECIMALS = {"minutes": 1, "proportion": 3, "people": 0, "ratio": 2, "index": 3,
+                   "sites": 0, "areas": 0}
+
+
+def round_for_export(frame: pd.DataFrame, *, other_decimals: int = 3) -> pd.DataFrame:
+    """A table rounded for files people read: the precision of its units, no more.
+
+    Minutes to 0.1, people, sites and areas to whole numbers, shares (proportions 0–1)
+    to 0.001, i.e. a percentage to one decimal (Excel workbooks show them as
+    percentages), ratios to 0.01, indices to 0.001, other decimal numbers to
+    ``other_decimals``. The unit of a column is read from its name, as in the exported
+    headers (:func:`geoaccess.equality.export_header`). Whole-number columns, text and
+    geometry are left as they are. Only the travel-time matrix (Parquet) keeps full
+    precision.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+    other_decimals : int
+
+    Returns
+    -------
+    pandas.DataFrame
+        A rounded copy (counts of people as whole numbers, missing values kept).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"mean_minutes": [12.50493314958446], "share_within_15": [0.85123],
+    ...                   "population_loses_15": [46.6], "gini": [0.123456]})
+    >>> round_for_export(t).to_dict("records")
+    [{'mean_minutes': 12.5, 'share_within_15': 0.851, 'population_loses_15': 47, 'gini': 0.123}]
+    """
+    import re
+
+    from .equality import export_header
+
+    out = frame.copy()
+    for col in out.columns:
+        if not pd.api.types.is_float_dtype(out[col]):
+            continue
+        unit = re.search(r"\[(\w+)\]$", export_header(str(col)))
+        digits = EXPORT_DECIMALS.get(unit.group(1) if unit else "", other_decimals)
+        values = out[col].round(digits)
+        if digits == 0 and np.isfinite(values.dropna()).all():
+            values = values.astype("Int64")
+        out[col] = values
+    return out
 
 
 # ================================================================= figures and tables
@@ -142,8 +193,18 @@ def _num(x: Any, digits: int = 1) -> str:
     if np.isnan(v):
         return "–"
     if np.isinf(v):
-        return "∞" if v > 0 else "−∞"
+        return "no upper limit" if v > 0 else "no lower limit"
     return f"{v:,.{digits}f}"
+
+
+def _interval(lower: Any, upper: Any) -> str:
+    """A confidence interval in words; never "– to –" or "∞"."""
+    lo, hi = _number_or_none(lower), _number_or_none(upper)
+    if lo is None or hi is None:
+        return "not estimated"
+    if np.isinf(hi):
+        return f"{_num(lo, 2)} or more (no upper limit)"
+    return f"{_num(lo, 2)} to {_num(hi, 2)}"
 
 
 def _people(x: Any) -> str:
@@ -270,26 +331,37 @@ def _exposure_table(ge: pd.DataFrame, lab: str) -> _Table | None:
                   rows, [False, False, True, True, True])
 
 
-def _risk_table(rr: pd.DataFrame, lab: str) -> _Table | None:
+def _risk_table(rr: pd.DataFrame, lab: str, *, appendix: bool = False) -> _Table | None:
+    """Relative risks: one interval in the main text, both with their methods in the appendix."""
     rows_in = rr[rr["outcome"].isin([f"loses_{lab}", "loss"])]
     if rows_in.empty:
         return None
     cols = [("Proposal", ""), ("Outcome", ""), ("Most deprived group", ""),
             ("Risk there", "share of the group's people with the outcome"),
             ("Risk elsewhere", "share of other people with the outcome"),
-            ("Relative risk", "risk there / risk elsewhere"),
-            ("Katz 95% CI", "treats people as independent"),
-            ("Area-clustered 95% CI", "allows for whole areas changing together")]
+            ("Relative risk", "how many times as likely the group is to have the outcome")]
+    if appendix:
+        cols += [("95% interval, people independent", "Katz log method"),
+                 ("95% interval, areas changing together",
+                  "ratio estimator over areas, Student's t")]
+    else:
+        cols += [("95% confidence interval",
+                  "allowing for whole areas changing together (method appendix)")]
     outcome = {"loss": "longer journey", f"loses_{lab}": f"loses {lab}-min access"}
     rows = []
     for _, r in rows_in.iterrows():
-        rows.append([str(r["scenario"]), outcome.get(str(r["outcome"]), str(r["outcome"])),
-                     str(r["exposed_group"]), _pct(r["exposed_risk"], 1),
-                     _pct(r["other_risk"], 1), _num(r["risk_ratio"], 2),
-                     f"{_num(r['katz_lower'], 2)} to {_num(r['katz_upper'], 2)}",
-                     f"{_num(r['cluster_lower'], 2)} to {_num(r['cluster_upper'], 2)}"])
-    return _Table("relative_risk", "Relative risk of losing access in the most deprived areas",
-                  cols, rows, [False, False, False, True, True, True, True, True])
+        row = [str(r["scenario"]), outcome.get(str(r["outcome"]), str(r["outcome"])),
+               str(r["exposed_group"]), _pct(r["exposed_risk"], 1), _pct(r["other_risk"], 1),
+               _num(r["risk_ratio"], 2)]
+        clustered = _interval(r["cluster_lower"], r["cluster_upper"])
+        katz = _interval(r["katz_lower"], r["katz_upper"])
+        row += [katz, clustered] if appendix else [
+            clustered if clustered != "not estimated" else katz]
+        rows.append(row)
+    return _Table("relative_risk_methods" if appendix else "relative_risk",
+                  "Relative risks with both confidence intervals" if appendix else
+                  "Relative risk of losing access in the most deprived areas",
+                  cols, rows, [False, False, False] + [True] * (len(cols) - 3))
 
 
 def _inequality_table(ineq: pd.DataFrame) -> _Table:
@@ -363,16 +435,21 @@ def _scenario_sites_table(res: Any, sites: Any) -> _Table:
 
     table = scenario_table(res.scenarios.values(), sites)
     names = res.scenario_names
-    cols = [("Site", "site id"), ("Name", ""), ("Kind", "the site's kind in the sites table")]
-    cols += [(n, "role in this scenario; blank = closed") for n in names]
+    cols = [("No.", "the site's number on the maps"), ("Site", "site id"), ("Name", ""),
+            ("Kind", "the site's kind in the sites table")]
+    cols += [(n, "role in this scenario") for n in names]
     kind = {}
+    numbers: dict[str, int] = {}
     if sites is not None and "kind" in getattr(sites, "columns", ()):
         kind = dict(zip(sites["site_id"].astype(str), sites["kind"].astype(str), strict=True))
+    if sites is not None:
+        numbers = {str(k): int(v) for k, v in site_numbers(sites).items()}
     rows, classes = [], []
     for sid, r in table.iterrows():
         roles = [str(r[n]) if str(r[n]) else "closed" for n in names]
-        rows.append([str(sid), _cell(r.get("name")), kind.get(str(sid), "–")] + roles)
-        classes.append(["", "", ""] + [f"role-{x}" for x in roles])
+        number = str(numbers[str(sid)]) if str(sid) in numbers else "–"
+        rows.append([number, str(sid), _cell(r.get("name")), kind.get(str(sid), "–")] + roles)
+        classes.append(["", "", "", ""] + [f"role-{x}" for x in roles])
     counts = [res.scenarios[n].describe() for n in names]
     return _Table("sites", "Sites and their role in each scenario", cols, rows,
                   [False] * len(cols), note="Open sites: " + "; ".join(
@@ -407,8 +484,8 @@ def _method_items(res: Any, comp: Any, areas: pd.DataFrame, lab: str,
         items.append(("Area origins", "; ".join(f"{k}: {v} areas" for k, v in counts.items())))
     items.append(("Thresholds", ", ".join(f"{float(t):g}" for t in res.thresholds)
                   + f" minutes; the text quotes {lab} minutes"))
-    items.append(("Population", (f"{res.population or 'each area counts once'}"
-                  f" ({population_words(res.population)})")))
+    items.append(("Population", population_words(res.population)
+                  if res.population else "each area counts once"))
     items.append(("Within t minutes", ("the nearest open site's time is at most t minutes "
                   "(inclusive), as in the DfT Journey Time Statistics; shares are of everyone, "
                   "including people with no time")))
@@ -422,16 +499,20 @@ def _method_items(res: Any, comp: Any, areas: pd.DataFrame, lab: str,
                       "under the proposal")))
     items.append(("Most deprived", ("IMD 2025 deciles 1–2 (the 20% most deprived areas in "
                   "England) where present, else the two most deprived deciles present")))
-    items.append(("Relative risk", ("share losing access in the most deprived areas / share "
-                  "elsewhere, with a Katz log interval and an interval allowing for areas "
-                  "changing together (ratio estimator, Student's t)")))
+    items.append(("Relative risk", ("share losing access in the most deprived areas divided "
+                  "by the share elsewhere. Two 95% intervals are computed: the Katz log "
+                  "method treats people as independent (standard error of ln RR = "
+                  "√(1/a − 1/n₁ + 1/c − 1/n₀)); the interval quoted in the findings allows "
+                  "for everyone in an area gaining or losing access together (a ratio "
+                  "estimator over areas with Student's t on areas − 2 degrees of freedom), "
+                  "and is wider when few areas change")))
     items.append(("Inequality indices", ("population-weighted Gini, concentration index ranked "
                   "by deprivation (Kakwani et al. 1997), Palma ratio, Theil T")))
     if network is not None:
         items.append(("Service areas", (f"land within {walk_in_m:g} m of any street or path "
                       "reached from an open site within the threshold, less the time to walk "
-                      f"those {walk_in_m:g} m (one multi-source shortest-path search on the "
-                      "network; see geoaccess.service_areas)")))
+                      f"those {walk_in_m:g} m (one shortest-path search on the network from "
+                      "all open sites at once)")))
     return items
 
 
@@ -482,6 +563,8 @@ def render_report(
     top_losers: int = 10,
     walk_in_m: float = 100.0,
     service_bands: Mapping[str, Any] | None = None,
+    context: Any = None,
+    population_year: int | str | None = None,
 ) -> str:
     """The report as one HTML string (see :func:`write_report`).
 
@@ -527,6 +610,11 @@ def render_report(
     service_bands : mapping, optional
         Scenario name → precomputed :func:`geoaccess.service_areas` (skips recomputing
         them when the maps were drawn already).
+    context : MapContext or path, optional
+        Towns, roads, water and boundary on the maps
+        (:func:`geoaccess.plot.map_context`, or the OSM extract to read them from).
+    population_year : int or str, optional
+        Year of the population counts, for the maps' headings ("mid-2020").
 
     Returns
     -------
@@ -565,22 +653,29 @@ def render_report(
     figures: dict[str, list[_Figure]] = {"maps": [], "change": [], "service": [],
                                          "equality": []}
     names = res.scenario_names
-    panels = gp.plot_scenarios(res, geo, sites=sites, credits=credits,
-                               threshold_minutes=float(lab), ncols=min(len(names), 2))
+    ctx = gp.context.as_context(context, geo)
+    page: dict[str, Any] = {"credits": credits, "context": ctx, "layout": "A4",
+            "population_year": population_year}
+    panels = gp.plot_scenarios(res, geo, sites=sites, threshold_minutes=float(lab), **page)
     figures["maps"].append(_figure(
         panels[0].figure, "fig-minutes", "Minutes to the nearest open site, per scenario",
         f"Maps of minutes to the nearest open site under {', '.join(names)}",
-        "Every panel uses the same classes and colours. Grey hatching: no time.", fmt=fmt))
+        "Every panel uses the same classes and colours. Grey hatching: no time. The "
+        "numbers on the maps are those of the sites table.", fmt=fmt))
     if comp is not None:
+        legend = [label for label, _ in gp.change_legend(comp)]
+        colours = ("Red: longer journeys; blue: shorter; white: unchanged."
+                   if any(x.startswith("quicker") for x in legend)
+                   else "Red: longer journeys; white: unchanged (no area gets a shorter "
+                        "journey under any proposal).")
         for i, name in enumerate(comp.scenario_names):
-            fig, ax = plt.subplots(figsize=(9, 7.5), layout="constrained")
-            gp.plot_change(comp, geo, name, sites=sites, threshold_minutes=float(lab), ax=ax,
-                           credits=credits)
+            ax = gp.plot_change(comp, geo, name, sites=sites, threshold_minutes=float(lab),
+                                **page)
             figures["change"].append(_figure(
-                fig, f"fig-change-{i + 1}", f"Change under {name}",
+                ax.figure, f"fig-change-{i + 1}", f"Change under {name}",
                 f"Map of the change in minutes under {name} against {comp.baseline}",
-                f"Red: longer journeys; blue: shorter. Black outline: areas losing "
-                f"{lab}-minute access.", fmt=fmt))
+                f"{colours} Black outline: areas losing {lab}-minute access. Every change "
+                "map uses the same classes.", fmt=fmt))
     if network is not None and sites is not None:
         ts = sorted({10.0, 15.0, 20.0} | {float(lab)})
         ts = [t for t in ts if t <= 60]
@@ -600,7 +695,7 @@ def render_report(
                 bands = service_areas(network, sites, scen, thresholds=ts,
                                       walk_in_m=walk_in_m)
             gp.plot_service_areas(network, sites, scen, areas=geo, bands=bands, ax=ax,
-                                  legend=k == len(names) - 1, credits=credits,
+                                  legend=k == len(names) - 1, credits=credits, context=ctx,
                                   title=f"{names[k]}\n" + ", ".join(
                                       f"{_num(a, 1)} km² within {t:g} min" for a, t in
                                       zip(bands["area_km2"], bands["threshold_minutes"],
@@ -643,7 +738,11 @@ def render_report(
                        if "group_exposure" in tables else None)
     tbl["risk"] = (_risk_table(tables["relative_risk"], lab)
                    if "relative_risk" in tables else None)
-    tbl["inequality"] = _inequality_table(tables["inequality"])
+    # the method appendix: both intervals with their methods, and the inequality indices
+    tbl["appendix"] = [t for t in (
+        _risk_table(tables["relative_risk"], lab, appendix=True)
+        if "relative_risk" in tables else None,
+        _inequality_table(tables["inequality"])) if t is not None]
     tbl["losers"] = _losers_table(comp, geo, lab, top_losers) if comp is not None else None
     tbl["sites"] = _scenario_sites_table(res, sites)
     findings = tables.get("findings")

@@ -32,6 +32,7 @@ import datetime as dt
 import logging
 import os
 import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
@@ -43,7 +44,7 @@ import pyproj
 from . import _csr, _snap, settings
 from ._kernels import raptor
 from ._kernels.dijkstra import many_to_all, with_virtual_sources
-from .errors import InputError
+from .errors import DataWarning, InputError
 from .gtfs import GTFSFeed, _as_date, read_gtfs
 from .matrix import TravelTimes
 from .network import Network
@@ -317,6 +318,15 @@ def _prepare(walk_network: Network, feeds, sites, areas, *, date, deps: np.ndarr
                          search_from="from")
     keep = i != j
     transfers = _csr_of(p_ok[i[keep]], p_ok[j[keep]], s[keep], n_p)
+    reachable = int(np.unique(access[1]).size)
+    if n_p and reachable == 0:
+        warnings.warn(
+            f"none of the {n_p} stops served in the window can be walked to within "
+            f"max_walk_minutes={max_walk_s / 60:g} from any area: the GTFS feed does not "
+            "overlap the walking network here, so every time is a walk-only time; check that "
+            "the feed and the network cover the same place", DataWarning, stacklevel=3)
+    else:
+        log.info("transit: %d of %d stops can be walked to from an area", reachable, n_p)
     # one reverse search per site serves both the walk-only times and the egress legs
     both = _snap.Snapped(*(np.concatenate([getattr(a_snap, f), getattr(p_snap, f)])
                            for f in ("seg", "a", "b", "fraction", "distance_m", "nearest_m")))
@@ -439,7 +449,7 @@ def transit_travel_times(
     departure_step_minutes: float = 1,
     max_snap_m: float | None = None,
     access_speed_kmh: float | None = None,
-    progress: bool = True,
+    progress: bool = False,
 ) -> TravelTimes | dict[float, TravelTimes]:
     """Area → site travel minutes by public transport and walking, over departure times.
 

@@ -83,7 +83,7 @@ def travel_times(
     max_snap_m: float | None = None,
     max_minutes: float | None = None,
     access_speed_kmh: float | None = None,
-    progress: bool = True,
+    progress: bool = False,
     engine: str = "auto",
 ) -> TravelTimes:
     """Compute origin → site travel minutes over a network.

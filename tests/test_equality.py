@@ -628,9 +628,14 @@ def test_findings_sentences_hand_worked(comparison):
     assert s[3].startswith("Children aged 0–4 in the 20% most deprived areas of England "
                            "(IMD deciles 1–2) would be 2.25 times as likely to lose "
                            "15-minute access as other children aged 0–4 (75% against 33%; "
-                           "relative risk 2.25, 95% confidence interval 1.78 to 2.84 (Katz")
+                           "relative risk 2.25, 95% confidence interval ")
+    # the findings quote the interval allowing for whole areas changing together; the Katz
+    # interval (1.78 to 2.84) and how both are computed are for the method appendix
+    assert "Katz" not in " ".join(f.sentences)
     assert s[4] == ("An estimated 46% of the children aged 0–4 losing 15-minute access under "
-                    "Close S2 are disabled, against 33% of all children aged 0–4.")
+                    "Close S2 are disabled, against 33% of all children aged 0–4. This is an "
+                    "estimate: it applies each area's share of residents who are disabled "
+                    "(of all ages) to its children aged 0–4.")
     assert any("supplied as a matrix" in c for c in f.caveats)
     assert any("1 of 4 areas has no journey time" in c for c in f.caveats)
     assert "Caveats:" in str(f) and "**Close S2**" in f._repr_markdown_()
@@ -656,13 +661,14 @@ def test_findings_phrase_local_deprivation_honestly(comparison):
     areas = AREAS.assign(imd_decile=[6, 7, 9, 10])
     f = eq.findings(comparison, areas, place="Rutland")
     first = f.sentences[0]
-    assert "the most deprived areas in Rutland (IMD deciles 6–7)" in first
+    assert "the most deprived areas of Rutland, which nationally are in IMD deciles 6–7" in first
     assert "20% most deprived" not in " ".join(f.sentences)
     assert any("No area in Rutland is among the 20% most deprived in England" in c
                and "6, 7, 9, 10" in c for c in f.caveats)
     # only two deciles present: the more deprived one alone
     two = eq.findings(comparison, AREAS.assign(imd_decile=[6, 6, 8, 8]))
-    assert "the most deprived areas analysed (IMD decile 6)" in two.sentences[0]
+    assert ("the most deprived of the areas analysed, which nationally are in IMD decile 6"
+            in two.sentences[0])
     chosen = eq.findings(comparison, areas, deprived_deciles=[6])
     assert "the areas analysed in IMD decile 6" in chosen.sentences[0]
 
@@ -741,7 +747,7 @@ def test_rutland_end_to_end(rutland_walk_tt, rutland_areas, rutland_sites, tmp_p
     f = ga.findings(change, rutland_areas, place="Rutland", service="a centre",
                     shares=["ethnic_minority_share", "disabled_share"])
     text = " ".join(f.sentences)
-    assert "the most deprived areas in Rutland (IMD deciles 6–7)" in text
+    assert "the most deprived areas of Rutland, which nationally are in IMD deciles 6–7" in text
     assert "20% most deprived areas of England" not in text
     caveats = " ".join(f.caveats)
     assert "walking at 4.8 km/h" in caveats and "20 July 2022" in caveats
@@ -837,7 +843,8 @@ def test_most_deprived_hand_worked():
     assert dep.area_ids.tolist() == ["E1", "E2", "E3", "E4"]
     rutland = AREAS.assign(imd_decile=[10, 6, 9, 7])
     local = eq.most_deprived(rutland, ["E4", "E3", "E2"], place="Rutland")
-    assert local.phrase == "the most deprived areas in Rutland (IMD deciles 6–7)"
+    assert local.phrase == ("the most deprived areas of Rutland, which nationally are in IMD "
+                            "deciles 6–7")
     assert (local.deciles, local.national) == ((6, 7), False)
     assert local.mask.tolist() == [True, False, True]  # E4 (7), E3 (9), E2 (6)
     assert eq.most_deprived(AREAS.assign(imd_decile=4)) is None

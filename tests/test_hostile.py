@@ -472,3 +472,25 @@ def test_a_truncated_network_is_refused_on_load(saved_network, tmp_path):
     with pytest.raises(InputError, match="truncated"):
         ga.Network.load(bad)
     assert ga.Network.load(saved_network).n_nodes > 0
+
+
+# ------------------------------------------------------------------ supplied matrices
+def test_a_long_matrix_with_ids_1_and_text_1_is_refused():
+    long = pd.DataFrame({"from_id": [1, "1"], "to_id": ["S1", "S1"], "travel_time": [3.0, 4.0]})
+    with pytest.raises(InputError, match="differ only in type"):
+        ga.TravelTimes.from_frame(long, area_id="from_id", site_id="to_id", value="travel_time")
+
+
+def test_a_matrix_with_negative_or_duplicated_rows_is_refused():
+    with pytest.raises(InputError, match="negative"):
+        ga.TravelTimes.from_frame(pd.DataFrame({"S1": [-1.0, 2.0]}, index=["A", "B"]))
+    with pytest.raises(InputError, match="duplicate"):
+        ga.TravelTimes.from_frame(pd.DataFrame({"S1": [1.0, 2.0]}, index=["A", "A"]))
+
+
+def test_a_truncated_matrix_file_is_refused(tmp_path):
+    tt = ga.TravelTimes.from_frame(pd.DataFrame({"S1": [1.0, 2.0]}, index=["A", "B"]))
+    data = tt.save(tmp_path / "m.parquet").read_bytes()
+    (tmp_path / "cut.parquet").write_bytes(data[: len(data) // 2])
+    with pytest.raises(InputError, match="cut.parquet"):
+        ga.TravelTimes.load(tmp_path / "cut.parquet")

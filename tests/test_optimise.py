@@ -679,8 +679,10 @@ def test_rules_object_equals_the_keywords_and_is_reusable():
 
 @pytest.mark.parametrize("deciles, chosen, words", [
     ([1, 2, 5, 7], [1, 2], "the 20% most deprived areas of England (IMD deciles 1–2)"),
-    ([4, 5, 6, 6], [4, 5], "the most deprived areas analysed (IMD deciles 4–5)"),
-    ([3, 3, 8, 8], [3], "the most deprived areas analysed (IMD decile 3)"),
+    ([4, 5, 6, 6], [4, 5],
+     "the most deprived of the areas analysed, which nationally are in IMD deciles 4–5"),
+    ([3, 3, 8, 8], [3],
+     "the most deprived of the areas analysed, which nationally are in IMD decile 3"),
 ])
 def test_default_equity_group_is_the_most_deprived(deciles, chosen, words):
     """The rule of geoaccess.equality: national deciles 1-2 when some areas are in them

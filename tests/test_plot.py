@@ -165,7 +165,8 @@ def test_plot_scenarios_shares_one_scale_and_one_legend(tiny):
     colours = gp.class_colours(len(gp.MINUTES_BINS) + 1)
     assert now[0] == close[0] == colours[0]
     assert now[1] == colours[0] and close[1] == colours[4]
-    assert len(fig.legends) == 1
+    # one legend of classes for both panels, and one key of the site numbers
+    assert sorted(str(leg.get_gid()) for leg in fig.legends) == ["None", "site_key"]
     assert all(ax.get_legend() is None for ax in axes)
 
 
@@ -173,8 +174,8 @@ def test_plot_change_classes_and_outlines_the_areas_losing_access(tiny):
     areas, sites, _, comp = tiny
     ax = gp.plot_change(comp, areas, sites=sites, threshold_minutes=15)
     faces = _area_faces(ax)
-    # E1 unchanged (near white), E2 +19 minutes: 'longer by 10-20', E3 unchanged
-    assert faces[0] == faces[2] == "#f7f7f7"
+    # E1 unchanged (white), E2 +19 minutes: 'longer by 10-20', E3 unchanged
+    assert faces[0] == faces[2] == "#ffffff"
     assert faces[1] == "#d6604d"
     outlines = [c for c in ax.collections if isinstance(c, PathCollection)
                 and np.allclose(c.get_linewidths(), 2.2)]
@@ -510,3 +511,214 @@ def test_all_rutland_figures_render(rutland_result, rutland_areas, rutland_sites
     for name, fig in figs.items():
         (path,) = gp.save_figure(fig, tmp_path / f"{name}.png", dpi=60, close=True)
         assert path.stat().st_size > 5_000
+
+
+# ------------------------------------------------------------ cartography for print
+@pytest.fixture(scope="module")
+def rutland_context(rutland_osm, rutland_areas):
+    return gp.map_context(rutland_osm, rutland_areas)
+
+
+def test_map_context_reads_places_roads_and_water_of_rutland(rutland_context, rutland_osm,
+                                                             rutland_areas):
+    """Towns counted independently with pyrosm: the place=town nodes inside the study
+    area (Oakham and Uppingham)."""
+    import json
+
+    pyrosm = pytest.importorskip("pyrosm")
+    ctx = rutland_context
+    towns = pyrosm.OSM(str(rutland_osm)).get_data_by_custom_criteria(
+        custom_filter={"place": ["town"]}, filter_type="keep", keep_nodes=True,
+        keep_ways=False, keep_relations=False)
+    towns = towns.to_crs(rutland_areas.crs)
+    outline = rutland_areas.geometry.union_all().buffer(250)
+    inside = sorted(json.loads(t)["name"] for t, g in zip(towns["tags"], towns.geometry,
+                                                          strict=True) if g.within(outline))
+    assert inside == ["Oakham", "Uppingham"]
+    assert sorted(ctx.places.loc[ctx.places["place"] == "town", "name"]) == inside
+    assert {"Ketton", "Cottesmore", "Empingham"} <= set(ctx.places["name"])
+    assert ctx.places["name"].is_unique  # a place drawn as a node and an area is one place
+    water = ctx.water.set_index("name")
+    assert 10 < water.loc["Rutland Water", "area_km2"] < 13  # about 12.6 km² when full
+    assert water.loc["Rutland Water", "geometry"].intersects(outline)
+    assert (ctx.water["area_km2"] >= 0.02).all()
+    assert set(ctx.roads["highway"]) <= set(gp.context.ROAD_KINDS)
+    assert {"A1", "A606", "A47"} <= set(ctx.roads["ref"].dropna())
+    assert ctx.crs == rutland_areas.crs and ctx.roads.crs == rutland_areas.crs
+    assert ctx.osm_timestamp == "2022-07-20T20:21:45Z"
+    assert ctx.boundary.geometry.iloc[0].area == pytest.approx(
+        rutland_areas.geometry.union_all().area)
+
+
+def test_map_context_refuses_what_it_cannot_read(tmp_path, rutland_areas):
+    with pytest.raises(InputError, match="file not found"):
+        gp.map_context(tmp_path / "none.osm.pbf", rutland_areas)
+    bad = tmp_path / "areas.gpkg"
+    bad.write_text("x")
+    with pytest.raises(InputError, match="OpenStreetMap extracts"):
+        gp.map_context(bad, rutland_areas)
+    with pytest.raises(InputError, match="unknown places"):
+        gp.map_context(ga.datasets.get_path("rutland-osm"), rutland_areas, places=["farm"])
+
+
+def _drawn(ax) -> list[str]:
+    ax.figure.canvas.draw()
+    return gp.LabelLayer.of(ax).drawn_texts()
+
+
+def test_maps_show_towns_water_roads_and_the_heading(rutland_result, rutland_areas,
+                                                     rutland_sites, rutland_context):
+    result, _ = rutland_result
+    ax = gp.plot_minutes(result, rutland_areas, "Current", sites=rutland_sites,
+                         context=rutland_context, layout="A4", population_year="mid-2020")
+    drawn = _drawn(ax)
+    assert {"Oakham", "Uppingham", "Rutland Water"} <= set(drawn)
+    places = [t for t in gp.LabelLayer.of(ax).names if t.get_gid().startswith("place:")]
+    assert len(places) > 50 and 20 < sum(t.get_text() in drawn for t in places)
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert {"water", "main road", "study area boundary"} <= set(legend)
+    heading = ax.figure.get_suptitle()
+    assert "Minutes to the nearest open site, walking at 4.8 km/h" in heading
+    assert "OpenStreetMap data of 20 July 2022" in heading
+    assert "children aged 0–4: mid-2020 estimates" in heading
+    assert ax.figure.get_size_inches().tolist() == pytest.approx([11.69, 8.27])
+
+
+def test_place_names_do_not_overlap_each_other_or_the_site_numbers(rutland_result,
+                                                                   rutland_areas,
+                                                                   rutland_sites,
+                                                                   rutland_context):
+    result, _ = rutland_result
+    axes = gp.plot_scenarios(result, rutland_areas, sites=rutland_sites,
+                             context=rutland_context, layout="A4")
+    fig = axes[0].figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for ax in axes:
+        layer = gp.LabelLayer.of(ax)
+        drawn = set(layer.drawn_texts())
+        boxes = [t.get_window_extent(renderer) for t in layer.numbers + layer.names
+                 if t.get_text() in drawn]
+        assert len(layer.numbers) == 36 and all(t.get_text() in drawn for t in layer.numbers)
+        overlaps = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+                    if a.overlaps(b)]
+        assert overlaps == []
+
+
+def _site_positions(ax) -> np.ndarray:
+    """Display positions of every site symbol drawn (not the dots at the true places)."""
+    ax.figure.canvas.draw()
+    xy = [c.get_offset_transform().transform(c.get_offsets()) for c in ax.collections
+          if str(c.get_gid()).startswith("sites:") and c.get_gid() != "sites:true-place"
+          and len(c.get_offsets())]
+    return np.vstack(xy)
+
+
+def test_co_located_sites_are_drawn_apart_with_leader_lines(rutland_result, rutland_areas,
+                                                            rutland_sites):
+    """Ketton Library (S01) and Ketton Centre (S15) are 3.8 m apart: two symbols a few
+    points apart, each joined to the true place."""
+    sites = rutland_sites.set_index("site_id")
+    assert sites.geometry["S01"].distance(sites.geometry["S15"]) < 5
+    result, _ = rutland_result
+    ax = gp.plot_minutes(result, rutland_areas, "Current", sites=rutland_sites)
+    xy = _site_positions(ax)
+    assert len(xy) == len(rutland_sites)
+    gaps = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
+    np.fill_diagonal(gaps, np.inf)
+    assert gaps.min() > 5  # pixels at 100 dpi: no symbol hides another
+    leaders = [t for t in ax.texts if t.get_gid() is None and getattr(t, "arrow_patch", None)]
+    assert len(leaders) >= 2
+
+
+def test_site_numbers_on_the_map_match_the_key(rutland_result, rutland_areas, rutland_sites):
+    result, comp = rutland_result
+    ax = gp.plot_change(comp, rutland_areas, "Keep 18 of 36", sites=rutland_sites)
+    numbers = {t.get_gid().split(":", 1)[1]: t.get_text()
+               for t in gp.LabelLayer.of(ax).numbers}
+    assert numbers == {sid: str(i + 1) for i, sid in enumerate(rutland_sites["site_id"])}
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    first = texts.index("Sites")
+    handles = ax.get_legend().legend_handles[first + 1:]
+    key = dict(zip([h.get_text() for h in handles], texts[first + 1:], strict=True))
+    assert key["1"] == "S01  Ketton Library" and key["15"] == "S15  Ketton Centre"
+    assert len(key) == 36
+
+
+def test_every_change_map_of_a_run_has_the_same_legend(rutland_result, rutland_areas,
+                                                       rutland_sites):
+    """One proposal has no area 10–20 minutes longer, the other has: both legends list
+    the whole scale, and nothing quicker (no proposal shortens a journey)."""
+    result, comp = rutland_result
+    legends = []
+    for name in comp.scenario_names:
+        ax = gp.plot_change(comp, rutland_areas, name, sites=rutland_sites)
+        legends.append([t.get_text() for t in ax.get_legend().get_texts()])
+    classes = [label for label, _ in gp.change_legend(comp)]
+    # the classes, then the outline of areas losing 15-minute access (roles may differ)
+    assert legends[0][:len(classes) + 1] == legends[1][:len(classes) + 1]
+    assert legends[0][:len(classes)] == classes == [
+        "unchanged", "longer by up to 5 min", "longer by 5–10 min", "longer by 10–20 min",
+        "longer by more than 20 min"]
+    assert not (comp.areas["status"] == "gain").any()
+    change = comp.areas["change_minutes"]
+    by = comp.areas.assign(c=change).groupby("scenario")["c"]
+    assert by.apply(lambda s: ((s > 10) & (s <= 20)).sum()).tolist().count(0) == 1
+
+
+def test_a3_page_keeps_the_attribution_scale_bar_and_north_arrow(rutland_result,
+                                                                 rutland_areas,
+                                                                 rutland_sites,
+                                                                 rutland_context):
+    result, comp = rutland_result
+    ax = gp.plot_change(comp, rutland_areas, "Keep 18 of 36", sites=rutland_sites,
+                        context=rutland_context, layout="A3", credits="Boundaries: ONS")
+    assert ax.figure.get_size_inches().tolist() == pytest.approx([16.54, 11.69])
+    texts = _texts(ax)
+    assert "© OpenStreetMap contributors | Boundaries: ONS" in texts and "N" in texts
+    assert [a.get_gid() for a in ax.artists].count("scale_bar") == 1
+    with pytest.raises(InputError, match="A4"):
+        gp.plot_minutes(result, rutland_areas, "Current", layout="letter")
+
+
+def _cam02(colours, cvd=None):
+    cs = pytest.importorskip("colorspacious")
+    rgb = np.array([matplotlib.colors.to_rgb(c) for c in colours])
+    if cvd is not None:
+        rgb = np.clip(cs.cspace_convert(rgb, {"name": "sRGB1+CVD", "cvd_type": cvd,
+                                              "severity": 100}, "sRGB1"), 0, 1)
+    return cs.cspace_convert(rgb, "sRGB1", "CAM02-UCS")
+
+
+@pytest.mark.parametrize(("colours", "min_delta_e", "min_lightness"), [
+    (gp.MINUTES_COLOURS, 11.0, 11.0),
+    (gp.CHANGE_COLOURS, 10.0, 8.0),
+])
+def test_neighbouring_classes_stay_apart_for_colour_blind_readers_and_in_greyscale(
+        colours, min_delta_e, min_lightness):
+    """CAM02-UCS colour difference between neighbouring classes, with normal vision and
+    with full deuteranopia, protanopia and tritanopia simulated (Machado et al. 2009, as
+    colorspacious implements it), and the lightness difference (greyscale print)."""
+    for cvd in (None, "deuteranomaly", "protanomaly", "tritanomaly"):
+        jab = _cam02(colours, cvd)
+        delta = np.linalg.norm(np.diff(jab, axis=0), axis=1)
+        assert delta.min() >= min_delta_e, (cvd, delta.round(1))
+    lightness = _cam02(colours)[:, 0]
+    assert np.abs(np.diff(lightness)).min() >= min_lightness
+    if colours == gp.MINUTES_COLOURS:
+        assert (np.diff(lightness) < 0).all()  # light = near, dark = far
+
+
+def test_site_roles_read_on_every_minutes_class():
+    """Every role's colour differs from every minute class (ΔE > 12), so symbols do not
+    melt into the fill; the halo does the rest."""
+    roles = [st["color"] for r, st in gp.ROLE_STYLES.items() if r != "closed"]
+    a, b = _cam02(roles), _cam02(gp.MINUTES_COLOURS)
+    delta = np.linalg.norm(a[:, None, :] - b[None, :, :], axis=2)
+    assert delta.min() > 12
+
+
+def test_spread_offsets_hand_worked():
+    """Two points 3.8 m apart go 6 points left and right; a third 5 km away stays."""
+    off = gp.spread_offsets([0.0, 3.8, 5000.0], [0.0, 0.0, 0.0], within=50.0, radius_pt=6.0)
+    assert off.tolist() == [[-6.0, 0.0], [6.0, 0.0], [0.0, 0.0]]

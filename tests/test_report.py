@@ -103,7 +103,8 @@ def test_hostile_site_and_scenario_names_appear_as_text(tiny):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert "<b>Close</b>" not in text and "&lt;b&gt;Close&lt;/b&gt; S2 &amp; co" in text
     sites_table = _parse(text).tables["sites"]
-    assert sites_table[1][:3] == ["S1", HOSTILE, "hub"]  # the parser unescapes: plain text
+    # the number on the maps, then the site (the parser unescapes: plain text)
+    assert sites_table[1][:4] == ["1", "S1", HOSTILE, "hub"]
 
 
 def test_report_is_self_contained(tiny):
@@ -127,7 +128,7 @@ def test_report_answers_the_eia_question_with_the_numbers(tiny):
     parsed = _parse(text)
     assert parsed.headings == [
         "1. Question and findings", "2. Scenarios", "3. Summary tables", "4. Maps",
-        "5. Equality analysis", "6. Areas and sites", "7. Method",
+        "5. Equality analysis", "6. Areas and sites", "7. Method appendix",
         "8. Provenance and caveats", "9. Data and licences"]
     summary = parsed.tables["summary"]
     col = summary[0].index("Within 15 min")
@@ -168,8 +169,9 @@ def test_method_provenance_and_licences(rutland_walk_tt, rutland_areas, rutland_
     assert "Open Government Licence v3.0" in licences
     sites_table = parsed.tables["sites"]
     assert len(sites_table) == 1 + 36
-    assert sites_table[0][3:] == result.scenario_names
-    keep18 = {r[0] for r in sites_table[1:] if r[4] != "closed"}
+    assert sites_table[0][4:] == result.scenario_names
+    assert [r[0] for r in sites_table[1:]] == [str(i) for i in range(1, 37)]
+    keep18 = {r[1] for r in sites_table[1:] if r[5] != "closed"}
     assert keep18 == set(result.scenarios["Keep 18 of 36"].open_sites)
 
 
@@ -191,3 +193,95 @@ def test_single_scenario_report_and_errors(tiny, tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "jinja2", None)
     with pytest.raises(ImportError, match=r"geoaccess\[report\]"):
         ga.render_report(result, areas)
+
+
+# ---------------------------------------------------------- plain words, method after
+RAW_NAMES = ("children_0_4", "children_5_15", "disabled_share", "ethnic_minority_share",
+             "imd_decile", "nearest_minutes", "share_within", "population_loses")
+
+
+def _visible_text(html_text: str) -> str:
+    """What a reader sees: tags, attribute values (but not tooltips) and images removed."""
+    body = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", html_text, flags=re.S)
+    body = re.sub(r"<[^>]+>", " ", body)
+    return html.unescape(body)
+
+
+def test_report_reads_in_plain_words_with_the_method_in_an_appendix(rutland_walk_tt,
+                                                                    rutland_areas,
+                                                                    rutland_sites):
+    """Rutland has IMD deciles 6–10 only: the findings name its most deprived areas with
+    their national deciles; no raw column name, "∞", "– to –", confidence method or
+    formula appears before the method appendix."""
+    result = ga.evaluate(rutland_walk_tt, rutland_areas, demo_scenarios(rutland_sites),
+                         population="children_0_4")
+    text = ga.render_report(ga.compare(result), rutland_areas, sites=rutland_sites,
+                            place="Rutland", service="a centre",
+                            shares=["disabled_share", "ethnic_minority_share"],
+                            data_sources=[DataSource(**d) for d in DATA_SOURCES])
+    main, appendix = text.split('<section id="method">', 1)
+    seen = _visible_text(main)
+    assert "in the most deprived areas of Rutland, which nationally are in IMD deciles" in seen
+    assert [name for name in RAW_NAMES if name in seen] == []
+    for word in ("∞", "– to –", "Katz", "√", "Gini", "Theil"):
+        assert word not in seen, word
+    assert not re.search(r"geoaccess\.\w", seen)  # no "see geoaccess.service_areas"
+    assert "This is an estimate: it applies each area's share of residents who are disabled" \
+        in seen
+    tips = " ".join(re.findall(r'title="([^"]*)"', main))
+    assert [name for name in RAW_NAMES if name in tips] == []
+    later = _visible_text(appendix)
+    assert "Katz log method" in later and "Gini" in later and "√" in later
+    assert "∞" not in later and "– to –" not in later
+
+
+def test_no_infinity_or_empty_interval_in_tables():
+    """An interval with no upper limit and one not estimated, in words."""
+    from geoaccess.report import _interval, _num
+
+    assert _interval(1.5, float("inf")) == "1.50 or more (no upper limit)"
+    assert _interval(float("nan"), float("nan")) == "not estimated"
+    assert _num(float("inf")) == "no upper limit"
+
+
+def test_exported_tables_are_rounded_to_their_units(tiny, tmp_path):
+    """Minutes to 0.1, shares to 0.001 (a percentage to one decimal), people whole; the
+    matrix keeps full precision."""
+    from geoaccess.pipeline import write_outputs
+
+    areas, sites, result = tiny
+    tt = ga.TravelTimes.from_frame(pd.DataFrame(
+        {"S1": [4.123456, 22.987654, 30.5], "S2": [9.333333, 3.141593, np.nan]},
+        index=["E1", "E2", "E3"]), mode="walk")
+    areas = areas.assign(kids=[10.4, 29.6, 5.25])
+    out = write_outputs(tmp_path / "out", sites=sites, areas=areas, matrices={"walk": tt},
+                        scenarios=list(result.scenarios.values()), population="kids",
+                        thresholds=[10, 15], maps=(), report=False, interactive=False)
+
+    def decimals(values) -> int:
+        text = [f"{v}" for v in pd.Series(values).dropna()]
+        return max((len(t.split(".")[1]) if "." in t else 0) for t in text)
+
+    summary = pd.read_csv(out["scenario_summary"])
+    assert decimals(summary["mean_minutes"]) <= 1
+    assert decimals(summary["share_within_15"]) <= 3
+    assert pd.api.types.is_integer_dtype(summary["population_within_15"])
+    change = pd.read_csv(out["change_areas"])
+    assert decimals(change["change_minutes"]) <= 1
+    assert change.loc[change["area_id"] == "E2", "change_minutes"].iloc[0] == round(
+        22.987654 - 3.141593, 1)
+    for sheet, frame in pd.read_excel(out["results_excel"], sheet_name=None).items():
+        for col in frame.columns:
+            if col.endswith("[minutes]"):
+                assert decimals(frame[col]) <= 1, (sheet, col)
+            elif col.endswith("[people]"):
+                assert decimals(frame[col]) == 0, (sheet, col)
+            elif col.endswith("[proportion]"):
+                assert decimals(frame[col]) <= 3, (sheet, col)
+    eia = pd.read_csv(next(p for k, p in out.items() if k.startswith("eia_")
+                           and str(p).endswith(".csv")), encoding="utf-8-sig")
+    for col in eia.columns:
+        if col.endswith("[minutes]"):
+            assert decimals(eia[col]) <= 1, col
+    back = ga.TravelTimes.load(out["matrix_walk"])
+    assert back.minutes.loc["E1", "S1"] == pytest.approx(4.123456)

@@ -456,3 +456,18 @@ def test_python_kernel_matches_compiled(toy):
     # A: 22.5, 21.5, 37.5, 37.5, 36.5 ... 31.5 minutes (see the hand-worked test)
     assert (runs[1][1][0, :, 0] / 60).tolist() == pytest.approx(
         [22.5, 21.5, 37.5, 37.5, 36.5, 35.5, 34.5, 33.5, 32.5, 31.5])
+
+
+def test_a_feed_that_misses_the_network_warns(shared_data, rutland_walk, rutland_sites,
+                                              rutland_areas):
+    """Helsinki's timetable on Rutland's streets: no stop can be walked to, so every
+    'public transport' time is a walking time, and the user is told so (issue 14)."""
+    feed = ga.read_gtfs(shared_data / "helsinki" / "hsl-gtfs-2022-02-22.zip", name="hsl")
+    walk = ga.travel_times(rutland_walk, rutland_sites, rutland_areas)
+    with pytest.warns(ga.DataWarning, match="does not overlap"):
+        tt = ga.transit_travel_times(rutland_walk, feed, rutland_sites, rutland_areas,
+                                     date="2022-02-22", departure_window=("08:00", "08:05"))
+    w, t = walk.minutes.to_numpy(), tt.minutes.to_numpy()
+    both = np.isfinite(w) & np.isfinite(t)
+    assert both.any()
+    np.testing.assert_allclose(t[both], w[both], atol=1e-6)

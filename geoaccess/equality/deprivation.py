@@ -108,8 +108,9 @@ class DeprivedAreas:
     mask : numpy.ndarray of bool
         True for the areas in the group, one per area of ``area_ids``.
     phrase : str
-        The group in words, e.g. "the 20% most deprived areas of England (IMD deciles
-        1–2)" or "the most deprived areas in Rutland (IMD deciles 6–7)".
+        The group in words, always with the national deciles: "the 20% most deprived
+        areas of England (IMD deciles 1–2)" or "the most deprived areas of Rutland, which
+        nationally are in IMD deciles 6–7".
     area_ids : pandas.Index
         The areas ``mask`` refers to, in order.
 
@@ -200,8 +201,10 @@ def most_deprived(
     >>> areas = pd.DataFrame({"area_id": ["E1", "E2", "E3", "E4"],
     ...                       "imd_decile": [6, 7, 9, 10]})
     >>> dep = most_deprived(areas, place="Rutland")
-    >>> dep.phrase, dep.mask.tolist()
-    ('the most deprived areas in Rutland (IMD deciles 6–7)', [True, True, False, False])
+    >>> dep.phrase
+    'the most deprived areas of Rutland, which nationally are in IMD deciles 6–7'
+    >>> dep.mask.tolist()
+    [True, True, False, False]
     """
     what = "most_deprived"
     table = area_table(areas, what)
@@ -226,6 +229,7 @@ def most_deprived(
     check_deciles(dec, labels, column, what)
     present = tuple(int(d) for d in sorted(set(dec[~np.isnan(dec)].tolist())))
     where = f"in {place}" if place else "analysed"
+    of_place = f"areas of {place}" if place else "of the areas analysed"
     if deprived_deciles is not None:
         if isinstance(deprived_deciles, str):
             raise InputError(f"{what}: deprived_deciles must be a sequence of IMD deciles, "
@@ -245,7 +249,8 @@ def most_deprived(
     elif len(present) >= 2:
         chosen = present[:2] if len(present) >= 3 else present[:1]
         national = False
-        phrase = f"the most deprived areas {where} (IMD {deciles_text(chosen)})"
+        phrase = (f"the most deprived {of_place}, which nationally are in IMD "
+                  f"{deciles_text(chosen)}")
     else:
         log.info("%s: every area is in IMD decile %s; no deprivation contrast", what,
                  present)

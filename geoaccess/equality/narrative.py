@@ -217,7 +217,8 @@ def findings(
 
     "Most deprived" is phrased for what is present: national IMD deciles 1-2 when any
     area is in them; otherwise the two most deprived deciles present, described as
-    "the most deprived areas in <place> (IMD deciles 6–7)" with a caveat that none is
+    "the most deprived areas of <place>, which nationally are in IMD deciles 6–7" (the
+    national deciles always stated with the local comparison) and a caveat that none is
     among the most deprived nationally (``deprived_deciles`` overrides the choice).
 
     The caveats come from the result's provenance: the travel mode and assumed speeds,
@@ -276,8 +277,8 @@ def findings(
     >>> f = findings(ga.compare(r), areas, service="a centre", place="Rutland")
     >>> print(f.sentences[0])  # doctest: +NORMALIZE_WHITESPACE
     Under Proposal B, 300 children aged 0–4 (60%) would no longer have a centre within
-    15 minutes' walk; 100% of them live in the most deprived areas in Rutland
-    (IMD decile 6), against 80% of all children aged 0–4.
+    15 minutes' walk; 100% of them live in the most deprived areas of Rutland,
+    which nationally are in IMD decile 6, against 80% of all children aged 0–4.
     """
     what = "findings"
     threshold_minutes = renamed(threshold_minutes, threshold, new="threshold_minutes",
@@ -337,7 +338,9 @@ def findings(
                 group = s * w
                 add(scenario, f"An estimated {pct(group[lose].sum() / n_lose)} of the "
                               f"{label} losing {lab}-minute access under {scenario} are "
-                              f"{glabel}, against {pct(group.sum() / total)} of all {label}.")
+                              f"{glabel}, against {pct(group.sum() / total)} of all {label}. "
+                              f"This is an estimate: it applies each area's share of "
+                              f"residents who are {glabel} (of all ages) to its {label}.")
     for text in _caveats(res, comp, table, ids, w, label, pop_col, dep, share_cols, place):
         entries.append(("caveat", None, text))
     return Findings(pd.DataFrame(entries, columns=["kind", "scenario", "text"]))
@@ -371,7 +374,9 @@ def _risk_sentence(events: np.ndarray, w: np.ndarray, dep: DeprivedAreas, label:
                    lab: str, confidence: float) -> str:
     katz = relative_risk(events, w, dep.mask, confidence=confidence)
     clus = relative_risk(events, w, dep.mask, confidence=confidence, method="cluster")
-    who = f"{label} in {dep.phrase}"
+    # the phrase may end in a clause ("..., which nationally are in IMD deciles 6–7"):
+    # close it with a comma before the verb
+    who = f"{label} in {dep.phrase}" + ("" if dep.national else ",")
     if katz.exposed_events == 0:
         return (f"None of the {who} would lose {lab}-minute access, against "
                 f"{pct(katz.other_risk)} of other {label}.")
@@ -380,11 +385,13 @@ def _risk_sentence(events: np.ndarray, w: np.ndarray, dep: DeprivedAreas, label:
                 f"{pct(katz.exposed_risk)} of the {label} there, none elsewhere.")
     rr = katz.risk_ratio
     conf = f"{confidence:.0%}"
-    intervals = (f"{conf} confidence interval {ratio_text(katz.lower)} to "
-                 f"{ratio_text(katz.upper)} (Katz log method)")
-    if math.isfinite(clus.lower):
-        intervals += (f", or {ratio_text(clus.lower)} to {ratio_text(clus.upper)} allowing "
-                      "for whole areas losing access together")
+    # one interval in the findings: the one allowing for whole areas changing together
+    # when it can be estimated; how both are computed is for the method appendix
+    best = clus if math.isfinite(clus.lower) else katz
+    upper = ("no upper limit" if not math.isfinite(best.upper)
+             else f"{ratio_text(best.upper)}")
+    intervals = (f"{conf} confidence interval {ratio_text(best.lower)} to {upper}"
+                 if math.isfinite(best.lower) else "confidence interval not estimated")
     if rr >= 1.05:
         head = (f"{capital(who)} would be {ratio_text(rr)} times as likely to lose {lab}-minute "
                 f"access as other {label}")
@@ -464,30 +471,30 @@ def _caveats(res: Result, comp: Comparison, table: pd.DataFrame, ids: pd.Index, 
         out.append(f"{n} of {len(ids)} areas {'has' if n == 1 else 'have'} no journey time "
                    f"under at least one scenario: {listed}. Their people count as not within "
                    "any threshold.")
-    out.append(f"Everyone in an area is given the area's journey time; counts of {label} are "
-               f"from the column '{pop_col}' ({people(float(w.sum()))} in all, "
-               f"{len(ids)} areas) and are rounded here.")
+    out.append(f"Everyone in an area is given the area's journey time; counts of {label} "
+               f"({people(float(w.sum()))} in all, in {len(ids)} areas) are rounded here.")
     tol = getattr(comp, "tolerance_minutes", 0.0)
     if tol:
         out.append(f"Changes of up to {tol:g} minutes count as unchanged.")
     if dep is not None and not dep.national:
         scope = f"in {place}" if place else "analysed"
         out.append(f"No area {scope} is among the 20% most deprived in England (IMD deciles "
-                   f"1–2); the deciles present are {', '.join(map(str, dep.present))}, so "
-                   f"'most deprived' here means relatively more deprived within "
-                   f"{place or 'the areas analysed'} ({dep.short}).")
+                   f"1–2; decile 1 is the most deprived tenth of England); the deciles "
+                   f"present are {', '.join(map(str, dep.present))}, so 'most deprived' here "
+                   f"means relatively more deprived within {place or 'the areas analysed'} "
+                   f"({dep.short}), which is middling nationally.")
     if dep is not None:
-        out.append(f"Relative risks compare {dep.short} with all other areas. The Katz "
-                   f"interval treats {label} as independent; because everyone in an area "
-                   "gains or loses access together, the interval allowing for this (by area: "
-                   "a ratio estimator with Student's t on areas − 2 degrees of freedom) is "
-                   "the better guide when few areas change.")
+        out.append(f"Relative risks compare {dep.short} with all other areas. Their "
+                   "confidence intervals allow for everyone in an area gaining or losing "
+                   "access together (how, in the method appendix); with few areas they are "
+                   "wide.")
     elif "imd_decile" not in table.columns:
         out.append("No IMD decile column was given, so deprivation is not analysed.")
     if share_cols:
-        cols = ", ".join(f"'{c}'" for c in share_cols)
-        out.append(f"Group figures are estimates: each area's share ({cols}) times its "
-                   f"{label}, assuming the share among {label} matches the area's.")
+        groups = ", ".join(glabel for glabel, _ in share_cols.values())
+        out.append(f"Figures for groups ({groups}) are estimates: each area's share of "
+                   f"residents in the group times its {label}, assuming the share among "
+                   f"{label} matches the area's.")
     out.append("'Within t minutes' means a journey of at most t minutes, as in the DfT "
                "Journey Time Statistics.")
     if is_osm:

@@ -2,16 +2,29 @@
 
 Every map here is drawn in the areas' metric CRS and carries what a printed map needs:
 a legend in minutes, a scale bar, a north arrow and the "© OpenStreetMap contributors"
-attribution (plus any ``credits`` for the boundaries and statistics). Every ``plot_*``
-function returns the matplotlib :class:`~matplotlib.axes.Axes` it drew on (an array of
-Axes when it draws several panels), so a GIS officer can restyle it;
-:func:`~geoaccess.save_figure` writes PNG, SVG and PDF at print resolution.
+attribution (plus any ``credits`` for the boundaries and statistics); with ``context=``
+the towns and villages, main roads, water and study boundary from the OSM extract
+(:func:`~geoaccess.plot.map_context`); numbered sites keyed to a table beside the map;
+a heading that says what is shown, how the journeys were modelled and when the data are
+from; ``layout="A4"`` or ``"A3"`` for landscape pages. Every change map of a comparison
+shares one legend. Every ``plot_*`` function returns the matplotlib
+:class:`~matplotlib.axes.Axes` it drew on (an array of Axes when it draws several
+panels), so a GIS officer can restyle it; :func:`~geoaccess.save_figure` writes PNG, SVG
+and PDF at print resolution.
 
 Modules
 -------
 - :mod:`~geoaccess.plot.maps`: :func:`~geoaccess.plot_minutes`,
-  :func:`~geoaccess.plot_scenarios`, :func:`~geoaccess.plot_change`,
-  :func:`~geoaccess.plot_service_areas`, :func:`~geoaccess.plot_sites`;
+  :func:`~geoaccess.plot_scenarios`, :func:`~geoaccess.plot_service_areas`;
+- :mod:`~geoaccess.plot.change`: :func:`~geoaccess.plot_change`,
+  :func:`~geoaccess.plot.change_legend`;
+- :mod:`~geoaccess.plot.sites`: :func:`~geoaccess.plot_sites`,
+  :func:`~geoaccess.plot.site_numbers`, :func:`~geoaccess.plot.add_site_key`;
+- :mod:`~geoaccess.plot.context`: :func:`~geoaccess.plot.map_context`,
+  :class:`~geoaccess.plot.MapContext`, :func:`~geoaccess.plot.draw_context`;
+- :mod:`~geoaccess.plot.page`: A4/A3 pages and their headings;
+- :mod:`~geoaccess.plot.placement`: where labels go (:class:`~geoaccess.plot.LabelLayer`)
+  and how co-located sites are spread;
 - :mod:`~geoaccess.plot.charts`: :func:`~geoaccess.plot_equality`,
   :func:`~geoaccess.plot_cumulative`, :func:`~geoaccess.plot_trade_off`,
   :func:`~geoaccess.plot_frontier`, :func:`~geoaccess.plot_cost_frontier`;
@@ -49,6 +62,7 @@ from .cartography import (
     draw_geometries,
     finish_map,
 )
+from .change import change_legend, plot_change
 from .charts import (
     plot_cost_frontier,
     plot_cumulative,
@@ -56,20 +70,29 @@ from .charts import (
     plot_frontier,
     plot_trade_off,
 )
+from .context import MapContext, draw_context, map_context
 from .labels import (
     class_labels,
+    data_words,
+    date_words,
     default_threshold_minutes,
     minutes_text,
     mode_words,
     population_words,
+    travel_words,
 )
-from .maps import plot_change, plot_minutes, plot_scenarios, plot_service_areas, plot_sites
+from .maps import plot_minutes, plot_scenarios, plot_service_areas
+from .page import PAGE_SIZES
+from .placement import LabelLayer, spread_offsets
 from .save import save_figure
+from .sites import add_site_key, plot_sites, site_numbers
 from .style import (
     ATTRIBUTION,
     CHANGE_BINS,
+    CHANGE_COLOURS,
     MINUTES_BINS,
     MINUTES_CMAP,
+    MINUTES_COLOURS,
     ROLE_STYLES,
     SCENARIO_COLOURS,
     class_colours,
@@ -84,6 +107,16 @@ __all__ = [
     "plot_change",
     "plot_service_areas",
     "plot_sites",
+    "change_legend",
+    # context and sites
+    "map_context",
+    "MapContext",
+    "draw_context",
+    "site_numbers",
+    "add_site_key",
+    "LabelLayer",
+    "spread_offsets",
+    "PAGE_SIZES",
     # charts
     "plot_equality",
     "plot_cumulative",
@@ -103,7 +136,9 @@ __all__ = [
     "ATTRIBUTION",
     "MINUTES_BINS",
     "CHANGE_BINS",
+    "CHANGE_COLOURS",
     "MINUTES_CMAP",
+    "MINUTES_COLOURS",
     "SCENARIO_COLOURS",
     "ROLE_STYLES",
     "classify_minutes",
@@ -114,6 +149,9 @@ __all__ = [
     "minutes_text",
     "mode_words",
     "population_words",
+    "travel_words",
+    "data_words",
+    "date_words",
     "default_threshold_minutes",
 ]
 

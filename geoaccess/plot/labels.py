@@ -19,10 +19,13 @@ from ..equality import describe_population
 
 __all__ = [
     "class_labels",
+    "data_words",
+    "date_words",
     "default_threshold_minutes",
     "minutes_text",
     "mode_words",
     "population_words",
+    "travel_words",
 ]
 
 _MODES = {"walk": "walking", "pushchair": "walking with a pushchair", "cycle": "cycling",
@@ -77,6 +80,90 @@ def mode_words(mode: str | None) -> str:
     ('by public transport', '')
     """
     return _MODES.get(str(mode), "")
+
+
+def travel_words(result: Any) -> str:
+    """How the journeys were modelled, in words: "walking at 4.8 km/h".
+
+    Read from the result's mode and the speeds in its provenance (the network's).
+
+    Parameters
+    ----------
+    result : Result, Comparison or TravelTimes
+        Anything with ``mode`` and ``provenance``.
+
+    Returns
+    -------
+    str
+        "" when the mode is unknown.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> travel_words(SimpleNamespace(mode="walk", provenance={"speeds_kmh": {"walk": 4.8}}))
+    'walking at 4.8 km/h'
+    >>> travel_words(SimpleNamespace(mode="drive", provenance={}))
+    'driving at the speed limits, without congestion'
+    """
+    mode = str(getattr(result, "mode", None))
+    speeds = (getattr(result, "provenance", None) or {}).get("speeds_kmh") or {}
+    words = mode_words(mode)
+    if mode == "drive":
+        return "driving at the speed limits, without congestion"
+    if mode in speeds and words:
+        return f"{words} at {float(speeds[mode]):g} km/h"
+    return words
+
+
+def date_words(stamp: Any) -> str:
+    """A date in words from an ISO timestamp: "2022-07-20T20:21:45Z" → "20 July 2022".
+
+    Examples
+    --------
+    >>> date_words("2022-07-20T20:21:45Z"), date_words("not a date")
+    ('20 July 2022', 'not a date')
+    """
+    import pandas as pd
+
+    try:
+        when = pd.Timestamp(str(stamp))
+    except (ValueError, TypeError):
+        return str(stamp)
+    return f"{when.day} {when:%B %Y}"
+
+
+def data_words(result: Any, population_year: int | str | None = None) -> str:
+    """When the data are from, in words: the OSM extract's date and the population's year.
+
+    Parameters
+    ----------
+    result : Result, Comparison or TravelTimes
+        Its provenance gives the extract's date (``osm_timestamp``).
+    population_year : int or str, optional
+        Year (or period) of the population counts, e.g. 2020 or "mid-2020".
+
+    Returns
+    -------
+    str
+        "" when neither is known.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> r = SimpleNamespace(provenance={"osm_timestamp": "2022-07-20T20:21:45Z"},
+    ...                     population="children_0_4")
+    >>> data_words(r, "mid-2020")
+    'OpenStreetMap data of 20 July 2022 · children aged 0–4: mid-2020 estimates'
+    """
+    parts = []
+    stamp = (getattr(result, "provenance", None) or {}).get("osm_timestamp")
+    if stamp:
+        parts.append(f"OpenStreetMap data of {date_words(stamp)}")
+    if population_year is not None and str(population_year):
+        words = population_words(getattr(result, "population", None))
+        who = "population" if words == "areas" else words
+        parts.append(f"{who}: {population_year} estimates")
+    return " · ".join(parts)
 
 
 def population_words(column: Any) -> str:
