@@ -475,3 +475,39 @@ def test_oxfordshire_halving_hours_changes_sessions_and_supply_by_hand():
     assert ga.sessions_within(tt, half, thresholds=15)["sessions_within_15"].tolist() == \
         [5.0, 11.0, 6.0]
     assert ga.measures.site_supply(half, sites=sites).to_dict() == {"S1": 30.0, "S2": 18.0}
+
+
+def test_summary_and_breakdown_cover_rules_2sfca_gravity_and_hours():
+    """The Oxfordshire case of the test above, summarised over children (100, 300, 100):
+    the standard is met by 400 (0.8) now and none at half time; 2SFCA mean (100 × 0.15
+    + 300 × 0.195 + 100 × 0.045) / 500 = 0.156 now, (7.5 + 36 + 4.5) / 500 = 0.096 at
+    half time; sessions within 15 minutes (1,000 + 4,800 + 600) / 500 = 12.8 and (500 +
+    3,300 + 600) / 500 = 8.8. By group (E1, E2 in 'north', E3 in 'south'): north's
+    2SFCA now (15 + 58.5) / 400 = 0.18375, its standard met by all, south's by none."""
+    tt = ga.TravelTimes.from_frame(pd.DataFrame(
+        {"S1": [5.0, 10, 30], "S2": [20.0, 12, 8]}, index=["E1", "E2", "E3"]))
+    areas = pd.DataFrame({"area_id": ["E1", "E2", "E3"], "children": [100.0, 300, 100],
+                          "locality": ["north", "north", "south"]})
+    sites = pd.DataFrame({"site_id": ["S1", "S2"], "kind": ["hub", "centre"],
+                          "capacity": [60.0, 30], "sessions_per_week": [10.0, 6]})
+    now = ga.Scenario.from_sites(sites, "Now")
+    half = now.modified("Hub half time", sessions_per_week={"S1": 5})
+    r = ga.evaluate(tt, areas, [now, half], population="children", thresholds=[15],
+                    sites=sites, rules={"eight": "a site open at least 8 sessions within 15"},
+                    measures={"sessions": True, "gravity": True,
+                              "two_step_fca": {"threshold_minutes": 15, "per": 1}})
+    s = r.summary.set_index("scenario")
+    assert s.loc["Now", ["population_eight", "share_eight"]].tolist() == [400.0, 0.8]
+    assert s.loc["Hub half time", "share_eight"] == 0.0
+    assert s["mean_two_step_fca"].tolist() == pytest.approx([0.156, 0.096])
+    assert s["mean_sessions_within_15"].tolist() == pytest.approx([12.8, 8.8])
+    g = r["Now"]["gravity"].to_numpy()
+    assert s.loc["Now", "mean_gravity"] == pytest.approx((100 * g[0] + 300 * g[1]
+                                                          + 100 * g[2]) / 500)
+    b = ga.breakdown(r, areas, by="locality").set_index(["scenario", "locality"])
+    assert b.loc[("Now", "north"), "mean_two_step_fca"] == pytest.approx(0.18375)
+    assert b.loc[("Now", "north"), "share_eight"] == 1.0
+    assert b.loc[("Now", "south"), "share_eight"] == 0.0
+    assert b.loc[("Now", "All areas"), "mean_two_step_fca"] == pytest.approx(0.156)
+    assert b.loc[("Hub half time", "north"), "mean_sessions_within_15"] == pytest.approx(
+        (500 + 3300) / 400)

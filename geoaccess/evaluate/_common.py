@@ -219,13 +219,25 @@ class Setup:
                     f"within_{lab}", f"share_within_{lab}", f"sites_within_{lab}")]
                 + [c for role in self.by_role
                    for c in (f"nearest_minutes_{role}", f"nearest_site_{role}")]
-                + list(self.rules)
+                # with origins, the share of each area's people meeting a rule too
+                + [c for r in self.rules for c in ((r, f"{r}_share") if origins else (r,))]
                 + [m for m in MEASURES if m in self.measures and m != "sessions"]
                 + (["nearest_role", "nearest_sessions"]
                    + [f"sessions_within_{lab}" for lab in self.labels]
                    if "sessions" in self.measures else [])
                 + (["origins", "origin_method"] if origins else [])
                 + [self.weight_name, "reason"])
+
+    def measure_summary(self, table: pd.DataFrame) -> dict[str, float]:
+        """A scenario's rules and measures, population-weighted (for ``Result.summary``)."""
+        cols = [m for m in MEASURES if m in self.measures and m != "sessions"]
+        if "sessions" in self.measures:
+            cols += ["nearest_sessions"] + [f"sessions_within_{lab}" for lab in self.labels]
+        if not cols and not self.rules:
+            return {}
+        stats = _m.summarise_measures(table, population=self.weight_name,
+                                      rules=list(self.rules), measures=cols)
+        return {str(k): float(v) for k, v in stats.items()}
 
     def catchment(self, tt: TravelTimes, scenario: Scenario) -> tuple[TravelTimes, pd.Series]:
         """The matrix as the scenario's catchment lets families use it, and the reasons.

@@ -285,6 +285,7 @@ def _score_areas(s: Setup) -> tuple[list[pd.DataFrame], list[dict[str, Any]],
         row.update({str(k): v for k, v in stats.items()})
         row["areas"] = int(row["areas"])
         row["areas_unreachable"] = int(row["areas_unreachable"])
+        row.update(s.measure_summary(part))
         summaries.append(row)
         mask = _m.open_mask(scen, site_ids, s.roles)
         nearest_site = part["nearest_site"].to_numpy(dtype=object)

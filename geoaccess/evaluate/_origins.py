@@ -170,7 +170,8 @@ def score_origins(s: Setup) -> tuple[list[pd.DataFrame], list[dict[str, Any]],
                                            mean, s.area_ids, why)
         part.insert(0, "scenario", scen.name)
         frames.append(part.reset_index()[s.columns(origins=True)])
-        summaries.append(_summary_row(s, r, scen, minutes, np.isfinite(mean), n_missing))
+        summaries.append({**_summary_row(s, r, scen, minutes, np.isfinite(mean), n_missing),
+                          **s.measure_summary(part)})
         origin_frames.append(_origin_frame(s, r, scen, minutes, col, site_ids))
         people = np.bincount(col[col >= 0], r.people[col >= 0], minlength=len(site_ids))
         site_rows.append(s.site_rows(scen, site_ids, mask, people[mask]))
@@ -211,7 +212,9 @@ def _extra_measures(s: Setup, r: _Rows, sub: TravelTimes, scen: Scenario,
         met = np.bincount(r.code, r.share * ok, minlength=r.n_areas)
         total = np.bincount(r.code, r.share, minlength=r.n_areas)
         with np.errstate(invalid="ignore", divide="ignore"):
-            part[name] = np.where(total > 0, met / total, 0.0) >= MAJORITY
+            share = np.where(total > 0, met / total, 0.0)
+        part[name] = share >= MAJORITY
+        part[f"{name}_share"] = share
     if "gravity" in s.measures:
         g = _m.gravity(sub, scen, roles=s.roles, sites=s.sites, **s.measures["gravity"])
         part["gravity"] = group_mean(r.code, r.align(g), r.share, r.n_areas)

@@ -11,6 +11,7 @@ measure                             function
 minutes to the nearest open site    :func:`nearest`
 within thresholds (flags, counts)   :func:`within`
 population within thresholds        :func:`population_within`, :func:`summarise_minutes`
+summaries of rules and measures     :func:`summarise_measures` (population-weighted)
 gravity (Hansen potential)          :func:`gravity`, :func:`decay_weights`
 2SFCA and enhanced 2SFCA            :func:`two_step_fca`, :func:`enhanced_two_step_fca`
 supply of each open site            :func:`site_supply` (capacity for the hours open)
@@ -60,7 +61,14 @@ from .fca import (
 from .hours import FULL_WEEK_SESSIONS as FULL_WEEK_SESSIONS
 from .hours import sessions_within, site_sessions
 from .many import NearestIndex, nearest_minutes_many, score_many
-from .proximity import nearest, population_within, summarise_minutes, threshold_label, within
+from .proximity import (
+    nearest,
+    population_within,
+    summarise_measures,
+    summarise_minutes,
+    threshold_label,
+    within,
+)
 from .rules import AccessRule, meets_rule
 
 __all__ = [
@@ -81,6 +89,7 @@ __all__ = [
     "sessions_within",
     "site_sessions",
     "site_supply",
+    "summarise_measures",
     "summarise_minutes",
     "threshold_label",
     "two_step_fca",
