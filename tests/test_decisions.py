@@ -511,3 +511,22 @@ def test_summary_and_breakdown_cover_rules_2sfca_gravity_and_hours():
     assert b.loc[("Now", "All areas"), "mean_two_step_fca"] == pytest.approx(0.156)
     assert b.loc[("Hub half time", "north"), "mean_sessions_within_15"] == pytest.approx(
         (500 + 3300) / 400)
+
+
+def test_findings_name_the_role_and_hours_of_what_families_reach():
+    """At half time the hub S1 is the nearest site within 15 minutes for E1 and E2 (400
+    of 500 children), open 5 sessions; the centre S2 for E3 (100), open 6."""
+    tt = ga.TravelTimes.from_frame(pd.DataFrame(
+        {"S1": [5.0, 10, 30], "S2": [20.0, 12, 8]}, index=["E1", "E2", "E3"]), mode="walk")
+    areas = pd.DataFrame({"area_id": ["E1", "E2", "E3"], "children_0_4": [100.0, 300, 100],
+                          "imd_decile": [6, 7, 8]})
+    sites = pd.DataFrame({"site_id": ["S1", "S2"], "kind": ["hub", "centre"],
+                          "sessions_per_week": [10.0, 6]})
+    now = ga.Scenario.from_sites(sites, "Now")
+    half = now.modified("Hub half time", sessions_per_week={"S1": 5})
+    r = ga.evaluate(tt, areas, [now, half], population="children_0_4", thresholds=[15],
+                    sites=sites, measures={"sessions": True})
+    text = ga.findings(ga.compare(r), areas, service="a centre").for_scenario("Hub half time")
+    assert ("Under Hub half time, of the children aged 0–4 with an open site within 15 "
+            "minutes' walk, the nearest is a hub (open 5 sessions a week on average) for "
+            "80% and a centre (open 6 sessions a week on average) for 20%.") in text
