@@ -211,9 +211,12 @@ def findings(
     For each proposal, sentences such as: "Under Proposal B, 1,240 children aged 0–4
     (6.1%) would no longer have a centre within 15 minutes' walk; 58% of them live in
     the 20% most deprived areas of England (IMD deciles 1–2), against 31% of all
-    children aged 0–4." Then any gains, the change in the average journey, the relative
-    risk for the most deprived areas with its intervals, and the share of those losing
-    access who belong to each group of ``shares``.
+    children aged 0–4." Then any gains, the change in the average journey, what families
+    would reach (when the result holds the hours of the nearest site, from
+    ``evaluate(..., measures={"sessions": True})``: "the nearest is a centre (open 10
+    sessions a week on average) for 55% and an outreach site (open 2...) for 45%"), the
+    relative risk for the most deprived areas with its intervals, and the share of those
+    losing access who belong to each group of ``shares``.
 
     "Most deprived" is phrased for what is present: national IMD deciles 1-2 when any
     area is in them; otherwise the two most deprived deciles present, described as
@@ -324,6 +327,9 @@ def findings(
             add(scenario, f"{capital(people(n_gain))} {label} ({pct(n_gain / total)}) "
                           f"would newly have {service} {within}.")
         add(scenario, _journey_sentence(ch, w, label, noun, total))
+        reach = _reach_sentence(scenario, res[scenario].reindex(ids), w, lab, within, label)
+        if reach:
+            add(scenario, reach)
         none = ch["nearest_minutes"].isna().to_numpy()
         if none.any() and w[none].sum() > 0:
             reasons = ch.loc[none, "reason"].dropna()
@@ -344,6 +350,39 @@ def findings(
     for text in _caveats(res, comp, table, ids, w, label, pop_col, dep, share_cols, place):
         entries.append(("caveat", None, text))
     return Findings(pd.DataFrame(entries, columns=["kind", "scenario", "text"]))
+
+
+def _reach_sentence(scenario: str, rows: pd.DataFrame, w: np.ndarray, lab: str,
+                    within: str, label: str) -> str | None:
+    """What families reach: the role and hours of their nearest site within the threshold.
+
+    Written when the result holds ``nearest_role`` and ``nearest_sessions`` (evaluate
+    with ``measures={"sessions": True}``), so that "a site within 15 minutes" is not read
+    as a centre open all week when it is an outreach room open two mornings.
+    """
+    if "nearest_role" not in rows.columns or f"share_within_{lab}" not in rows.columns:
+        return None
+    inside = w * rows[f"share_within_{lab}"].fillna(0.0).to_numpy(np.float64)
+    total = float(inside.sum())
+    if total <= 0:
+        return None
+    roles = rows["nearest_role"].to_numpy(dtype=object)
+    hours = pd.to_numeric(rows["nearest_sessions"], errors="coerce").to_numpy(np.float64)
+    parts = []
+    for role in pd.unique(roles[(inside > 0) & pd.notna(roles)]):
+        sel = (roles == role) & (inside > 0)
+        n = float(inside[sel].sum())
+        ok = sel & np.isfinite(hours)
+        mean = float((inside[ok] * hours[ok]).sum() / inside[ok].sum()) if ok.any() else np.nan
+        article = "an" if str(role)[:1] in "aeiou" else "a"
+        when = f" (open {mean:.3g} sessions a week on average)" if math.isfinite(mean) \
+            else ""
+        parts.append((n, f"{article} {role}{when} for {pct(n / total)}"))
+    parts.sort(key=lambda x: -x[0])
+    listed = [t for _, t in parts]
+    text = ", ".join(listed[:-1]) + (" and " if len(listed) > 1 else "") + listed[-1]
+    return (f"Under {scenario}, of the {label} with an open site {within}, the nearest is "
+            f"{text}.")
 
 
 def _journey_sentence(ch: pd.DataFrame, w: np.ndarray, label: str, noun: str,

@@ -25,7 +25,7 @@ import pandas as pd
 from .._validate import show_ids
 from ..errors import InputError
 from ..evaluate import Comparison, Result
-from ..measures import summarise_minutes
+from ..measures import summarise_measures, summarise_minutes
 from . import _inputs
 from ._inputs import (
     area_table,
@@ -137,6 +137,24 @@ def _proposal_rows(comp: Comparison | None, scenario: str, ids: pd.Index) -> pd.
 
 
 # -------------------------------------------------------------------------- breakdown
+_MEASURE_COLUMNS = ("gravity", "two_step_fca", "enhanced_two_step_fca", "nearest_sessions")
+
+
+def _measure_table(res: Result, scenario: str, ids: pd.Index, w: np.ndarray
+                   ) -> tuple[pd.DataFrame, list[str], list[str]] | None:
+    """A scenario's rule and measure columns by area with the weights, if it has any."""
+    rows = res[scenario]
+    rules = [k[len("rule_"):] for k in res.provenance
+             if k.startswith("rule_") and k[len("rule_"):] in rows.columns]
+    measures = [c for c in rows.columns
+                if c in _MEASURE_COLUMNS or c.startswith("sessions_within_")]
+    if not rules and not measures:
+        return None
+    cols = [c for r in rules for c in (r, f"{r}_share") if c in rows.columns] + measures
+    table = rows[cols].reindex(ids).assign(weight=w)
+    return table, rules, measures
+
+
 def breakdown(
     result: Result | Comparison,
     areas: pd.DataFrame,
@@ -189,6 +207,11 @@ def breakdown(
           ``population_unreachable``, ``mean_minutes``, ``median_minutes``,
           ``p90_minutes``, ``max_minutes`` (weighted over areas with a time),
           ``population_within_<t>``, ``share_within_<t>`` (of the group's people);
+        - when the result has them, for each rule *r* ``population_<r>`` and
+          ``share_<r>`` (of the group's people meeting it), and the group's
+          population-weighted ``mean_gravity``, ``mean_two_step_fca``,
+          ``mean_enhanced_two_step_fca``, ``mean_nearest_sessions`` and
+          ``mean_sessions_within_<t>``;
         - for proposals (NaN for the baseline): ``baseline``, ``mean_change_minutes``
           (weighted over areas with both times), ``population_gain``,
           ``population_loss`` (a longer journey beyond the comparison's tolerance, or no
@@ -239,6 +262,7 @@ def breakdown(
     rows: list[dict[str, Any]] = []
     for scenario in res.scenario_names:
         minutes = res[scenario]["nearest_minutes"].reindex(ids).to_numpy(np.float64)
+        extra = _measure_table(res, scenario, ids, w)
         rows_ = _proposal_rows(comp, scenario, ids)
         change = _change_arrays(rows_, labs) if rows_ is not None else None
         losers_all = ({lab: float(w[change[f"loses_{lab}"]].sum()) for lab in labs}
@@ -253,6 +277,10 @@ def breakdown(
                     row["share_of_population"] = float(wm.sum()) / total_pop
             row["areas"] = int(row["areas"])
             row["areas_unreachable"] = int(row["areas_unreachable"])
+            if extra is not None:
+                more = summarise_measures(extra[0][mask], population="weight",
+                                          rules=extra[1], measures=extra[2])
+                row.update({str(k): v for k, v in more.items()})
             row.update(_change_stats(change, mask, wm, labs, losers_all, comp))
             rows.append(row)
     out = pd.DataFrame(rows)
