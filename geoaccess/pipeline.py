@@ -27,7 +27,7 @@ from ._version import __version__
 from .config import OutputSettings, RunConfig
 from .errors import InputError
 
-__all__ = ["check_output_folder", "read_inputs", "run", "write_outputs"]
+__all__ = ["check_output_folder", "load_network", "read_inputs", "run", "write_outputs"]
 
 log = logging.getLogger(__name__)
 
@@ -562,6 +562,14 @@ def read_inputs(cfg: RunConfig) -> tuple[Any, Any, list[Any]]:
         raise InputError(f"baseline: {cfg.baseline!r} is not a scenario; scenarios are "
                          f"{names}", column="baseline")
     return sites, areas, scenarios
+
+
+def load_network(cfg: RunConfig, mode: str) -> Any:
+    """The configuration's network for one mode: a saved ``.npz``, the cache, or built.
+
+    As ``geoaccess run`` gets it (``geoaccess national`` too).
+    """
+    return _network(cfg, mode)
 
 
 def run(cfg: RunConfig, *, progress: bool = True) -> dict[str, Path]:
