@@ -30,6 +30,7 @@ from ._format import capital, date_text, minutes_text, pct, people, ratio_text
 from ._inputs import (
     comparison_of,
     group_label,
+    people_of,
     renamed,
     share_columns,
     threshold_labels,
@@ -309,20 +310,20 @@ def findings(
 
     for scenario in comp.scenario_names:
         ch = comp[scenario].reindex(ids)
-        lose = ch[f"loses_{lab}"].to_numpy(bool)
-        gain = ch[f"gains_{lab}"].to_numpy(bool)
-        n_lose = float(w[lose].sum())
+        lose = people_of(ch, f"loses_{lab}", w)  # at their homes when the matrix has them
+        gain = people_of(ch, f"gains_{lab}", w)
+        n_lose = float(lose.sum())
         if n_lose > 0:
             text = (f"Under {scenario}, {people(n_lose)} {label} ({pct(n_lose / total)}) "
                     f"would no longer have {service} {within}")
             if dep is not None and dep.mask.any():
-                text += (f"; {pct(w[lose & dep.mask].sum() / n_lose)} of them live in "
+                text += (f"; {pct(lose[dep.mask].sum() / n_lose)} of them live in "
                          f"{dep.phrase}, against {pct(w[dep.mask].sum() / total)} of all "
                          f"{label}")
             add(scenario, text + ".")
         else:
             add(scenario, f"Under {scenario}, no {label} would lose {service} {within}.")
-        n_gain = float(w[gain].sum())
+        n_gain = float(gain.sum())
         if n_gain > 0:
             add(scenario, f"{capital(people(n_gain))} {label} ({pct(n_gain / total)}) "
                           f"would newly have {service} {within}.")
@@ -338,11 +339,11 @@ def findings(
                           f"({pct(w[none].sum() / total)}) would have no journey time to "
                           f"any open {noun}{why}.")
         if dep is not None and n_lose > 0 and dep.mask.any() and (~dep.mask).any():
-            add(scenario, _risk_sentence(w * lose, w, dep, label, lab, confidence))
+            add(scenario, _risk_sentence(lose, w, dep, label, lab, confidence))
         for _col, (glabel, s) in share_cols.items():
             if n_lose > 0:
                 group = s * w
-                add(scenario, f"An estimated {pct(group[lose].sum() / n_lose)} of the "
+                add(scenario, f"An estimated {pct((s * lose).sum() / n_lose)} of the "
                               f"{label} losing {lab}-minute access under {scenario} are "
                               f"{glabel}, against {pct(group.sum() / total)} of all {label}. "
                               f"This is an estimate: it applies each area's share of "
@@ -510,8 +511,14 @@ def _caveats(res: Result, comp: Comparison, table: pd.DataFrame, ids: pd.Index, 
         out.append(f"{n} of {len(ids)} areas {'has' if n == 1 else 'have'} no journey time "
                    f"under at least one scenario: {listed}. Their people count as not within "
                    "any threshold.")
-    out.append(f"Everyone in an area is given the area's journey time; counts of {label} "
-               f"({people(float(w.sum()))} in all, in {len(ids)} areas) are rounded here.")
+    if getattr(res, "origins", None) is not None:
+        out.append(f"Journeys start at homes: each area's {label} are shared among its homes "
+                   f"(OpenStreetMap buildings, and a grid on residential land) in proportion "
+                   f"to floor area, which is an estimate; counts of {label} "
+                   f"({people(float(w.sum()))} in all, in {len(ids)} areas) are rounded here.")
+    else:
+        out.append(f"Everyone in an area is given the area's journey time; counts of {label} "
+                   f"({people(float(w.sum()))} in all, in {len(ids)} areas) are rounded here.")
     tol = getattr(comp, "tolerance_minutes", 0.0)
     if tol:
         out.append(f"Changes of up to {tol:g} minutes count as unchanged.")

@@ -264,8 +264,8 @@ def breakdown(
         minutes = res[scenario]["nearest_minutes"].reindex(ids).to_numpy(np.float64)
         extra = _measure_table(res, scenario, ids, w)
         rows_ = _proposal_rows(comp, scenario, ids)
-        change = _change_arrays(rows_, labs) if rows_ is not None else None
-        losers_all = ({lab: float(w[change[f"loses_{lab}"]].sum()) for lab in labs}
+        change = _change_arrays(rows_, labs, w) if rows_ is not None else None
+        losers_all = ({lab: float(change[f"people_loses_{lab}"].sum()) for lab in labs}
                       if change is not None else {})
         for key, mask in groups:
             wm = w[mask]
@@ -292,13 +292,21 @@ def breakdown(
     return out
 
 
-def _change_arrays(rows: pd.DataFrame, labs: list[str]) -> dict[str, np.ndarray]:
-    """The comparison columns breakdown needs, as numpy arrays (one pass per scenario)."""
+def _change_arrays(rows: pd.DataFrame, labs: list[str], w: np.ndarray
+                   ) -> dict[str, np.ndarray]:
+    """The comparison columns breakdown needs, as numpy arrays (one pass per scenario).
+
+    ``people_<outcome>`` are the people per area with each outcome (at their homes when
+    the comparison has them, see :func:`_inputs.people_of`).
+    """
     out = {"change_minutes": rows["change_minutes"].to_numpy(np.float64),
            "status": rows["status"].to_numpy(dtype=object)}
+    for st in ("gain", "loss", "unchanged", "unknown"):
+        out[f"people_{st}"] = _inputs.people_of(rows, st, w)
     for lab in labs:
         for kind in ("loses", "gains"):
             out[f"{kind}_{lab}"] = rows[f"{kind}_{lab}"].to_numpy(bool)
+            out[f"people_{kind}_{lab}"] = _inputs.people_of(rows, f"{kind}_{lab}", w)
     return out
 
 
@@ -319,16 +327,15 @@ def _change_stats(change: Mapping[str, np.ndarray] | None, mask: np.ndarray,
     both = np.isfinite(delta)
     wb = wm[both].sum()
     row["mean_change_minutes"] = float(np.dot(wm[both], delta[both]) / wb) if wb > 0 else nan
-    status = change["status"][mask]
     for st in ("gain", "loss", "unchanged", "unknown"):
-        row[f"population_{st}"] = float(wm[status == st].sum())
+        row[f"population_{st}"] = float(change[f"people_{st}"][mask].sum())
     row["share_loss"] = ratio(row["population_loss"], group_pop)
     for lab in labs:
-        lose = float(wm[change[f"loses_{lab}"][mask]].sum())
+        lose = float(change[f"people_loses_{lab}"][mask].sum())
         row[f"population_loses_{lab}"] = lose
         row[f"share_loses_{lab}"] = ratio(lose, group_pop)
         row[f"share_of_losers_{lab}"] = ratio(lose, losers_all[lab])
-        row[f"population_gains_{lab}"] = float(wm[change[f"gains_{lab}"][mask]].sum())
+        row[f"population_gains_{lab}"] = float(change[f"people_gains_{lab}"][mask].sum())
     return {k: row[k] for k in ["baseline", *cols]}
 
 
