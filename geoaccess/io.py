@@ -332,6 +332,23 @@ def _nonneg(frame: pd.DataFrame, col: str, ids: pd.Series, problems: Problems, *
 
 
 # --------------------------------------------------------------------------- sites
+def _table_and_geometry(source: Source, what: str, *, layer: str | int | None,
+                        encoding: str | None, id_column: str | None, id_kind: str,
+                        id_candidates: Sequence[str], decimal: str, lat: str | None,
+                        lon: str | None, x: str | None, y: str | None, crs: Any
+                        ) -> tuple[pd.DataFrame, Problems, pd.Series | None, pd.Series,
+                                   gpd.GeoSeries | None]:
+    """The table, its problems so far, ids, ids or row numbers, and geometry (sites, areas)."""
+    frame, where, path = _read_source(source, layer, encoding, what)
+    problems = Problems(where, path)
+    ids = _ids(frame, id_column, id_kind, id_candidates, problems)
+    row_ids = ids if ids is not None else pd.Series(
+        [f"row {i + 1}" for i in range(len(frame))], index=frame.index)
+    geom = _geometry(frame, ids, problems, decimal=decimal, lat=lat, lon=lon, x=x, y=y,
+                     crs=crs, allow_polygons=True)
+    return frame, problems, ids, row_ids, geom
+
+
 def read_sites(
     source: Source,
     *,
@@ -417,14 +434,11 @@ def read_sites(
     >>> ga.read_sites(table.assign(annual_cost=["£52,000", "8000"])).running_cost.tolist()
     [52000.0, 8000.0]
     """
-    frame, where, path = _read_source(source, layer, encoding, "sites")
-    problems = Problems(where, path)
-    ids = _ids(frame, id_column, "site_id", SITE_ID_COLUMNS, problems)
-    row_ids = ids if ids is not None else pd.Series(
-        [f"row {i + 1}" for i in range(len(frame))], index=frame.index)
-    geom = _geometry(frame, ids, problems, decimal=decimal, lat=lat, lon=lon, x=x, y=y,
-                     crs=crs,
-                     allow_polygons=True)
+    frame, problems, ids, row_ids, geom = _table_and_geometry(
+        source, "sites", layer=layer, encoding=encoding, id_column=id_column,
+        id_kind="site_id", id_candidates=SITE_ID_COLUMNS, decimal=decimal, lat=lat, lon=lon,
+        x=x, y=y, crs=crs)
+    where, path = problems.where, problems.path
     out = pd.DataFrame(index=frame.index)
     out["site_id"] = row_ids
     name_c = find_column(frame.columns, name_column, _NAME)
@@ -562,14 +576,11 @@ def read_areas(
     >>> len(areas), areas.attrs["population"], areas.crs.to_epsg()
     (26, ['children_0_4'], 27700)
     """
-    frame, where, path = _read_source(source, layer, encoding, "areas")
-    problems = Problems(where, path)
-    ids = _ids(frame, id_column, "area_id", AREA_ID_COLUMNS, problems)
-    row_ids = ids if ids is not None else pd.Series(
-        [f"row {i + 1}" for i in range(len(frame))], index=frame.index)
-    geom = _geometry(frame, ids, problems, decimal=decimal, lat=lat, lon=lon, x=x, y=y,
-                     crs=crs,
-                     allow_polygons=True)
+    frame, problems, ids, row_ids, geom = _table_and_geometry(
+        source, "areas", layer=layer, encoding=encoding, id_column=id_column,
+        id_kind="area_id", id_candidates=AREA_ID_COLUMNS, decimal=decimal, lat=lat, lon=lon,
+        x=x, y=y, crs=crs)
+    where, path = problems.where, problems.path
     if population is None:
         pop_cols = [c for c in frame.columns if str(c).lower().startswith(_POPULATION_PREFIXES)
                     and not str(c).lower().endswith(("share", "pct", "percent", "rate"))]

@@ -9,8 +9,10 @@ when complete, so an interrupted run leaves no half-written file.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import platform
 import re
 import tempfile
 import time
@@ -19,13 +21,13 @@ from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
-from ._fs import safe_name, write_csv
+from ._fs import atomic_write_text, safe_name, write_csv
 from ._staging import Staging
 from ._version import __version__
 from .config import OutputSettings, RunConfig
 from .errors import InputError
 
-__all__ = ["run", "write_outputs"]
+__all__ = ["check_output_folder", "read_inputs", "run", "write_outputs"]
 
 log = logging.getLogger(__name__)
 
@@ -187,6 +189,7 @@ def write_outputs(
      data_sources, equality_by, equality_shares, equality_threshold, write_matrix, tables, maps,
      dpi, report, interactive, explorer, screenshots) = (getattr(cfg, f.name)
                                                          for f in fields(OutputSettings))
+    started = _now()
     out = Path(out)
     for name in extra_tables or {}:
         safe_name(name, what="extra table name")
@@ -412,7 +415,18 @@ def write_outputs(
                 written[f"screenshot_{k}"] = p
             bar.update()
         bar.close()
+        # the one place a run's time is kept: tables, matrices and the manifest's hashes of
+        # them are the same on every run with the same inputs
+        written["run_log"] = atomic_write_text(st.path("run-log.json"), json.dumps({
+            "made_by": f"geoaccess {__version__}", "python": platform.python_version(),
+            "started_at": started, "finished_at": _now()}, indent=1) + "\n")
         return st.commit(written)
+
+
+def _now() -> str:
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def _explorer_rows(tt: Any, areas: Any, population: str | None) -> tuple[Any, Any]:
@@ -505,7 +519,11 @@ def _network(cfg: RunConfig, mode: str) -> Any:
     return net
 
 
-def _read_inputs(cfg: RunConfig) -> tuple[Any, Any, list[Any]]:
+def read_inputs(cfg: RunConfig) -> tuple[Any, Any, list[Any]]:
+    """Read and check the sites, areas and scenarios a configuration names (no network).
+
+    ``geoaccess run --check`` stops here; every column the configuration names is checked.
+    """
     from .io import read_areas, read_sites
     from .scenario import Scenario, read_scenarios
 
@@ -556,7 +574,7 @@ def run(cfg: RunConfig, *, progress: bool = True) -> dict[str, Path]:
     from .travel import travel_times
 
     check_output_folder(cfg.out)
-    sites, areas, scenarios = _read_inputs(cfg)
+    sites, areas, scenarios = read_inputs(cfg)
     rows: Any = areas
     if cfg.origins in ("homes", "grid"):
         rows = build_origins(areas, osm=cfg.network_source, population=cfg.population,

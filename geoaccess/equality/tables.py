@@ -26,11 +26,10 @@ from .._validate import show_ids
 from ..errors import InputError
 from ..evaluate import Comparison, Result
 from ..measures import summarise_measures, summarise_minutes
+from . import _inputs
 from ._inputs import (
     area_table,
     as_float,
-    check_deciles,
-    comparison_of,
     outcome_mask,
     outcomes_of,
     ratio,
@@ -78,7 +77,7 @@ def _group_values(table: pd.DataFrame, col: str, ids: pd.Index, what: str) -> pd
     if "decile" in lower or "quintile" in lower:
         values = as_float(raw, col, labels, what)
         if "decile" in lower:
-            check_deciles(values, labels, col, what)
+            _inputs.check_deciles(values, labels, col, what)
         else:
             ok = np.isnan(values) | np.isin(values, np.arange(1, 6))
             if not ok.all():
@@ -403,12 +402,13 @@ def group_exposure(
     of all children:
 
     >>> import pandas as pd, geoaccess as ga
-    >>> tt = ga.TravelTimes.from_frame(pd.DataFrame(
-    ...     {"S1": [5.0, 25.0, 14.0], "S2": [12.0, 8.0, 30.0]}, index=["E1", "E2", "E3"]))
-    >>> areas = pd.DataFrame({"area_id": ["E1", "E2", "E3"], "children": [100.0, 300, 100],
+    >>> times = pd.DataFrame({"S1": [5.0, 25.0, 14.0], "S2": [12.0, 8.0, 30.0]},
+    ...                      index=["E1", "E2", "E3"])
+    >>> areas = pd.DataFrame({"area_id": times.index, "children": [100.0, 300, 100],
     ...                       "disabled_share": [0.1, 0.5, 0.1]})
-    >>> r = ga.evaluate(tt, areas, [ga.Scenario("Now", {"S1": "hub", "S2": "hub"}),
-    ...                             ga.Scenario("Close S2", {"S1": "hub"})],
+    >>> both, s1_only = {"S1": "hub", "S2": "hub"}, {"S1": "hub"}
+    >>> scenarios = [ga.Scenario("Now", both), ga.Scenario("Close S2", s1_only)]
+    >>> r = ga.evaluate(ga.TravelTimes.from_frame(times), areas, scenarios,
     ...                 population="children", thresholds=[15])
     >>> g = group_exposure(ga.compare(r), areas, "disabled_share", outcomes="loses_15")
     >>> g[["group_population_losing", "group_share_of_losing",
@@ -416,7 +416,7 @@ def group_exposure(
     [150.0, 0.5, 0.34]
     """
     what = "group_exposure"
-    res, comp = comparison_of(result, baseline, what)
+    res, comp = _inputs.comparison_of(result, baseline, what)
     table, ids, w, pop_col = weighted_areas(res, areas, population, what)
     cols = share_columns(table, shares, ids, what)
     chosen = outcomes_of(threshold_labels(res), outcomes)
@@ -519,13 +519,13 @@ service, population_label, confidence
     Examples
     --------
     >>> import pandas as pd, geoaccess as ga
+    >>> scenarios = [ga.Scenario("Now", {"S1": "hub", "S2": "hub"}),
+    ...              ga.Scenario("Close S2", {"S1": "hub"})]
     >>> tt = ga.TravelTimes.from_frame(pd.DataFrame(
     ...     {"S1": [5.0, 25.0, 14.0], "S2": [12.0, 8.0, 30.0]}, index=["E1", "E2", "E3"]))
     >>> areas = pd.DataFrame({"area_id": ["E1", "E2", "E3"], "children": [100.0, 300, 100],
     ...                       "imd_decile": [6, 7, 9], "disabled_share": [0.1, 0.2, 0.1]})
-    >>> r = ga.evaluate(tt, areas, [ga.Scenario("Now", {"S1": "hub", "S2": "hub"}),
-    ...                             ga.Scenario("Close S2", {"S1": "hub"})],
-    ...                 population="children", thresholds=[15])
+    >>> r = ga.evaluate(tt, areas, scenarios, population="children", thresholds=[15])
     >>> list(eia_tables(ga.compare(r), areas))  # doctest: +NORMALIZE_WHITESPACE
     ['findings', 'summary', 'change', 'by_imd_decile', 'by_imd_quintile', 'group_exposure',
      'relative_risk', 'inequality', 'method', 'columns']
