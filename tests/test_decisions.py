@@ -135,6 +135,12 @@ def test_money_and_changes_hand_worked():
     assert ch.loc["S4", "name"] == "Hall" and ch.loc["S4", "one_off_cost"] == 4_000.0
     assert (sol.kept, sol.added, sol.closed) == (["S1"], ["S4"], ["S2", "S3"])
     assert "saving 45,000 a year" in repr(sol)
+    # the same rules as one Rules object
+    rules = ga.Rules(sites=sites, current=today, min_saving=40_000, role="outreach")
+    same = ga.p_median(tt, areas, p=2, population="children", rules=rules)
+    assert same.scenario.roles == sol.scenario.roles and same.saving == sol.saving
+    with pytest.raises(InputError, match="sum of money"):
+        ga.Rules(budget=-5)
     # a budget of £40k leaves S2+S4 (17) and S3+S4 (14): S3+S4
     within = ga.p_median(tt, areas, p=2, population="children", sites=sites, current=today,
                          budget=40_000)
