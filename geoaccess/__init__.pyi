@@ -32,6 +32,8 @@ from .gtfs import read_gtfs as read_gtfs
 from .matrix import TravelTimes as TravelTimes
 from .travel import travel_times as travel_times
 from .transit import transit_travel_times as transit_travel_times
+from .national import NationalTimes as NationalTimes
+from .national import national_travel_times as national_travel_times
 
 # 4. scenarios
 from .scenario import Scenario as Scenario
@@ -57,6 +59,7 @@ from .evaluate import Result as Result
 from .evaluate import compare as compare
 from .evaluate import evaluate as evaluate
 from .sensitivity import sensitivity as sensitivity
+from .national import evaluate_batch as evaluate_batch
 
 # 6. equality
 from . import equality as equality

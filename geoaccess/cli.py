@@ -11,6 +11,11 @@ Commands
     reported in one message naming the key.
 ``geoaccess network build OSM_FILE --mode walk --out walk.npz``
     Build a network once and save it; a configuration can then name the ``.npz``.
+``geoaccess national CONFIG.yaml [--out DIR] [--workers N | --scheduler ADDRESS]``
+    Many local authorities in one run: the configuration of ``run`` plus a ``national``
+    section (see :mod:`geoaccess.national.command`); travel times computed once for
+    the country (on a Dask cluster with ``--workers``/``--scheduler``), one output
+    folder per authority and ``national_summary.csv``.
 ``geoaccess demo --out DIR``
     The bundled Rutland demo: walk and drive networks, matrices, three illustrative
     scenarios compared, tables, maps and the report.
@@ -76,6 +81,14 @@ log = logging.getLogger("geoaccess")
 
 
 # ================================================================================ CLI
+def _config_arguments(parser: argparse.ArgumentParser, what: str) -> None:
+    """The arguments of a command that runs a configuration: the file, --out, --check."""
+    parser.add_argument("config", help=what)
+    parser.add_argument("--out", default=None, help="output folder (overrides outputs.folder)")
+    parser.add_argument("--check", action="store_true",
+                        help="only validate the configuration and the input files")
+
+
 def _parser() -> argparse.ArgumentParser:
     from ._version import __version__
 
@@ -96,10 +109,17 @@ def _parser() -> argparse.ArgumentParser:
     run_p = sub.add_parser("run", help="run an analysis described by a YAML file",
                            description="Run an analysis described by a YAML configuration "
                                        "(see examples/rutland.yaml).")
-    run_p.add_argument("config", help="the YAML configuration file")
-    run_p.add_argument("--out", default=None, help="output folder (overrides outputs.folder)")
-    run_p.add_argument("--check", action="store_true",
-                       help="only validate the configuration and the input files")
+    _config_arguments(run_p, "the YAML configuration file")
+
+    nat = sub.add_parser("national", help="many local authorities in one run",
+                         description="Run a national configuration: travel times for the "
+                                     "country once, then one output folder per authority.")
+    _config_arguments(nat, "the YAML configuration file (with a 'national' section)")
+    where = nat.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, default=None,
+                       help="route on a local Dask cluster of this many worker processes")
+    where.add_argument("--scheduler", default=None,
+                       help="route on the Dask cluster at this address (tcp://host:8786)")
 
     demo = sub.add_parser("demo", help="run the bundled Rutland demo")
     demo.add_argument("--out", default="out", help="output folder (default: out)")
@@ -156,6 +176,23 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 0
             written = run(cfg, progress=not args.quiet)
             _print_written(written, cfg.out, args.quiet, echo)
+            return 0
+        if args.command == "national":
+            # imported here: routing code is not needed by the other commands' startup
+            from .national.command import check_national, load_national_config, run_national
+
+            ncfg = load_national_config(args.config, out=args.out)
+            if args.check:
+                check_national(ncfg)
+                if not args.quiet:
+                    echo(f"{args.config}: national configuration and inputs are valid")
+                return 0
+            client = args.workers if args.workers is not None else args.scheduler
+            written = run_national(ncfg, client=client, progress=not args.quiet)
+            if not args.quiet:
+                n = sum(1 for k in written if not k.startswith(("travel_times_", "national_")))
+                echo(f"geoaccess: {n} authorities written to {ncfg.run.out.resolve()}")
+                echo(f"  {'national table':<20} {written['national_summary']}")
             return 0
         if args.command == "demo":
             from .demo import run_demo

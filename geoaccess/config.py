@@ -279,7 +279,8 @@ def _source(c: _Checker, value: Any, key: str, options: set[str]
 
 
 def load_config(path: str | os.PathLike[str] | Mapping[str, Any], *,
-                out: str | os.PathLike[str] | None = None) -> RunConfig:
+                out: str | os.PathLike[str] | None = None,
+                sections: Sequence[str] = ()) -> RunConfig:
     """Read and validate a ``geoaccess run`` configuration.
 
     Parameters
@@ -289,6 +290,9 @@ def load_config(path: str | os.PathLike[str] | Mapping[str, Any], *,
         (relative paths then resolve against the current folder).
     out : path-like, optional
         Output folder, overriding ``outputs.folder``.
+    sections : sequence of str
+        Further top-level keys allowed, returned unchecked in ``RunConfig.extra`` for the
+        caller to check (``geoaccess national`` reads its ``national`` section so).
 
     Returns
     -------
@@ -326,7 +330,8 @@ def load_config(path: str | os.PathLike[str] | Mapping[str, Any], *,
     c = _Checker(where, base)
     top = c.keys(data, "", ["title", "place", "service", "credits", "data_sources", "network",
                             "sites", "areas", "population", "scenarios", "baseline",
-                            "thresholds", "tolerance_minutes", "equality", "outputs"],
+                            "thresholds", "tolerance_minutes", "equality", "outputs",
+                            *sections],
                  required=["network", "sites", "areas"])
     # network
     net = c.keys(top.get("network"), "network",
@@ -476,5 +481,5 @@ def load_config(path: str | os.PathLike[str] | Mapping[str, Any], *,
         equality_shares=eqc.get("shares"), equality_threshold=eq_thr, out=folder,
         write_matrix=flags["matrix"], tables=tables, maps=maps, dpi=int(dpi),
         report=flags["report"], interactive=flags["interactive"], explorer=flags["explorer"],
-        screenshots=flags["screenshots"])
+        screenshots=flags["screenshots"], extra={k: top[k] for k in sections if k in top})
 

@@ -27,7 +27,7 @@ from ._version import __version__
 from .config import OutputSettings, RunConfig
 from .errors import InputError
 
-__all__ = ["check_output_folder", "read_inputs", "run", "write_outputs"]
+__all__ = ["check_output_folder", "load_network", "read_inputs", "run", "write_outputs"]
 
 log = logging.getLogger(__name__)
 
@@ -396,9 +396,8 @@ def write_outputs(
             try:
                 from .explorer import write_explorer
 
-                ex_tt, ex_areas = _explorer_rows(matrices[main_mode], areas, population)
                 written["explorer"] = write_explorer(
-                    ex_tt, ex_areas, scenarios, st.path("explorer.html"),
+                    matrices[main_mode], areas, scenarios, st.path("explorer.html"),
                     sites=sites, population=population, baseline=base, thresholds=thresholds,
                     threshold_minutes=lab if lab is not None else 15, credits=credit_text,
                     title=title, data_dates=_data_dates(matrices[main_mode], data_sources))
@@ -427,38 +426,6 @@ def _now() -> str:
     from datetime import datetime, timezone
 
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def _explorer_rows(tt: Any, areas: Any, population: str | None) -> tuple[Any, Any]:
-    """The explorer's rows: the areas, or, for a matrix of homes, each home as a point.
-
-    Each home carries its share of its area's children and its area's attributes (IMD
-    decile...), so the page counts people at their homes exactly as :func:`evaluate` does.
-    """
-    if getattr(tt, "origins", None) is None or population is None:
-        return tt, areas
-    import geopandas as gpd
-
-    from .matrix import TravelTimes
-
-    snap = tt.snap.xs("origin", level="role") if "origin" in tt.snap.index.get_level_values(
-        "role") else None
-    if snap is None:
-        return tt.area_view(), areas
-    rows = tt.origins[["area_id"]].copy()
-    rows[population] = tt.row_weights(areas, population).reindex(rows.index).to_numpy()
-    keep = [c for c in ("imd_decile", "ward", "name") if c in areas.columns]
-    attrs = areas.set_index("area_id")[keep] if keep else None
-    if attrs is not None:
-        rows = rows.join(attrs, on="area_id")
-    rows = rows.rename(columns={"area_id": "lsoa"}).rename_axis("area_id").reset_index()
-    xy = snap.reindex(rows["area_id"])
-    points = gpd.GeoDataFrame(rows, geometry=gpd.points_from_xy(xy["x"], xy["y"]),
-                              crs=areas.crs)
-    minutes = tt.minutes.astype("float64")
-    minutes.index = minutes.index.rename("area_id")
-    provenance = {**tt.provenance, "rows": "homes"}
-    return TravelTimes.from_frame(minutes, mode=tt.mode, provenance=provenance), points
 
 
 def _population_words(population: str | None) -> str:
@@ -562,6 +529,14 @@ def read_inputs(cfg: RunConfig) -> tuple[Any, Any, list[Any]]:
         raise InputError(f"baseline: {cfg.baseline!r} is not a scenario; scenarios are "
                          f"{names}", column="baseline")
     return sites, areas, scenarios
+
+
+def load_network(cfg: RunConfig, mode: str) -> Any:
+    """The configuration's network for one mode: a saved ``.npz``, the cache, or built.
+
+    As ``geoaccess run`` gets it (``geoaccess national`` too).
+    """
+    return _network(cfg, mode)
 
 
 def run(cfg: RunConfig, *, progress: bool = True) -> dict[str, Path]:
