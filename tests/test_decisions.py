@@ -135,6 +135,12 @@ def test_money_and_changes_hand_worked():
     assert ch.loc["S4", "name"] == "Hall" and ch.loc["S4", "one_off_cost"] == 4_000.0
     assert (sol.kept, sol.added, sol.closed) == (["S1"], ["S4"], ["S2", "S3"])
     assert "saving 45,000 a year" in repr(sol)
+    # the same rules as one Rules object
+    rules = ga.Rules(sites=sites, current=today, min_saving=40_000, role="outreach")
+    same = ga.p_median(tt, areas, p=2, population="children", rules=rules)
+    assert same.scenario.roles == sol.scenario.roles and same.saving == sol.saving
+    with pytest.raises(InputError, match="sum of money"):
+        ga.Rules(budget=-5)
     # a budget of £40k leaves S2+S4 (17) and S3+S4 (14): S3+S4
     within = ga.p_median(tt, areas, p=2, population="children", sites=sites, current=today,
                          budget=40_000)
@@ -530,3 +536,17 @@ def test_findings_name_the_role_and_hours_of_what_families_reach():
     assert ("Under Hub half time, of the children aged 0–4 with an open site within 15 "
             "minutes' walk, the nearest is a hub (open 5 sessions a week on average) for "
             "80% and a centre (open 6 sessions a week on average) for 20%.") in text
+
+
+def test_optimisers_say_how_to_use_a_matrix_of_homes():
+    """A matrix whose rows are homes is refused with the fix (its area view works)."""
+    origins = pd.DataFrame({"area_id": ["E1", "E1", "E2"], "weight": [1.0, 1.0, 1.0]},
+                           index=["h1", "h2", "h3"])
+    tt = ga.TravelTimes.from_frame(pd.DataFrame(
+        {"S1": [10.0, 6, 3], "S2": [4.0, 20, 9]}, index=["h1", "h2", "h3"]), origins=origins)
+    areas = pd.DataFrame({"area_id": ["E1", "E2"], "children": [40.0, 10]})
+    with pytest.raises(InputError, match="area_view"):
+        ga.p_median(tt, areas, p=1, population="children")
+    # area view: E1 to S1 (10 + 6) / 2 = 8, to S2 12; E2 3 and 9: S1 is best
+    best = ga.p_median(tt.area_view(), areas, p=1, population="children")
+    assert best.open_sites == ["S1"] and best.objective == pytest.approx((40 * 8 + 10 * 3) / 50)

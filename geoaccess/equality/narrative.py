@@ -353,6 +353,10 @@ def findings(
     return Findings(pd.DataFrame(entries, columns=["kind", "scenario", "text"]))
 
 
+#: Words for the roles of sites in sentences.
+_ROLE_NOUNS = {"outreach": "outreach site", "base": "shared base", "other": "other site"}
+
+
 def _reach_sentence(scenario: str, rows: pd.DataFrame, w: np.ndarray, lab: str,
                     within: str, label: str) -> str | None:
     """What families reach: the role and hours of their nearest site within the threshold.
@@ -375,10 +379,11 @@ def _reach_sentence(scenario: str, rows: pd.DataFrame, w: np.ndarray, lab: str,
         n = float(inside[sel].sum())
         ok = sel & np.isfinite(hours)
         mean = float((inside[ok] * hours[ok]).sum() / inside[ok].sum()) if ok.any() else np.nan
-        article = "an" if str(role)[:1] in "aeiou" else "a"
+        noun = _ROLE_NOUNS.get(str(role), str(role))
+        article = "an" if noun[:1] in "aeiou" else "a"
         when = f" (open {mean:.3g} sessions a week on average)" if math.isfinite(mean) \
             else ""
-        parts.append((n, f"{article} {role}{when} for {pct(n / total)}"))
+        parts.append((n, f"{article} {noun}{when} for {pct(n / total)}"))
     parts.sort(key=lambda x: -x[0])
     listed = [t for _, t in parts]
     text = ", ".join(listed[:-1]) + (" and " if len(listed) > 1 else "") + listed[-1]

@@ -367,6 +367,12 @@ class Instance:
     def build(cls, tt: Any, areas: Any, *, population: Any, rules: Rules) -> Instance:
         """Check the rules against the matrix and the areas, and make the arrays."""
         tt = as_travel_times(tt)
+        if getattr(tt, "origins", None) is not None:
+            raise InputError(
+                "the optimisers choose sites for one point per area, but this matrix's rows "
+                "are origins (homes); pass tt.area_view() (each area's mean minutes over "
+                "its homes) or a matrix over areas, then score the answer on the origins "
+                "with geoaccess.evaluate(tt, areas, solution)")
         ids, w, pop_name, table = _weights(areas, tt, population)
         matrix_sites = [str(s) for s in tt.site_ids]
         cand, keep_ids, close_ids = _candidates(rules, matrix_sites)
@@ -590,10 +596,13 @@ def _zone_of(zones: Any, sites: Any, areas: Any) -> tuple[dict[str, Any], list[A
     if not isinstance(zones, str):
         raise InputError(f"zones: expected a column name or a mapping site_id -> zone, got "
                          f"{type(zones).__name__}")
-    if isinstance(sites, pd.DataFrame) and zones in sites.columns:
-        return site_zones(sites, zones), []
+    required: list[Any] = []
     if isinstance(areas, pd.DataFrame) and zones in areas.columns:
+        # every zone with areas counts, even one without a candidate site
         required = [v for v in pd.unique(areas[zones]) if not pd.isna(v)]
+    if isinstance(sites, pd.DataFrame) and zones in sites.columns:
+        return site_zones(sites, zones), required
+    if required:
         return site_zones(sites, zones, areas), required
     where = ["sites"] if sites is not None else []
     where += ["areas"] if areas is not None else []
