@@ -30,7 +30,7 @@ import numpy as np
 from ._util import json_safe
 
 HERE = Path(__file__).resolve().parent
-GROUPS = ("rutland", "synthetic", "scenarios", "memory", "build")
+GROUPS = ("rutland", "synthetic", "scenarios", "memory", "build", "network")
 REQUIRED = ("name", "size", "geoaccess_s", "reference", "reference_s", "ratio")
 
 
@@ -95,6 +95,13 @@ def _build(quick: bool) -> list[dict[str, Any]]:
     return build_cases(rutland_pbf(), repeats=3 if quick else 5)
 
 
+def _network(quick: bool) -> list[dict[str, Any]]:
+    """Network building at England scale (issue 16): benchmarks/bench_network_build.py."""
+    from .bench_network_build import cases
+
+    return cases(quick)
+
+
 def _scenarios(quick: bool) -> list[dict[str, Any]]:
     """Scenarios per second, from benchmarks/bench_scenarios.py (issue 4's benchmark)."""
     try:
@@ -149,7 +156,7 @@ SCENARIO_TARGET = 200_000
 
 
 RUNNERS = {"rutland": _rutland, "synthetic": _synthetic, "scenarios": _scenarios,
-           "memory": _memory, "build": _build}
+           "memory": _memory, "build": _build, "network": _network}
 
 
 def _fmt_s(x: Any) -> str:

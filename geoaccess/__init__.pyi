@@ -51,6 +51,7 @@ from .measures import meets_rule as meets_rule
 from .measures import nearest as nearest
 from .measures import nearest_minutes_many as nearest_minutes_many
 from .measures import score_many as score_many
+from .measures import sessions_within as sessions_within
 from .measures import two_step_fca as two_step_fca
 from .measures import within as within
 from .evaluate import Comparison as Comparison
@@ -78,6 +79,7 @@ from .optimise import InfeasibleError as InfeasibleError
 from .optimise import ProposalGap as ProposalGap
 from .optimise import Rules as Rules
 from .optimise import Solution as Solution
+from .optimise import cost_frontier as cost_frontier
 from .optimise import equity_frontier as equity_frontier
 from .optimise import max_coverage as max_coverage
 from .optimise import p_center as p_center
@@ -91,6 +93,7 @@ from . import plot as plot
 from .plot import MapContext as MapContext
 from .plot import map_context as map_context
 from .plot import plot_change as plot_change
+from .plot import plot_cost_frontier as plot_cost_frontier
 from .plot import plot_cumulative as plot_cumulative
 from .plot import plot_equality as plot_equality
 from .plot import plot_frontier as plot_frontier

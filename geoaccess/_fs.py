@@ -48,12 +48,39 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], Any]) -> 
     tmp = Path(name)
     try:
         write(tmp)
+        if path.suffix.lower() == ".xlsx":
+            _reproducible_xlsx(tmp)
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     return path
+
+
+#: The date written into workbooks (and their zip entries), so that the same tables give the
+#: same bytes on every run; the time of a run belongs in its run log, not in its tables.
+FIXED_DATE = (2000, 1, 1, 0, 0, 0)
+
+
+def _reproducible_xlsx(path: Path) -> None:
+    """Rewrite an .xlsx so that it holds no time of writing (core.xml dates, zip dates)."""
+    import re
+    import zipfile
+
+    y, mo, d, h, mi, se = FIXED_DATE
+    stamp = f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}:{se:02d}Z"
+    with zipfile.ZipFile(path) as zin:
+        items = [(info, zin.read(info.filename)) for info in zin.infolist()]
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zout:
+        for info, data in items:
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*",
+                              lambda m: m.group(1) + stamp.encode(), data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_DATE)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            zout.writestr(fixed, data)
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:

@@ -71,9 +71,9 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from .config import _MODES, load_config
+from .config import MODES, load_config
 from .errors import GeoaccessError, InputError
-from .pipeline import _read_inputs, check_output_folder, run
+from .pipeline import check_output_folder, read_inputs, run
 
 __all__ = ["main"]
 
@@ -128,7 +128,7 @@ def _parser() -> argparse.ArgumentParser:
     nsub = network.add_subparsers(dest="network_command", required=True, metavar="ACTION")
     build = nsub.add_parser("build", help="build a network from an OSM file and save it")
     build.add_argument("osm", help=".osm.pbf, .osm or .osm.bz2 file")
-    build.add_argument("--mode", default="walk", choices=list(_MODES))
+    build.add_argument("--mode", default="walk", choices=list(MODES))
     build.add_argument("--out", required=True, help="output .npz file")
     build.add_argument("--speed-kmh", type=float, default=None, help="override the speed")
     return parser
@@ -170,7 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             cfg = load_config(args.config, out=args.out)
             if args.check:
                 check_output_folder(cfg.out)
-                _read_inputs(cfg)
+                read_inputs(cfg)
                 if not args.quiet:
                     echo(f"{args.config}: configuration and inputs are valid")
                 return 0

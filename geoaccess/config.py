@@ -22,9 +22,10 @@ __all__ = ["OutputSettings", "RunConfig", "load_config"]
 
 log = logging.getLogger(__name__)
 
-_MODES = ("walk", "pushchair", "cycle", "drive")
-_TABLE_FORMATS = ("csv", "excel")
-_MAP_FORMATS = ("png", "svg", "pdf")
+#: Street modes a configuration may list, and the formats of tables and maps.
+MODES = ("walk", "pushchair", "cycle", "drive")
+TABLE_FORMATS = ("csv", "excel")
+MAP_FORMATS = ("png", "svg", "pdf")
 _OSM_SUFFIXES = (".osm.pbf", ".pbf", ".osm", ".osm.bz2")
 _SITE_OPTIONS = {"id_column", "name_column", "kind_column", "capacity_column",
                  "sessions_column", "kind_map", "default_kind", "lat", "lon", "x", "y",
@@ -346,19 +347,19 @@ def load_config(path: str | os.PathLike[str] | Mapping[str, Any], *,
         c.add("network.mode", "give network.modes or network.mode, not both")
     modes = [modes_raw] if isinstance(modes_raw, str) else modes_raw
     if not isinstance(modes, (list, tuple)) or not modes:
-        c.add("network.modes", f"network.modes must list modes among {list(_MODES)}")
+        c.add("network.modes", f"network.modes must list modes among {list(MODES)}")
         modes = ["walk"]
-    bad = [m for m in modes if m not in _MODES]
+    bad = [m for m in modes if m not in MODES]
     if bad:
         c.add("network.modes", f"network.modes: unknown modes {bad}; choose from "
-                               f"{list(_MODES)}")
+                               f"{list(MODES)}")
     if source is not None and source.suffix == ".npz" and len(modes) > 1:
         c.add("network.modes", "a saved network (.npz) holds one mode; list only that mode")
     speed = net.get("speed_kmh")
     if speed is not None:
         if isinstance(speed, Mapping):
             for k, v in speed.items():
-                if k not in _MODES:
+                if k not in MODES:
                     c.add(f"network.speed_kmh.{k}", f"network.speed_kmh: unknown mode {short(k)}")
                 c.number(v, f"network.speed_kmh.{k}", maximum=MAX_SPEED_KMH, unit=" km/h")
         else:
@@ -453,8 +454,8 @@ def load_config(path: str | os.PathLike[str] | Mapping[str, Any], *,
         folder = (base / folder).resolve()
     if folder.exists() and not folder.is_dir():
         c.add("outputs.folder", f"outputs.folder: {folder} exists and is not a folder")
-    tables = c.choices(outs.get("tables", ["csv", "excel"]), "outputs.tables", _TABLE_FORMATS)
-    maps = c.choices(outs.get("maps", ["png", "pdf"]), "outputs.maps", _MAP_FORMATS)
+    tables = c.choices(outs.get("tables", ["csv", "excel"]), "outputs.tables", TABLE_FORMATS)
+    maps = c.choices(outs.get("maps", ["png", "pdf"]), "outputs.maps", MAP_FORMATS)
     dpi = outs.get("dpi", 300)
     if isinstance(dpi, bool) or not isinstance(dpi, int) or not 30 <= dpi <= 1200:
         c.add("outputs.dpi", f"outputs.dpi must be a whole number from 30 to 1200, found "

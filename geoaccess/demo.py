@@ -79,7 +79,7 @@ def load_demo(modes: tuple[str, ...] = ("walk", "drive"), *, progress: bool = Fa
 
 def _summary(demo: dict[str, Any]) -> pd.DataFrame:
     rows = []
-    for mode, tt in demo["area_travel_times"].items():
+    for mode, tt in demo.get("area_travel_times", demo["travel_times"]).items():
         nearest = tt.minutes.min(axis=1)
         net = demo["networks"][mode]
         rows.append({

@@ -60,7 +60,7 @@ import pandas as pd
 from .errors import InputError
 from .plot import MINUTES_BINS, MINUTES_CMAP, class_colours
 
-__all__ = ["write_explorer"]
+__all__ = ["homes_as_rows", "write_explorer"]
 
 log = logging.getLogger(__name__)
 
@@ -293,6 +293,7 @@ def write_explorer(
     if not isinstance(tt, TravelTimes):
         raise InputError(f"write_explorer: expected a TravelTimes (geoaccess.travel_times), "
                          f"got {type(tt).__name__}")
+    tt, areas = homes_as_rows(tt, c.check_areas(areas, "write_explorer"), population)
     geo = c.check_areas(areas, "write_explorer")
     if isinstance(thresholds, (str, bytes)):
         raise InputError(f"thresholds must be a list of minutes, not the text {thresholds!r}",
@@ -448,3 +449,38 @@ def write_explorer(
     log.info("write_explorer: %d areas x %d sites (%d times) -> %s", n, len(site_ids),
              payload["matrix"]["entries"], p)
     return page.save(p)
+
+
+def homes_as_rows(tt: Any, areas: Any, population: str | None) -> tuple[Any, Any]:
+    """The explorer's rows: the areas, or, for a matrix of homes, each home as a point.
+
+    Used by :func:`write_explorer` when ``tt`` starts journeys at many origins per area
+    (:func:`geoaccess.build_origins`).
+
+    Each home carries its share of its area's children and its area's attributes (IMD
+    decile...), so the page counts people at their homes exactly as :func:`evaluate` does.
+    """
+    if getattr(tt, "origins", None) is None or population is None:
+        return tt, areas
+    import geopandas as gpd
+
+    from .matrix import TravelTimes
+
+    snap = tt.snap.xs("origin", level="role") if "origin" in tt.snap.index.get_level_values(
+        "role") else None
+    if snap is None:
+        return tt.area_view(), areas
+    rows = tt.origins[["area_id"]].copy()
+    rows[population] = tt.row_weights(areas, population).reindex(rows.index).to_numpy()
+    keep = [c for c in ("imd_decile", "ward", "name") if c in areas.columns]
+    attrs = areas.set_index("area_id")[keep] if keep else None
+    if attrs is not None:
+        rows = rows.join(attrs, on="area_id")
+    rows = rows.rename(columns={"area_id": "lsoa"}).rename_axis("area_id").reset_index()
+    xy = snap.reindex(rows["area_id"])
+    points = gpd.GeoDataFrame(rows, geometry=gpd.points_from_xy(xy["x"], xy["y"]),
+                              crs=areas.crs)
+    minutes = tt.minutes.astype("float64")
+    minutes.index = minutes.index.rename("area_id")
+    provenance = {**tt.provenance, "rows": "homes"}
+    return TravelTimes.from_frame(minutes, mode=tt.mode, provenance=provenance), points

@@ -51,7 +51,7 @@ from ._fs import sha256_file
 from ._validate import Problems, show_ids
 from .errors import InputError
 
-__all__ = ["GTFSFeed", "parse_gtfs_time", "read_gtfs"]
+__all__ = ["GTFSFeed", "as_date", "parse_gtfs_time", "read_gtfs"]
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +109,7 @@ def parse_gtfs_time(values: Iterable[str] | pd.Series) -> np.ndarray:
     return h * 3600.0 + m * 60.0 + sec
 
 
-def _as_date(date: str | dt.date | dt.datetime | pd.Timestamp) -> dt.date:
+def as_date(date: str | dt.date | dt.datetime | pd.Timestamp) -> dt.date:
     """A service date from ``"2019-05-13"``, ``"20190513"`` or a date object."""
     if isinstance(date, dt.datetime):
         return date.date()
@@ -271,7 +271,7 @@ class GTFSFeed:
         -------
         set of str
         """
-        day = _as_date(date)
+        day = as_date(date)
         running: set[str] = set()
         cal = self.calendar
         if len(cal):
@@ -316,7 +316,7 @@ class GTFSFeed:
         InputError
             If the date lies outside the feed's calendar.
         """
-        day = _as_date(date)
+        day = as_date(date)
         first, last = self.service_range
         if first is None or last is None or not first <= day <= last + dt.timedelta(days=1):
             raise InputError(

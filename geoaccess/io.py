@@ -29,7 +29,7 @@ from ._kinds import SITE_KINDS
 from ._validate import Problems, decimal_hint, find_column, numeric, show_ids
 from .errors import InputError
 
-__all__ = ["AREA_ID_COLUMNS", "SITE_KINDS", "read_areas", "read_sites"]
+__all__ = ["AREA_ID_COLUMNS", "COST_COLUMNS", "SITE_KINDS", "read_areas", "read_sites"]
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,16 @@ _NAME = ("name", "site_name", "centre_name", "establishmentname", "establishment
 _KIND = ("kind", "site_kind", "site_type", "type", "role", "category")
 _CAPACITY = ("capacity", "places", "capacity_places")
 _SESSIONS = ("sessions_per_week", "sessions", "weekly_sessions", "sessions_week")
+#: Money columns of a sites table (pounds; a leading currency sign is allowed): the yearly
+#: running cost, and the one-off cost of closing or of opening the site.
+COST_COLUMNS = ("running_cost", "closure_cost", "opening_cost")
+_COSTS = {
+    "running_cost": ("running_cost", "running_costs", "annual_cost", "cost_per_year",
+                     "yearly_cost", "revenue_cost", "annual_running_cost"),
+    "closure_cost": ("closure_cost", "closing_cost", "closure_costs", "cost_to_close"),
+    "opening_cost": ("opening_cost", "setup_cost", "set_up_cost", "opening_costs",
+                     "cost_to_open"),
+}
 _IMD = ("imd_decile", "imd_2025_decile", "imd25_decile", "imd2025_decile", "imd_2019_decile",
         "imd19_decile", "imddecil", "index_of_multiple_deprivation_decile", "imd decile")
 _ORIGIN_XY = (("origin_x", "origin_y"), ("pwc_x", "pwc_y"), ("pwc_easting", "pwc_northing"))
@@ -297,6 +307,12 @@ def _to_metric(geom: gpd.GeoSeries, to_crs: Any) -> gpd.GeoSeries:
     return geom.to_crs(target)
 
 
+def _cost_name(column: str) -> str | None:
+    """The money column (``running_cost``...) that ``column`` spells, else None."""
+    low = str(column).strip().lower()
+    return next((name for name, cands in _COSTS.items() if low in cands), None)
+
+
 def _nonneg(frame: pd.DataFrame, col: str, ids: pd.Series, problems: Problems, *,
             decimal: str = ".",
             required: bool, what: str) -> pd.Series:
@@ -316,6 +332,23 @@ def _nonneg(frame: pd.DataFrame, col: str, ids: pd.Series, problems: Problems, *
 
 
 # --------------------------------------------------------------------------- sites
+def _table_and_geometry(source: Source, what: str, *, layer: str | int | None,
+                        encoding: str | None, id_column: str | None, id_kind: str,
+                        id_candidates: Sequence[str], decimal: str, lat: str | None,
+                        lon: str | None, x: str | None, y: str | None, crs: Any
+                        ) -> tuple[pd.DataFrame, Problems, pd.Series | None, pd.Series,
+                                   gpd.GeoSeries | None]:
+    """The table, its problems so far, ids, ids or row numbers, and geometry (sites, areas)."""
+    frame, where, path = _read_source(source, layer, encoding, what)
+    problems = Problems(where, path)
+    ids = _ids(frame, id_column, id_kind, id_candidates, problems)
+    row_ids = ids if ids is not None else pd.Series(
+        [f"row {i + 1}" for i in range(len(frame))], index=frame.index)
+    geom = _geometry(frame, ids, problems, decimal=decimal, lat=lat, lon=lon, x=x, y=y,
+                     crs=crs, allow_polygons=True)
+    return frame, problems, ids, row_ids, geom
+
+
 def read_sites(
     source: Source,
     *,
@@ -347,7 +380,8 @@ def read_sites(
         with :func:`geoaccess.read_venues` (every venue an outreach candidate).
     id_column, name_column, kind_column, capacity_column, sessions_column : str, optional
         Column names; by default common spellings are recognised (``site_id``/``id``/
-        ``urn``, ``name``, ``kind``/``type``, ``capacity``, ``sessions_per_week``).
+        ``urn``, ``name``, ``kind``/``type``, ``capacity``, ``sessions_per_week``). A
+        money column (``running_cost``...) is refused as the capacity.
     kinds : sequence of str
         Allowed kinds (default hub, centre, outreach, base, other).
     kind_map : mapping, optional
@@ -376,7 +410,12 @@ def read_sites(
     -------
     geopandas.GeoDataFrame
         Columns ``site_id`` (str), ``name``, ``kind``, ``capacity``, ``sessions_per_week``
-        (float, NaN when not given), any other source columns, and point geometry.
+        (float, NaN when not given); when the source has them, the money columns
+        ``running_cost`` (pounds a year), ``closure_cost`` and ``opening_cost`` (one-off
+        pounds) as floats (also spelt ``annual_cost``, ``closing_cost``, ``setup_cost``...;
+        "£45,000" is read as 45000), which :func:`geoaccess.p_median` and the other
+        optimisers use for budgets and savings; any other source columns, and point
+        geometry.
 
     Raises
     ------
@@ -392,15 +431,14 @@ def read_sites(
     >>> sites = ga.read_sites(table)
     >>> sites.kind.tolist(), sites.crs.to_epsg()
     (['hub', 'outreach'], 27700)
+    >>> ga.read_sites(table.assign(annual_cost=["£52,000", "8000"])).running_cost.tolist()
+    [52000.0, 8000.0]
     """
-    frame, where, path = _read_source(source, layer, encoding, "sites")
-    problems = Problems(where, path)
-    ids = _ids(frame, id_column, "site_id", SITE_ID_COLUMNS, problems)
-    row_ids = ids if ids is not None else pd.Series(
-        [f"row {i + 1}" for i in range(len(frame))], index=frame.index)
-    geom = _geometry(frame, ids, problems, decimal=decimal, lat=lat, lon=lon, x=x, y=y,
-                     crs=crs,
-                     allow_polygons=True)
+    frame, problems, ids, row_ids, geom = _table_and_geometry(
+        source, "sites", layer=layer, encoding=encoding, id_column=id_column,
+        id_kind="site_id", id_candidates=SITE_ID_COLUMNS, decimal=decimal, lat=lat, lon=lon,
+        x=x, y=y, crs=crs)
+    where, path = problems.where, problems.path
     out = pd.DataFrame(index=frame.index)
     out["site_id"] = row_ids
     name_c = find_column(frame.columns, name_column, _NAME)
@@ -437,14 +475,31 @@ def read_sites(
         col = find_column(frame.columns, col_arg, cands)
         if col_arg is not None and col is None:
             problems.add(f"no column {col_arg!r}", col_arg)
+        if col is not None and _cost_name(col) is not None:
+            problems.add(f"column {col!r} holds money ({_cost_name(col)}), not a "
+                         f"{what}; give the {what} column instead (costs are read as "
+                         f"{_cost_name(col)!r} by themselves)", col)
+            col = None
         out[name] = (_nonneg(frame, col, row_ids, problems, decimal=decimal, required=False,
                                   what=what)
                      if col else np.nan)
+    cost_cols = {}
+    for name, spellings in _COSTS.items():
+        money_c = find_column(frame.columns, None, spellings)
+        if money_c is not None:
+            money = frame[[money_c]].copy()
+            if money[money_c].dtype == object or pd.api.types.is_string_dtype(money[money_c]):
+                money[money_c] = money[money_c].astype("string").str.strip().str.replace(
+                    r"^[£$€]\s*", "", regex=True)
+            out[name] = _nonneg(money, money_c, row_ids, problems, decimal=decimal,
+                                required=False, what=f"{name.replace('_', ' ')}s (pounds)")
+            cost_cols[name] = money_c
     problems.raise_if_any()
     if geom is None:  # pragma: no cover - a problem was recorded and raised above
         raise InputError(f"{where}: no usable geometry", path=path)
     used = {c for c in (ids.name if ids is not None else None, name_c, kind_c) if c}
     used |= {c for c in frame.columns if c in ("capacity", "sessions_per_week")}
+    used |= set(cost_cols.values())
     geometry_name = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
     extra = [c for c in frame.columns if c not in used and c not in out.columns
              and c != geometry_name]
@@ -521,14 +576,11 @@ def read_areas(
     >>> len(areas), areas.attrs["population"], areas.crs.to_epsg()
     (26, ['children_0_4'], 27700)
     """
-    frame, where, path = _read_source(source, layer, encoding, "areas")
-    problems = Problems(where, path)
-    ids = _ids(frame, id_column, "area_id", AREA_ID_COLUMNS, problems)
-    row_ids = ids if ids is not None else pd.Series(
-        [f"row {i + 1}" for i in range(len(frame))], index=frame.index)
-    geom = _geometry(frame, ids, problems, decimal=decimal, lat=lat, lon=lon, x=x, y=y,
-                     crs=crs,
-                     allow_polygons=True)
+    frame, problems, ids, row_ids, geom = _table_and_geometry(
+        source, "areas", layer=layer, encoding=encoding, id_column=id_column,
+        id_kind="area_id", id_candidates=AREA_ID_COLUMNS, decimal=decimal, lat=lat, lon=lon,
+        x=x, y=y, crs=crs)
+    where, path = problems.where, problems.path
     if population is None:
         pop_cols = [c for c in frame.columns if str(c).lower().startswith(_POPULATION_PREFIXES)
                     and not str(c).lower().endswith(("share", "pct", "percent", "rate"))]

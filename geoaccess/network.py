@@ -15,7 +15,6 @@ import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +37,7 @@ __all__ = ["Network", "metric_crs"]
 
 log = logging.getLogger(__name__)
 
+_BLOCK = 1 << 18  # arcs per block when computing lengths
 
 @dataclass(eq=False)
 class Network:
@@ -236,9 +236,8 @@ class Network:
 
         Examples
         --------
-        >>> import geoaccess as ga
-        >>> net = ga.Network.from_osm_file(ga.datasets.get_path("west-oakland"), mode="drive")
-        >>> net.mode
+        >>> from geoaccess import Network, datasets
+        >>> Network.from_osm_file(datasets.get_path("west-oakland"), mode="drive").mode
         'drive'
         """
         from ._osm import read_ways
@@ -262,7 +261,6 @@ class Network:
             "mode": mode,
             "speeds_kmh": speeds,
             "built_by": f"geoaccess {__version__}",
-            "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "reader": "pyosmium",
         }
         return cls._from_lonlat(parsed.lon, parsed.lat, parsed.osmid, parsed.u, parsed.v,
@@ -280,9 +278,13 @@ class Network:
             target = pyproj.CRS.from_user_input(crs)
         transformer = pyproj.Transformer.from_crs(4326, target, always_xy=True)
         x, y = transformer.transform(lon, lat)
-        if length_m is None:
-            length_m = haversine_m(lon[u], lat[u], lon[v], lat[v])
+        if length_m is None:  # in blocks: a national network's temporaries stay small
+            length_m = np.empty(len(u), dtype=np.float64)
+            for lo in range(0, len(u), _BLOCK):
+                a, b = u[lo:lo + _BLOCK], v[lo:lo + _BLOCK]
+                length_m[lo:lo + _BLOCK] = haversine_m(lon[a], lat[a], lon[b], lat[b])
         secs = np.asarray(length_m, np.float64) / (np.asarray(speed_kmh, np.float64) / 3.6)
+        del length_m
         fwd = direction >= 0
         bwd = direction <= 0
         tails = np.concatenate([u[fwd], v[bwd]])
@@ -338,80 +340,10 @@ class Network:
         >>> ga.Network.from_graph(G, mode="walk").n_nodes > 100
         True
         """
-        from ._modes import parse_maxspeed
+        from ._graph import read_graph
 
-        if G.number_of_edges() == 0:
-            raise NetworkError("the graph has no edges")
-        graph_crs = pyproj.CRS.from_user_input(G.graph.get("crs", "EPSG:4326"))
-        to_lonlat = None
-        if not graph_crs.is_geographic:
-            to_lonlat = pyproj.Transformer.from_crs(graph_crs, 4326, always_xy=True)
         speeds = default_speeds(mode, speed_kmh) if mode in MODES else None
-        index: dict[Any, int] = {}
-        lon: list[float] = []
-        lat: list[float] = []
-        ids: list[int] = []
-
-        def node_index(key: Any, xx: float, yy: float, osm: int) -> int:
-            i = index.get(key)
-            if i is None:
-                i = index[key] = len(lon)
-                lon.append(xx)
-                lat.append(yy)
-                ids.append(osm)
-            return i
-
-        for node, data in G.nodes(data=True):
-            try:
-                nx_, ny_ = float(data["x"]), float(data["y"])
-            except KeyError as exc:
-                raise InputError(f"graph node {node!r} has no 'x'/'y' coordinate") from exc
-            if to_lonlat is not None:
-                nx_, ny_ = to_lonlat.transform(nx_, ny_)
-            osm = int(node) if isinstance(node, (int, np.integer)) else -1
-            node_index(("n", node), nx_, ny_, osm)
-        us: list[int] = []
-        vs: list[int] = []
-        secs: list[float] = []
-        for a, b, data in G.edges(data=True):
-            ia, ib = index[("n", a)], index[("n", b)]
-            coords = None
-            geom = data.get("geometry")
-            if geom is not None:
-                coords = list(geom.coords)
-                if to_lonlat is not None:
-                    coords = [to_lonlat.transform(cx, cy) for cx, cy in coords]
-            chain = [ia]
-            if coords is not None and len(coords) > 2:
-                for cx, cy in coords[1:-1]:
-                    chain.append(node_index(("p", round(cx, 7), round(cy, 7)), cx, cy, -1))
-            chain.append(ib)
-            chain_arr = np.asarray(chain)
-            lo = np.asarray(lon)[chain_arr]
-            la = np.asarray(lat)[chain_arr]
-            seg = haversine_m(lo[:-1], la[:-1], lo[1:], la[1:])
-            if weight is not None:
-                if weight not in data:
-                    raise InputError(f"graph edge ({a!r}, {b!r}) has no attribute {weight!r}",
-                                     column=weight)
-                total = float(data[weight])
-            else:
-                length = float(data.get("length", seg.sum()))
-                if speeds is None:
-                    raise InputError(f"unknown mode {mode!r}: pass weight= with edge seconds")
-                if mode == "drive" and "drive" not in speeds:
-                    hw = data.get("highway")
-                    hw = hw[0] if isinstance(hw, list) else hw
-                    ms = data.get("maxspeed")
-                    ms = ";".join(ms) if isinstance(ms, list) else ms
-                    kmh = parse_maxspeed(ms) or speeds.get(str(hw), 20 * 1.609344)
-                else:
-                    kmh = speeds.get(mode, speeds.get("drive", 30.0))
-                total = length / (kmh / 3.6)
-            share = seg / seg.sum() if seg.sum() > 0 else np.full(len(seg), 1 / len(seg))
-            us.extend(chain_arr[:-1].tolist())
-            vs.extend(chain_arr[1:].tolist())
-            secs.extend((share * total).tolist())
+        arcs = read_graph(G, mode=mode, weight=weight, speeds=speeds)
         provenance = {
             "source": G.graph.get("name", "networkx graph"),
             "mode": mode,
@@ -419,19 +351,17 @@ class Network:
             "speeds_kmh": speeds,
             "osm_timestamp": G.graph.get("created_date"),
             "built_by": f"geoaccess {__version__}",
-            "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "reader": "networkx graph",
         }
-        lon_a, lat_a = np.asarray(lon), np.asarray(lat)
-        target = (metric_crs(float(np.median(lon_a)), float(np.median(lat_a)))
+        target = (metric_crs(float(np.median(arcs.lon)), float(np.median(arcs.lat)))
                   if crs is None else pyproj.CRS.from_user_input(crs))
-        x, y = pyproj.Transformer.from_crs(4326, target, always_xy=True).transform(lon_a, lat_a)
+        x, y = pyproj.Transformer.from_crs(4326, target, always_xy=True).transform(arcs.lon,
+                                                                                    arcs.lat)
         epsg = target.to_epsg()
         crs_name = f"EPSG:{epsg}" if epsg else target.to_wkt()
         provenance["crs"] = crs_name
-        return cls.from_arcs(np.asarray(us), np.asarray(vs), np.asarray(secs), np.asarray(x),
-                             np.asarray(y), crs=crs_name, mode=mode,
-                             osmid=np.asarray(ids, np.int64), provenance=provenance)
+        return cls.from_arcs(arcs.u, arcs.v, arcs.seconds, np.asarray(x), np.asarray(y),
+                             crs=crs_name, mode=mode, osmid=arcs.osmid, provenance=provenance)
 
     @classmethod
     def from_place(

@@ -9,8 +9,10 @@ when complete, so an interrupted run leaves no half-written file.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import platform
 import re
 import tempfile
 import time
@@ -19,13 +21,13 @@ from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
-from ._fs import safe_name, write_csv
+from ._fs import atomic_write_text, safe_name, write_csv
 from ._staging import Staging
 from ._version import __version__
 from .config import OutputSettings, RunConfig
 from .errors import InputError
 
-__all__ = ["load_network", "read_inputs", "run", "write_outputs"]
+__all__ = ["check_output_folder", "load_network", "read_inputs", "run", "write_outputs"]
 
 log = logging.getLogger(__name__)
 
@@ -187,6 +189,7 @@ def write_outputs(
      data_sources, equality_by, equality_shares, equality_threshold, write_matrix, tables, maps,
      dpi, report, interactive, explorer, screenshots) = (getattr(cfg, f.name)
                                                          for f in fields(OutputSettings))
+    started = _now()
     out = Path(out)
     for name in extra_tables or {}:
         safe_name(name, what="extra table name")
@@ -393,9 +396,8 @@ def write_outputs(
             try:
                 from .explorer import write_explorer
 
-                ex_tt, ex_areas = _explorer_rows(matrices[main_mode], areas, population)
                 written["explorer"] = write_explorer(
-                    ex_tt, ex_areas, scenarios, st.path("explorer.html"),
+                    matrices[main_mode], areas, scenarios, st.path("explorer.html"),
                     sites=sites, population=population, baseline=base, thresholds=thresholds,
                     threshold_minutes=lab if lab is not None else 15, credits=credit_text,
                     title=title, data_dates=_data_dates(matrices[main_mode], data_sources))
@@ -412,39 +414,18 @@ def write_outputs(
                 written[f"screenshot_{k}"] = p
             bar.update()
         bar.close()
+        # the one place a run's time is kept: tables, matrices and the manifest's hashes of
+        # them are the same on every run with the same inputs
+        written["run_log"] = atomic_write_text(st.path("run-log.json"), json.dumps({
+            "made_by": f"geoaccess {__version__}", "python": platform.python_version(),
+            "started_at": started, "finished_at": _now()}, indent=1) + "\n")
         return st.commit(written)
 
 
-def _explorer_rows(tt: Any, areas: Any, population: str | None) -> tuple[Any, Any]:
-    """The explorer's rows: the areas, or, for a matrix of homes, each home as a point.
+def _now() -> str:
+    from datetime import datetime, timezone
 
-    Each home carries its share of its area's children and its area's attributes (IMD
-    decile...), so the page counts people at their homes exactly as :func:`evaluate` does.
-    """
-    if getattr(tt, "origins", None) is None or population is None:
-        return tt, areas
-    import geopandas as gpd
-
-    from .matrix import TravelTimes
-
-    snap = tt.snap.xs("origin", level="role") if "origin" in tt.snap.index.get_level_values(
-        "role") else None
-    if snap is None:
-        return tt.area_view(), areas
-    rows = tt.origins[["area_id"]].copy()
-    rows[population] = tt.row_weights(areas, population).reindex(rows.index).to_numpy()
-    keep = [c for c in ("imd_decile", "ward", "name") if c in areas.columns]
-    attrs = areas.set_index("area_id")[keep] if keep else None
-    if attrs is not None:
-        rows = rows.join(attrs, on="area_id")
-    rows = rows.rename(columns={"area_id": "lsoa"}).rename_axis("area_id").reset_index()
-    xy = snap.reindex(rows["area_id"])
-    points = gpd.GeoDataFrame(rows, geometry=gpd.points_from_xy(xy["x"], xy["y"]),
-                              crs=areas.crs)
-    minutes = tt.minutes.astype("float64")
-    minutes.index = minutes.index.rename("area_id")
-    provenance = {**tt.provenance, "rows": "homes"}
-    return TravelTimes.from_frame(minutes, mode=tt.mode, provenance=provenance), points
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def _population_words(population: str | None) -> str:
@@ -505,7 +486,11 @@ def _network(cfg: RunConfig, mode: str) -> Any:
     return net
 
 
-def _read_inputs(cfg: RunConfig) -> tuple[Any, Any, list[Any]]:
+def read_inputs(cfg: RunConfig) -> tuple[Any, Any, list[Any]]:
+    """Read and check the sites, areas and scenarios a configuration names (no network).
+
+    ``geoaccess run --check`` stops here; every column the configuration names is checked.
+    """
     from .io import read_areas, read_sites
     from .scenario import Scenario, read_scenarios
 
@@ -554,11 +539,6 @@ def load_network(cfg: RunConfig, mode: str) -> Any:
     return _network(cfg, mode)
 
 
-def read_inputs(cfg: RunConfig) -> tuple[Any, Any, list[Any]]:
-    """The configuration's sites, areas and scenarios, read and checked (before routing)."""
-    return _read_inputs(cfg)
-
-
 def run(cfg: RunConfig, *, progress: bool = True) -> dict[str, Path]:
     """Carry out a validated configuration; returns output name → path.
 
@@ -569,7 +549,7 @@ def run(cfg: RunConfig, *, progress: bool = True) -> dict[str, Path]:
     from .travel import travel_times
 
     check_output_folder(cfg.out)
-    sites, areas, scenarios = _read_inputs(cfg)
+    sites, areas, scenarios = read_inputs(cfg)
     rows: Any = areas
     if cfg.origins in ("homes", "grid"):
         rows = build_origins(areas, osm=cfg.network_source, population=cfg.population,

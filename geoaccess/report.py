@@ -523,7 +523,7 @@ def _provenance_items(res: Any) -> list[tuple[str, str]]:
             ("crs", "Coordinate reference system"), ("nodes", "Network nodes"),
             ("arcs", "Network links"),
             ("nodes_outside_main_component", "Nodes outside the main connected part"),
-            ("built_by", "Network built by"), ("built_at", "Network built at")]
+            ("built_by", "Network built by")]
     items = [(label, str(prov[k])) for k, label in keys if k in prov and prov[k] is not None]
     items.append(("Report made by", f"geoaccess {__version__}"))
     items.append(("Report made at", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")))

@@ -45,10 +45,10 @@ from . import _csr, _snap, settings
 from ._kernels import raptor
 from ._kernels.dijkstra import many_to_all, with_virtual_sources
 from .errors import DataWarning, InputError
-from .gtfs import GTFSFeed, _as_date, read_gtfs
+from .gtfs import GTFSFeed, as_date, read_gtfs
 from .matrix import TravelTimes
 from .network import Network
-from .travel import _points_in
+from .travel import points_in
 
 __all__ = ["transit_travel_times"]
 
@@ -245,7 +245,7 @@ def _prepare(walk_network: Network, feeds, sites, areas, *, date, deps: np.ndarr
         if col not in getattr(frame, "columns", ()):
             raise InputError(f"{name}: no {col!r} column; load it with "
                              f"geoaccess.read_{name}()", column=col)
-    day = _as_date(date)
+    day = as_date(date)
     feed_list = _as_feeds(feeds)
 
     # ---- the day's timetable, all feeds together
@@ -283,8 +283,8 @@ def _prepare(walk_network: Network, feeds, sites, areas, *, date, deps: np.ndarr
 
     # ---- points: areas, sites, stops, snapped to the walking network
     net = walk_network
-    sx, sy = _points_in(sites, net.crs, origin=False)
-    ax, ay = _points_in(areas, net.crs, origin=True)
+    sx, sy = points_in(sites, net.crs, origin=False)
+    ax, ay = points_in(areas, net.crs, origin=True)
     lon = stops["stop_lon"].to_numpy(np.float64)
     lat = stops["stop_lat"].to_numpy(np.float64)
     if len(stops):
@@ -319,12 +319,18 @@ def _prepare(walk_network: Network, feeds, sites, areas, *, date, deps: np.ndarr
     keep = i != j
     transfers = _csr_of(p_ok[i[keep]], p_ok[j[keep]], s[keep], n_p)
     reachable = int(np.unique(access[1]).size)
-    if n_p and reachable == 0:
+    if n_p and not len(p_ok):
+        warnings.warn(
+            f"none of the {n_p} stops served in the window lies within max_snap_m="
+            f"{max_snap_m:g} m of the walking network: the GTFS feed does not overlap the "
+            "network, so every time is a walk-only time; check that the feed and the network "
+            "cover the same place", DataWarning, stacklevel=3)
+    elif n_p and reachable == 0:
         warnings.warn(
             f"none of the {n_p} stops served in the window can be walked to within "
-            f"max_walk_minutes={max_walk_s / 60:g} from any area: the GTFS feed does not "
-            "overlap the walking network here, so every time is a walk-only time; check that "
-            "the feed and the network cover the same place", DataWarning, stacklevel=3)
+            f"max_walk_minutes={max_walk_s / 60:g} from any area, so every time is a "
+            "walk-only time; raise max_walk_minutes if that is not intended",
+            DataWarning, stacklevel=3)
     else:
         log.info("transit: %d of %d stops can be walked to from an area", reachable, n_p)
     # one reverse search per site serves both the walk-only times and the egress legs

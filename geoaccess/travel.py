@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .scenario import Scenario
 
-__all__ = ["service_areas", "travel_times"]
+__all__ = ["points_in", "service_areas", "travel_times"]
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ def _part(fraction: np.ndarray, seconds: np.ndarray) -> np.ndarray:
     return np.where(ok, fraction * np.where(ok, seconds, 0.0), np.inf)
 
 
-def _points_in(gdf, crs: str, *, origin: bool) -> tuple[np.ndarray, np.ndarray]:
+def points_in(gdf, crs: str, *, origin: bool) -> tuple[np.ndarray, np.ndarray]:
     """x, y of sites (geometry) or area origins (``origin_x``/``origin_y``) in ``crs``."""
     target = pyproj.CRS.from_user_input(crs)
     if origin and {"origin_x", "origin_y"} <= set(gdf.columns):
@@ -149,8 +149,8 @@ def travel_times(
                          column="site_id")
     row_ids, origins, role = _rows(areas)
     site_ids = pd.Index(sites["site_id"].astype(str), name="site_id")
-    sx, sy = _points_in(sites, network.crs, origin=False)
-    ax, ay = _points_in(areas, network.crs, origin=role == "area")
+    sx, sy = points_in(sites, network.crs, origin=False)
+    ax, ay = points_in(areas, network.crs, origin=role == "area")
     segs = _snap.segments(network)
     s_snap = _snap.snap(segs, network, sx, sy, max_snap_m)
     a_snap = _snap.snap(segs, network, ax, ay, max_snap_m)
@@ -337,7 +337,7 @@ def service_areas(
         if roles is not None and "kind" in sites.columns:
             keep = sites["kind"].astype(str).isin(list(roles)).to_numpy()
     chosen = sites[keep]
-    sx, sy = _points_in(chosen, network.crs, origin=False)
+    sx, sy = points_in(chosen, network.crs, origin=False)
     segs = _snap.segments(network)
     sn = _snap.snap(segs, network, sx, sy, max_snap)
     ok = sn.seg >= 0

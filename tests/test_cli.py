@@ -27,7 +27,7 @@ def _files(folder: Path) -> list[str]:
 # -------------------------------------------------------------------- configuration
 def test_example_configuration_is_valid():
     cfg = config.load_config(EXAMPLE)
-    assert cfg.modes == ["walk"] and cfg.population == "children_0_4"
+    assert cfg.modes == ["walk", "drive"] and cfg.population == "children_0_4"
     assert cfg.network_source == ga.datasets.get_path("rutland-osm")
     assert cfg.scenario_file == EXAMPLE.parent / "rutland_scenarios.csv"
     assert cfg.out == (EXAMPLE.parent / "out" / "rutland").resolve()
@@ -110,7 +110,16 @@ def test_run_example_end_to_end(tmp_path, capsys, rutland_walk_tt, rutland_areas
     """`geoaccess run examples/rutland.yaml --out DIR` writes every output; its numbers
     equal an evaluation of the same scenarios on the session's own matrix."""
     out = tmp_path / "out"
-    assert cli.main(["run", str(EXAMPLE), "--out", str(out)]) == 0
+    # the example as written starts at homes and adds driving (tests/test_pipeline.py); here
+    # one point per area by walking, to compare with the session's own matrix
+    text = EXAMPLE.read_text(encoding="utf-8")
+    text = (text.replace("origins: homes", "origins: residential")
+            .replace("modes: [walk, drive]", "modes: [walk]")
+            .replace("file: rutland_scenarios.csv",
+                     f"file: {EXAMPLE.parent / 'rutland_scenarios.csv'}"))
+    cfg = tmp_path / "rutland.yaml"
+    cfg.write_text(text, encoding="utf-8")
+    assert cli.main(["run", str(cfg), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert f"files written to {out.resolve()}" in printed and "report.html" in printed
     files = _files(out)

@@ -33,8 +33,12 @@ FORMULAS = ['=HYPERLINK("http://x","click")', "+cmd|' /C calc'!A0", "@SUM(1+1)*c
 
 # ------------------------------------------------------------------ formula injection
 def _tiny(name: str):
-    """Two real Rutland LSOAs and two sites, with a hostile scenario name."""
-    areas = pd.DataFrame({"area_id": ["E01013605", "E01013606"], "kids": [50.0, 70.0]})
+    """Two real Rutland LSOAs (their polygons) and two sites, with a hostile scenario name."""
+    import geopandas as gpd
+
+    lsoa = gpd.read_file(Path(__file__).resolve().parents[1] / "data" / "rutland_lsoa21.gpkg")
+    areas = lsoa.iloc[:2][["area_id", "imd_decile", "geometry"]].assign(kids=[50.0, 70.0])
+    areas = areas.reset_index(drop=True)
     tt = ga.TravelTimes.from_frame(pd.DataFrame({"S01": [4.0, 30.0], "S02": [9.0, 3.0]},
                                                 index=areas.area_id))
     scenarios = [ga.Scenario("Now", {"S01": "hub", "S02": "hub"}),
@@ -64,7 +68,6 @@ def test_result_exports_neutralise_formulas(tmp_path, name):
 
 def test_eia_exports_neutralise_formulas(tmp_path):
     tt, areas, scenarios = _tiny(FORMULAS[0])
-    areas["imd_decile"] = [3, 8]
     comp = ga.compare(ga.evaluate(tt, areas, scenarios, population="kids"), baseline="Now")
     tables = ga.eia_tables(comp, areas)
     cells = _cells_of_xlsx(ga.equality.to_excel(tables, tmp_path / "eia.xlsx"))
@@ -295,7 +298,12 @@ _KILLED_RUN = textwrap.dedent("""
     import sys, pandas as pd, geoaccess as ga
     from geoaccess import pipeline
     name = sys.argv[2]
-    areas = pd.DataFrame({"area_id": [f"A{i}" for i in range(400)], "kids": 1.0})
+    import geopandas as gpd
+    from shapely.geometry import box
+    areas = gpd.GeoDataFrame({"area_id": [f"A{i}" for i in range(400)], "kids": 1.0},
+                             geometry=[box(480000 + 100 * (i % 20), 300000 + 100 * (i // 20),
+                                           480100 + 100 * (i % 20), 300100 + 100 * (i // 20))
+                                       for i in range(400)], crs="EPSG:27700")
     tt = ga.TravelTimes.from_frame(pd.DataFrame(
         {f"S{j}": [float((i * 7 + j * 3) % 50) for i in range(400)] for j in range(30)},
         index=areas.area_id))
@@ -494,3 +502,28 @@ def test_a_truncated_matrix_file_is_refused(tmp_path):
     (tmp_path / "cut.parquet").write_bytes(data[: len(data) // 2])
     with pytest.raises(InputError, match="cut.parquet"):
         ga.TravelTimes.load(tmp_path / "cut.parquet")
+
+
+# ------------------------------------------------------------------ reproducibility
+def test_two_runs_give_byte_identical_tables_and_matrices(tmp_path):
+    """Everything built twice from the files (origins, network, matrix), then written:
+    every table, workbook and matrix has the same sha256; the time lives in run-log.json."""
+    from geoaccess._fs import sha256_file
+    from geoaccess.demo import demo_scenarios, load_demo
+
+    hashes = []
+    for run in ("one", "two"):
+        demo = load_demo(("walk",))
+        out = tmp_path / run
+        pipeline.write_outputs(out, sites=demo["sites"], areas=demo["areas"],
+                               matrices=demo["travel_times"],
+                               scenarios=demo_scenarios(demo["sites"]),
+                               population="children_0_4", maps=[], report=False,
+                               interactive=False, explorer=False,
+                               one_point_matrices=demo["area_travel_times"])
+        files = sorted(p for p in out.rglob("*") if p.is_file()
+                       and p.suffix in (".csv", ".xlsx", ".parquet"))
+        hashes.append({p.relative_to(out).as_posix(): sha256_file(p) for p in files})
+        assert json.loads((out / "run-log.json").read_text(encoding="utf-8"))["started_at"]
+    assert len(hashes[0]) >= 10 and "travel_times_walk.parquet" in hashes[0]
+    assert hashes[0] == hashes[1]

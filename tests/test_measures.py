@@ -156,13 +156,16 @@ def test_population_within_aligns_series_and_rejects_negatives():
 
 # -------------------------------------------------------------------------- supply
 def test_site_supply_rule():
-    """Hub capacity 60 unscaled (10 sessions); outreach capacity 15 at 2 sessions ->
-    15 × 2/10 = 3; outreach at 12 sessions is capped at its capacity (factor 1);
-    a centre with 5 sessions is not scaled (only outreach is)."""
-    s = ga.Scenario("A", {"H": "hub", "O": "outreach", "O2": "outreach", "C": "centre"},
-                    capacity={"H": 60, "O": 15, "O2": 20, "C": 30},
+    """Hub capacity 60 at 10 sessions: 60; outreach capacity 15 at 2 sessions ->
+    15 × 2/10 = 3; outreach at 12 sessions is capped at its capacity (factor 1); a
+    centre with 5 sessions offers half its 30 places (every role is scaled by its hours,
+    issue 14); a site of unknown hours counts a full week."""
+    s = ga.Scenario("A", {"H": "hub", "O": "outreach", "O2": "outreach", "C": "centre",
+                          "B": "base"},
+                    capacity={"H": 60, "O": 15, "O2": 20, "C": 30, "B": 8},
                     sessions_per_week={"H": 10, "O": 2, "O2": 12, "C": 5})
-    assert m.site_supply(s).to_dict() == {"H": 60.0, "O": 3.0, "O2": 20.0, "C": 30.0}
+    assert m.site_supply(s).to_dict() == {"H": 60.0, "O": 3.0, "O2": 20.0, "C": 15.0,
+                                          "B": 8.0}
     assert m.site_supply(s, full_week_sessions=4).to_dict()["O"] == 7.5
 
 

@@ -151,6 +151,171 @@ def test_from_graph_weight_attribute():
         ga.Network.from_graph(G, mode="walk", weight="secs")
 
 
+def _arcs(net, relabel=None):
+    """Arcs of a network as {(tail, head): seconds}, node labels mapped by ``relabel``."""
+    from geoaccess import _csr
+
+    tails, heads = _csr.arcs_from_csr(net.indptr, net.indices), net.indices
+    if relabel is not None:
+        tails, heads = relabel[tails], relabel[heads]
+    pairs = zip(tails.tolist(), heads.tolist(), strict=True)
+    return dict(zip(pairs, net.seconds.tolist(), strict=True))
+
+
+def _same_place(a, b):
+    """For each node of network ``a``, the node of ``b`` at the same place (to 1e-6 m)."""
+    from scipy.spatial import cKDTree
+
+    gap, index = cKDTree(np.column_stack([b.x, b.y])).query(np.column_stack([a.x, a.y]))
+    assert gap.max() < 1e-6
+    return index
+
+
+@pytest.fixture(scope="module")
+def oakland_graphs():
+    path = ga.datasets.get_path("west-oakland")
+    return (ox.graph_from_xml(path, simplify=True, retain_all=True),
+            ox.graph_from_xml(path, simplify=False, retain_all=True))
+
+
+def test_from_graph_splits_curves_into_the_unsimplified_graph(oakland_graphs):
+    """A simplified graph's curved edges, split at their vertices, give back the streets of
+    the unsimplified graph: the same points, the same arcs, the same seconds.
+
+    osmnx's simplification turns each chain of degree-2 nodes into one edge with a
+    LineString through those nodes and the sum of their lengths; splitting it shares the
+    time out by the haversine length of each piece, which is what osmnx measured for the
+    unsimplified edges (same formula, same earth radius). Vertices shared by the two
+    directions of a street must become one node, or the arcs would not match.
+    """
+    simple, full = oakland_graphs
+    a = ga.Network.from_graph(simple, mode="walk")
+    b = ga.Network.from_graph(full, mode="walk")
+    assert a.n_nodes < b.n_nodes and (a.osmid == -1).sum() > 100  # curves were split
+    where = {xy: i for i, xy in enumerate(zip(a.x.tolist(), a.y.tolist(), strict=True))}
+    assert len(where) == a.n_nodes  # no two nodes at one point
+    to_a = np.array([where.get(xy, -1) for xy in zip(b.x.tolist(), b.y.tolist(), strict=True)])
+    ours, theirs = _arcs(a), _arcs(b, to_a)
+    # osmnx's simplification leaves out self-contained rings; nothing else is missing
+    assert not any((t < 0) != (h < 0) for t, h in theirs)
+    theirs = {k: w for k, w in theirs.items() if k[0] >= 0}
+    assert (to_a >= 0).mean() > 0.7
+    assert set(ours) == set(theirs)
+    for arc, secs in ours.items():
+        assert secs == pytest.approx(theirs[arc], rel=1e-9)
+    # the vertices are the unsimplified graph's nodes; the graph nodes keep their ids
+    assert set(a.osmid[a.osmid >= 0].tolist()) == set(simple.nodes)
+
+
+def test_from_graph_drive_speeds_match_networkx(oakland_graphs):
+    """Drive times from every node equal networkx Dijkstra on length / speed, the speed
+    being the edge's maxspeed or else the UK default for its highway type."""
+    from scipy.sparse.csgraph import dijkstra
+
+    from geoaccess._modes import UK_DRIVE_SPEEDS_KMH
+
+    simple, _ = oakland_graphs
+    net = ga.Network.from_graph(simple, mode="drive")
+    D = nx.DiGraph()
+    for u, v, d in simple.edges(data=True):
+        hw = d.get("highway")
+        hw = hw[0] if isinstance(hw, list) else hw
+        ms = d.get("maxspeed")
+        ms = ";".join(ms) if isinstance(ms, list) else ms
+        kmh = parse_maxspeed(ms) or UK_DRIVE_SPEEDS_KMH.get(hw, 20 * 1.609344)
+        w = d["length"] / (kmh / 3.6)
+        if not D.has_edge(u, v) or D[u][v]["weight"] > w:
+            D.add_edge(u, v, weight=w)
+    lookup = {int(o): i for i, o in enumerate(net.osmid) if o >= 0}
+    nodes = list(D.nodes)
+    ours = dijkstra(net.matrix(), indices=[lookup[n] for n in nodes])
+    for row, source in zip(ours, nodes, strict=True):
+        theirs = nx.single_source_dijkstra_path_length(D, source)
+        reach = {lookup[n] for n in theirs}
+        assert all(np.isinf(row[lookup[n]]) for n in nodes if lookup[n] not in reach)
+        for node, secs in theirs.items():
+            assert row[lookup[node]] == pytest.approx(secs, rel=5e-3, abs=1e-6)
+
+
+def test_from_graph_projected_digraph_and_labels(oakland_graphs):
+    """The same network from the graph projected to UTM, as a DiGraph of the fastest
+    parallel edges, and with string node labels (osmid then -1)."""
+    simple, _ = oakland_graphs
+    base = ga.Network.from_graph(simple, mode="walk")
+    projected = ga.Network.from_graph(ox.project_graph(simple), mode="walk")
+    assert projected.crs == base.crs and projected.n_nodes == base.n_nodes
+    # project_graph rebuilds the graph, so nodes come in another order: match by place
+    theirs, ours = _arcs(projected, _same_place(projected, base)), _arcs(base)
+    assert theirs.keys() == ours.keys()
+    assert all(theirs[k] == pytest.approx(w, rel=1e-9) for k, w in ours.items())
+    shortest = nx.DiGraph(**simple.graph)
+    shortest.add_nodes_from(simple.nodes(data=True))
+    for u, v, d in simple.edges(data=True):
+        if not shortest.has_edge(u, v) or shortest[u][v]["length"] > d["length"]:
+            shortest.add_edge(u, v, **d)
+    di = ga.Network.from_graph(shortest, mode="walk")
+    theirs = _arcs(di, _same_place(di, base))
+    assert theirs.keys() <= ours.keys()
+    assert all(ours[k] == pytest.approx(w, rel=1e-9) for k, w in theirs.items())
+    # keeping only the shorter of parallel edges changes no time between graph nodes
+    from scipy.sparse.csgraph import dijkstra
+
+    ids = list(simple.nodes)
+    rows = [{int(o): i for i, o in enumerate(net.osmid) if o >= 0} for net in (base, di)]
+    t_base = dijkstra(base.matrix(), indices=[rows[0][n] for n in ids])[:, [rows[0][n]
+                                                                            for n in ids]]
+    t_di = dijkstra(di.matrix(), indices=[rows[1][n] for n in ids])[:, [rows[1][n]
+                                                                        for n in ids]]
+    assert np.allclose(t_base, t_di, rtol=1e-9)
+    named = nx.relabel_nodes(simple, {n: f"n{n}" for n in simple.nodes})
+    by_name = ga.Network.from_graph(named, mode="walk")
+    assert (by_name.osmid == -1).all()
+    assert np.array_equal(by_name.seconds, base.seconds)
+
+
+def test_from_graph_bad_graphs(oakland_graphs):
+    simple, _ = oakland_graphs
+    G = simple.copy()
+    del G.nodes[next(iter(G.nodes))]["x"]
+    with pytest.raises(ga.InputError, match="has no 'x'/'y' coordinate"):
+        ga.Network.from_graph(G)
+    empty = nx.MultiDiGraph(crs="epsg:4326")
+    empty.add_node(1, x=0.0, y=51.0)
+    with pytest.raises(ga.NetworkError, match="no edges"):
+        ga.Network.from_graph(empty)
+    with pytest.raises(ga.InputError, match="pass weight="):
+        ga.Network.from_graph(simple, mode="hover")
+
+
+def test_osm_file_skips_nodes_missing_from_the_file(tmp_path):
+    """A way cut at the extract's edge keeps the nodes the file has, joined in order.
+
+    Way 10 runs 1-2-3-4 with node 3 missing: arcs 1-2 and 2-4 (both ways). Way 11 runs
+    3-5 with only node 5 present: dropped. Each arc takes its great-circle length at
+    4.8 km/h.
+    """
+    xml = tmp_path / "cut.osm"
+    xml.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<osm version="0.6" generator="test">\n'
+        '<node id="1" version="1" lat="52.60" lon="-0.70"/>\n'
+        '<node id="2" version="1" lat="52.60" lon="-0.69"/>\n'
+        '<node id="4" version="1" lat="52.61" lon="-0.68"/>\n'
+        '<node id="5" version="1" lat="52.62" lon="-0.68"/>\n'
+        '<way id="10" version="1"><nd ref="1"/><nd ref="2"/><nd ref="3"/><nd ref="4"/>'
+        '<tag k="highway" v="residential"/></way>\n'
+        '<way id="11" version="1"><nd ref="3"/><nd ref="5"/>'
+        '<tag k="highway" v="footway"/></way>\n</osm>\n')
+    net = ga.Network.from_osm_file(xml, mode="walk")
+    assert net.osmid.tolist() == [1, 2, 4]
+    arcs = {(int(net.osmid[t]), int(net.osmid[h])): s for (t, h), s in _arcs(net).items()}
+    assert set(arcs) == {(1, 2), (2, 1), (2, 4), (4, 2)}
+    for (a, b), secs in arcs.items():
+        (lat_a, lon_a), (lat_b, lon_b) = [{1: (52.60, -0.70), 2: (52.60, -0.69),
+                                           4: (52.61, -0.68)}[n] for n in (a, b)]
+        metres = ox.distance.great_circle(lat_a, lon_a, lat_b, lon_b)
+        assert secs == pytest.approx(metres / (4.8 / 3.6), rel=1e-9)
+
+
 def test_save_load_round_trip(tmp_path, rutland_drive):
     path = rutland_drive.save(tmp_path / "drive")
     assert path.suffix == ".npz"

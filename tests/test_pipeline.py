@@ -8,7 +8,7 @@ import pytest
 
 import geoaccess as ga
 from geoaccess.demo import demo_scenarios
-from geoaccess.pipeline import _explorer_rows
+from geoaccess.explorer import homes_as_rows
 from geoaccess.sensitivity import origin_comparison
 
 
@@ -22,7 +22,7 @@ def test_explorer_rows_count_people_at_their_homes(homes, rutland_areas, rutland
     """Each home as a point carrying its children gives evaluate's figures exactly."""
     scenarios = demo_scenarios(rutland_sites)
     by_area = ga.evaluate(homes, rutland_areas, scenarios, population="children_0_4")
-    tt, points = _explorer_rows(homes, rutland_areas, "children_0_4")
+    tt, points = homes_as_rows(homes, rutland_areas, "children_0_4")
     assert len(points) == len(homes.row_ids) and points["area_id"].is_unique
     assert points["children_0_4"].sum() == pytest.approx(rutland_areas["children_0_4"].sum())
     decile = rutland_areas.set_index("area_id")["imd_decile"]

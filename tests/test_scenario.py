@@ -199,7 +199,7 @@ def test_file_errors(tmp_path, sites):
     with pytest.raises(InputError, match="unknown scenario file format"):
         read_scenarios(tmp_path / "s.docx", sites)
     (tmp_path / "bad.yaml").write_text("scenarios: [unclosed\n")
-    with pytest.raises(InputError, match="not readable YAML"):
+    with pytest.raises(InputError, match="not valid YAML"):
         read_scenarios(tmp_path / "bad.yaml", sites)
 
 
@@ -242,3 +242,46 @@ def test_rutland_sites_scenarios(rutland_sites):
     assert sorted(k18.open_sites) == sorted(keep)
     assert all(k18.role_of(s) == current.role_of(s) for s in keep)
     assert ga.read_scenarios is read_scenarios
+
+
+# ----------------------------------------------------------------- hours and catchments
+def test_modified_cuts_hours_without_closing(sites):
+    current = Scenario.from_sites(sites)
+    shorter = current.modified("Hub mornings", sessions_per_week={"S1": 5})
+    assert shorter.roles == current.roles
+    assert shorter.sessions_per_week == {"S1": 5.0, "S2": 5.0, "S3": 2.0}
+    assert current.sessions_per_week["S1"] == 10.0          # the original is unchanged
+    with pytest.raises(InputError, match="not open"):
+        current.modified("x", close=["S1"], sessions_per_week={"S1": 5})
+    with pytest.raises(InputError, match="takes no colour"):
+        current.modified("x", colour="red")
+
+
+def test_catchment_rules_are_checked_and_described():
+    zone = Scenario("Z", {"S1": "hub"}, catchment="zone", zone_column="ward")
+    assert zone.catchment_text() == "families use an open site in their own ward"
+    assert zone.allocation is None
+    table = pd.DataFrame({"area_id": ["E1", "E2", "E3"], "site_id": ["S1", "S1", None]})
+    given = Scenario("A", {"S1": "hub"}, catchment=table)
+    assert given.allocation == {"E1": "S1", "E2": "S1"}       # a blank site: no allocation
+    assert given.catchment_text() == "families use the site allocated to their area"
+    assert Scenario("N", {"S1": "hub"}).catchment_text() == \
+        "families use the nearest open site"
+    with pytest.raises(InputError, match="needs zone_column"):
+        Scenario("Z", {"S1": "hub"}, catchment="zone")
+    with pytest.raises(InputError, match="'nearest', 'zone' or an allocation"):
+        Scenario("Z", {"S1": "hub"}, catchment="locality")
+    with pytest.raises(InputError, match="needs 'area_id' and 'site_id'"):
+        Scenario("Z", {"S1": "hub"}, catchment=pd.DataFrame({"lsoa": ["E1"]}))
+
+
+def test_catchments_survive_yaml_and_are_read_from_it(tmp_path, sites):
+    items = [Scenario("Z", {"S1": "hub"}, catchment="zone", zone_column="ward",
+                      sessions_per_week={"S1": 6}),
+             Scenario("A", {"S1": "hub", "S2": "centre"}, catchment={"E1": "S2"})]
+    path = write_scenarios(items, tmp_path / "s.yaml")
+    back = read_scenarios(path, sites)
+    assert [(s.catchment, s.zone_column, dict(s.sessions_per_week)) for s in back] == [
+        ("zone", "ward", {"S1": 6.0}), ({"E1": "S2"}, None, {"S1": 10.0, "S2": 5.0})]
+    with pytest.raises(InputError, match="needs zone_column"):
+        read_scenarios({"B": {"hub": ["S1"], "catchment": "zone"}}, sites)

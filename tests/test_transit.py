@@ -130,7 +130,8 @@ def test_toy_board_slack(toy):
 def test_toy_max_walk_and_walk_only(toy):
     """A 2-minute walk limit rules out the 2.5-minute walk to P: walking all the way,
     37.5 minutes, still counts (it is not limited by max_walk_minutes)."""
-    tt = run_toy(toy, max_walk_minutes=2)
+    with pytest.warns(ga.DataWarning, match="walk-only"):
+        tt = run_toy(toy, max_walk_minutes=2)
     assert tt.minutes.loc["A", "S"] == pytest.approx(37.5)
     # ... and equals the walking matrix of the same network
     net, _, sites, areas = toy

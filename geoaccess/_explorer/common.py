@@ -17,6 +17,12 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..plot import areas_for_map
+from ..plot import class_labels as plot_class_labels
+from ..plot import minutes_text as bound_text
+
+# The static and the interactive maps share one result_of (re-exported for explore.py).
+from ..plot._common import result_of as result_of
 
 log = logging.getLogger(__name__)
 
@@ -35,24 +41,13 @@ def check_areas(areas: Any, what: str) -> Any:
     >>> check_areas(a, "explore")["area_id"].tolist()
     ['1']
     """
-    import geopandas as gpd
-
-    if not isinstance(areas, gpd.GeoDataFrame) or "area_id" not in areas.columns:
-        raise InputError(f"{what}: expected the areas GeoDataFrame from geoaccess.read_areas "
-                         "(with 'area_id' and geometry)", column="area_id")
-    if areas.crs is None:
-        raise InputError(f"{what}: the areas have no CRS; declare it with "
-                         "areas.set_crs(...) (EPSG:27700 for British National Grid)")
-    empty = areas.geometry.isna() | areas.geometry.is_empty
+    out = areas_for_map(areas, what)
+    empty = out.geometry.isna() | out.geometry.is_empty
     if empty.any():
-        rows = areas.loc[empty, "area_id"].astype(str).tolist()
+        rows = out.loc[empty, "area_id"].tolist()
         raise InputError(f"{what}: {len(rows)} areas have no geometry (e.g. {rows[:5]}); "
                          "every area needs a polygon or a point to be drawn",
                          column="geometry", rows=rows)
-    out = areas.copy()
-    if areas.crs.is_geographic:
-        out = out.to_crs(out.estimate_utm_crs())
-    out["area_id"] = out["area_id"].astype(str)
     return out
 
 
@@ -70,18 +65,6 @@ def sites_in(sites: Any, crs: Any) -> Any:
     out = out.copy()
     out["site_id"] = out["site_id"].astype(str)
     return out
-
-
-def result_of(obj: Any) -> Any:
-    """The Result of a Result or a Comparison."""
-    from ..evaluate import Comparison, Result
-
-    if isinstance(obj, Comparison):
-        return obj.result
-    if isinstance(obj, Result):
-        return obj
-    raise InputError(f"expected a Result (geoaccess.evaluate) or Comparison "
-                     f"(geoaccess.compare), got {type(obj).__name__}")
 
 
 def scenario_names(result: Any, scenarios: Iterable[str] | str | None) -> list[str]:
@@ -118,18 +101,6 @@ def site_names(sites: Any) -> dict[str, str]:
             for i, n in zip(sites["site_id"].astype(str), names, strict=True)}
 
 
-def fmt_minutes(x: float) -> str:
-    """Bounds in labels: whole numbers as such, else one decimal.
-
-    Examples
-    --------
-    >>> fmt_minutes(15.0), fmt_minutes(7.5)
-    ('15', '7.5')
-    """
-    x = float(x)
-    return f"{x:.0f}" if abs(x - round(x)) < 1e-9 else f"{x:.1f}"
-
-
 def class_labels(upper: Sequence[float]) -> list[str]:
     """Legend labels of minute classes with inclusive upper bounds.
 
@@ -138,10 +109,8 @@ def class_labels(upper: Sequence[float]) -> list[str]:
     >>> class_labels([5, 10])
     ['0–5 min', '5–10 min', 'more than 10 min']
     """
-    labels = [f"0–{fmt_minutes(upper[0])} min"]
-    labels += [f"{fmt_minutes(a)}–{fmt_minutes(b)} min"
-               for a, b in zip(upper[:-1], upper[1:], strict=True)]
-    labels.append(f"more than {fmt_minutes(upper[-1])} min")
+    labels = plot_class_labels(upper)
+    labels[0] = f"0–{bound_text(upper[0])} min"
     return labels
 
 

@@ -321,3 +321,18 @@ def outcome_mask(rows: pd.DataFrame, outcome: str) -> np.ndarray:
     if outcome == "loss":
         return (rows["status"] == "loss").to_numpy(bool)
     return rows[outcome].to_numpy(bool)
+
+
+def people_of(rows: pd.DataFrame, what: str, weights: np.ndarray) -> np.ndarray:
+    """People per area with an outcome: ``loses_<t>``, ``gains_<t>`` or a status (``loss``).
+
+    A comparison over homes (:func:`geoaccess.build_origins`) counts them at their homes
+    (``population_<what>`` per area: part of an area may lose access); over one point per
+    area, everyone in an area shares its outcome.
+    """
+    col = f"population_{what}"
+    if col in rows.columns:
+        return pd.to_numeric(rows[col], errors="coerce").fillna(0.0).to_numpy(np.float64)
+    flag = (rows["status"] == what) if what in ("gain", "loss", "unchanged", "unknown") \
+        else rows[what].astype(bool)
+    return np.where(flag.to_numpy(bool), weights, 0.0)

@@ -420,14 +420,15 @@ def risk_table(
     Examples
     --------
     >>> import pandas as pd, geoaccess as ga
-    >>> tt = ga.TravelTimes.from_frame(pd.DataFrame(
-    ...     {"S1": [5.0, 25.0, 14.0], "S2": [12.0, 8.0, 30.0]}, index=["E1", "E2", "E3"]))
     >>> areas = pd.DataFrame({"area_id": ["E1", "E2", "E3"], "children": [100.0, 300, 100],
     ...                       "imd_decile": [1, 2, 5]})
-    >>> r = ga.evaluate(tt, areas, [ga.Scenario("Now", {"S1": "hub", "S2": "hub"}),
-    ...                             ga.Scenario("Close S2", {"S1": "hub"})],
-    ...                 population="children", thresholds=[15])
-    >>> t = risk_table(ga.compare(r), areas, outcomes="loses_15")
+    >>> tt = ga.TravelTimes.from_frame(pd.DataFrame(
+    ...     {"S1": [5.0, 25.0, 14.0], "S2": [12.0, 8.0, 30.0]}, index=["E1", "E2", "E3"]))
+    >>> now = ga.Scenario("Now", {"S1": "hub", "S2": "hub"})
+    >>> closed = ga.Scenario("Close S2", {"S1": "hub"})
+    >>> comp = ga.compare(ga.evaluate(tt, areas, [now, closed], population="children",
+    ...                               thresholds=[15]))
+    >>> t = risk_table(comp, areas, outcomes="loses_15")
     >>> t[["exposed_risk", "other_risk"]].to_dict("records")
     [{'exposed_risk': 0.75, 'other_risk': 0.0}]
     """

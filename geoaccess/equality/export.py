@@ -247,6 +247,7 @@ def to_excel(tables: Mapping[str, pd.DataFrame], path: str | os.PathLike[str]) -
     Returns
     -------
     pathlib.Path
+        The ``.xlsx`` file, once written.
 
     Examples
     --------

@@ -30,6 +30,7 @@ from ._format import capital, date_text, minutes_text, pct, people, ratio_text
 from ._inputs import (
     comparison_of,
     group_label,
+    people_of,
     renamed,
     share_columns,
     threshold_labels,
@@ -211,9 +212,12 @@ def findings(
     For each proposal, sentences such as: "Under Proposal B, 1,240 children aged 0–4
     (6.1%) would no longer have a centre within 15 minutes' walk; 58% of them live in
     the 20% most deprived areas of England (IMD deciles 1–2), against 31% of all
-    children aged 0–4." Then any gains, the change in the average journey, the relative
-    risk for the most deprived areas with its intervals, and the share of those losing
-    access who belong to each group of ``shares``.
+    children aged 0–4." Then any gains, the change in the average journey, what families
+    would reach (when the result holds the hours of the nearest site, from
+    ``evaluate(..., measures={"sessions": True})``: "the nearest is a centre (open 10
+    sessions a week on average) for 55% and an outreach site (open 2...) for 45%"), the
+    relative risk for the most deprived areas with its intervals, and the share of those
+    losing access who belong to each group of ``shares``.
 
     "Most deprived" is phrased for what is present: national IMD deciles 1-2 when any
     area is in them; otherwise the two most deprived deciles present, described as
@@ -306,24 +310,27 @@ def findings(
 
     for scenario in comp.scenario_names:
         ch = comp[scenario].reindex(ids)
-        lose = ch[f"loses_{lab}"].to_numpy(bool)
-        gain = ch[f"gains_{lab}"].to_numpy(bool)
-        n_lose = float(w[lose].sum())
+        lose = people_of(ch, f"loses_{lab}", w)  # at their homes when the matrix has them
+        gain = people_of(ch, f"gains_{lab}", w)
+        n_lose = float(lose.sum())
         if n_lose > 0:
             text = (f"Under {scenario}, {people(n_lose)} {label} ({pct(n_lose / total)}) "
                     f"would no longer have {service} {within}")
             if dep is not None and dep.mask.any():
-                text += (f"; {pct(w[lose & dep.mask].sum() / n_lose)} of them live in "
+                text += (f"; {pct(lose[dep.mask].sum() / n_lose)} of them live in "
                          f"{dep.phrase}, against {pct(w[dep.mask].sum() / total)} of all "
                          f"{label}")
             add(scenario, text + ".")
         else:
             add(scenario, f"Under {scenario}, no {label} would lose {service} {within}.")
-        n_gain = float(w[gain].sum())
+        n_gain = float(gain.sum())
         if n_gain > 0:
             add(scenario, f"{capital(people(n_gain))} {label} ({pct(n_gain / total)}) "
                           f"would newly have {service} {within}.")
         add(scenario, _journey_sentence(ch, w, label, noun, total))
+        reach = _reach_sentence(scenario, res[scenario].reindex(ids), w, lab, within, label)
+        if reach:
+            add(scenario, reach)
         none = ch["nearest_minutes"].isna().to_numpy()
         if none.any() and w[none].sum() > 0:
             reasons = ch.loc[none, "reason"].dropna()
@@ -332,11 +339,11 @@ def findings(
                           f"({pct(w[none].sum() / total)}) would have no journey time to "
                           f"any open {noun}{why}.")
         if dep is not None and n_lose > 0 and dep.mask.any() and (~dep.mask).any():
-            add(scenario, _risk_sentence(w * lose, w, dep, label, lab, confidence))
+            add(scenario, _risk_sentence(lose, w, dep, label, lab, confidence))
         for _col, (glabel, s) in share_cols.items():
             if n_lose > 0:
                 group = s * w
-                add(scenario, f"An estimated {pct(group[lose].sum() / n_lose)} of the "
+                add(scenario, f"An estimated {pct((s * lose).sum() / n_lose)} of the "
                               f"{label} losing {lab}-minute access under {scenario} are "
                               f"{glabel}, against {pct(group.sum() / total)} of all {label}. "
                               f"This is an estimate: it applies each area's share of "
@@ -344,6 +351,44 @@ def findings(
     for text in _caveats(res, comp, table, ids, w, label, pop_col, dep, share_cols, place):
         entries.append(("caveat", None, text))
     return Findings(pd.DataFrame(entries, columns=["kind", "scenario", "text"]))
+
+
+#: Words for the roles of sites in sentences.
+_ROLE_NOUNS = {"outreach": "outreach site", "base": "shared base", "other": "other site"}
+
+
+def _reach_sentence(scenario: str, rows: pd.DataFrame, w: np.ndarray, lab: str,
+                    within: str, label: str) -> str | None:
+    """What families reach: the role and hours of their nearest site within the threshold.
+
+    Written when the result holds ``nearest_role`` and ``nearest_sessions`` (evaluate
+    with ``measures={"sessions": True}``), so that "a site within 15 minutes" is not read
+    as a centre open all week when it is an outreach room open two mornings.
+    """
+    if "nearest_role" not in rows.columns or f"share_within_{lab}" not in rows.columns:
+        return None
+    inside = w * rows[f"share_within_{lab}"].fillna(0.0).to_numpy(np.float64)
+    total = float(inside.sum())
+    if total <= 0:
+        return None
+    roles = rows["nearest_role"].to_numpy(dtype=object)
+    hours = pd.to_numeric(rows["nearest_sessions"], errors="coerce").to_numpy(np.float64)
+    parts = []
+    for role in pd.unique(roles[(inside > 0) & pd.notna(roles)]):
+        sel = (roles == role) & (inside > 0)
+        n = float(inside[sel].sum())
+        ok = sel & np.isfinite(hours)
+        mean = float((inside[ok] * hours[ok]).sum() / inside[ok].sum()) if ok.any() else np.nan
+        noun = _ROLE_NOUNS.get(str(role), str(role))
+        article = "an" if noun[:1] in "aeiou" else "a"
+        when = f" (open {mean:.3g} sessions a week on average)" if math.isfinite(mean) \
+            else ""
+        parts.append((n, f"{article} {noun}{when} for {pct(n / total)}"))
+    parts.sort(key=lambda x: -x[0])
+    listed = [t for _, t in parts]
+    text = ", ".join(listed[:-1]) + (" and " if len(listed) > 1 else "") + listed[-1]
+    return (f"Under {scenario}, of the {label} with an open site {within}, the nearest is "
+            f"{text}.")
 
 
 def _journey_sentence(ch: pd.DataFrame, w: np.ndarray, label: str, noun: str,
@@ -471,8 +516,14 @@ def _caveats(res: Result, comp: Comparison, table: pd.DataFrame, ids: pd.Index, 
         out.append(f"{n} of {len(ids)} areas {'has' if n == 1 else 'have'} no journey time "
                    f"under at least one scenario: {listed}. Their people count as not within "
                    "any threshold.")
-    out.append(f"Everyone in an area is given the area's journey time; counts of {label} "
-               f"({people(float(w.sum()))} in all, in {len(ids)} areas) are rounded here.")
+    if getattr(res, "origins", None) is not None:
+        out.append(f"Journeys start at homes: each area's {label} are shared among its homes "
+                   f"(OpenStreetMap buildings, and a grid on residential land) in proportion "
+                   f"to floor area, which is an estimate; counts of {label} "
+                   f"({people(float(w.sum()))} in all, in {len(ids)} areas) are rounded here.")
+    else:
+        out.append(f"Everyone in an area is given the area's journey time; counts of {label} "
+                   f"({people(float(w.sum()))} in all, in {len(ids)} areas) are rounded here.")
     tol = getattr(comp, "tolerance_minutes", 0.0)
     if tol:
         out.append(f"Changes of up to {tol:g} minutes count as unchanged.")

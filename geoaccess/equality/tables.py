@@ -25,12 +25,11 @@ import pandas as pd
 from .._validate import show_ids
 from ..errors import InputError
 from ..evaluate import Comparison, Result
-from ..measures import summarise_minutes
+from ..measures import summarise_measures, summarise_minutes
+from . import _inputs
 from ._inputs import (
     area_table,
     as_float,
-    check_deciles,
-    comparison_of,
     outcome_mask,
     outcomes_of,
     ratio,
@@ -78,7 +77,7 @@ def _group_values(table: pd.DataFrame, col: str, ids: pd.Index, what: str) -> pd
     if "decile" in lower or "quintile" in lower:
         values = as_float(raw, col, labels, what)
         if "decile" in lower:
-            check_deciles(values, labels, col, what)
+            _inputs.check_deciles(values, labels, col, what)
         else:
             ok = np.isnan(values) | np.isin(values, np.arange(1, 6))
             if not ok.all():
@@ -138,6 +137,24 @@ def _proposal_rows(comp: Comparison | None, scenario: str, ids: pd.Index) -> pd.
 
 
 # -------------------------------------------------------------------------- breakdown
+_MEASURE_COLUMNS = ("gravity", "two_step_fca", "enhanced_two_step_fca", "nearest_sessions")
+
+
+def _measure_table(res: Result, scenario: str, ids: pd.Index, w: np.ndarray
+                   ) -> tuple[pd.DataFrame, list[str], list[str]] | None:
+    """A scenario's rule and measure columns by area with the weights, if it has any."""
+    rows = res[scenario]
+    rules = [k[len("rule_"):] for k in res.provenance
+             if k.startswith("rule_") and k[len("rule_"):] in rows.columns]
+    measures = [c for c in rows.columns
+                if c in _MEASURE_COLUMNS or c.startswith("sessions_within_")]
+    if not rules and not measures:
+        return None
+    cols = [c for r in rules for c in (r, f"{r}_share") if c in rows.columns] + measures
+    table = rows[cols].reindex(ids).assign(weight=w)
+    return table, rules, measures
+
+
 def breakdown(
     result: Result | Comparison,
     areas: pd.DataFrame,
@@ -190,6 +207,11 @@ def breakdown(
           ``population_unreachable``, ``mean_minutes``, ``median_minutes``,
           ``p90_minutes``, ``max_minutes`` (weighted over areas with a time),
           ``population_within_<t>``, ``share_within_<t>`` (of the group's people);
+        - when the result has them, for each rule *r* ``population_<r>`` and
+          ``share_<r>`` (of the group's people meeting it), and the group's
+          population-weighted ``mean_gravity``, ``mean_two_step_fca``,
+          ``mean_enhanced_two_step_fca``, ``mean_nearest_sessions`` and
+          ``mean_sessions_within_<t>``;
         - for proposals (NaN for the baseline): ``baseline``, ``mean_change_minutes``
           (weighted over areas with both times), ``population_gain``,
           ``population_loss`` (a longer journey beyond the comparison's tolerance, or no
@@ -240,9 +262,10 @@ def breakdown(
     rows: list[dict[str, Any]] = []
     for scenario in res.scenario_names:
         minutes = res[scenario]["nearest_minutes"].reindex(ids).to_numpy(np.float64)
+        extra = _measure_table(res, scenario, ids, w)
         rows_ = _proposal_rows(comp, scenario, ids)
-        change = _change_arrays(rows_, labs) if rows_ is not None else None
-        losers_all = ({lab: float(w[change[f"loses_{lab}"]].sum()) for lab in labs}
+        change = _change_arrays(rows_, labs, w) if rows_ is not None else None
+        losers_all = ({lab: float(change[f"people_loses_{lab}"].sum()) for lab in labs}
                       if change is not None else {})
         for key, mask in groups:
             wm = w[mask]
@@ -254,6 +277,10 @@ def breakdown(
                     row["share_of_population"] = float(wm.sum()) / total_pop
             row["areas"] = int(row["areas"])
             row["areas_unreachable"] = int(row["areas_unreachable"])
+            if extra is not None:
+                more = summarise_measures(extra[0][mask], population="weight",
+                                          rules=extra[1], measures=extra[2])
+                row.update({str(k): v for k, v in more.items()})
             row.update(_change_stats(change, mask, wm, labs, losers_all, comp))
             rows.append(row)
     out = pd.DataFrame(rows)
@@ -265,13 +292,21 @@ def breakdown(
     return out
 
 
-def _change_arrays(rows: pd.DataFrame, labs: list[str]) -> dict[str, np.ndarray]:
-    """The comparison columns breakdown needs, as numpy arrays (one pass per scenario)."""
+def _change_arrays(rows: pd.DataFrame, labs: list[str], w: np.ndarray
+                   ) -> dict[str, np.ndarray]:
+    """The comparison columns breakdown needs, as numpy arrays (one pass per scenario).
+
+    ``people_<outcome>`` are the people per area with each outcome (at their homes when
+    the comparison has them, see :func:`_inputs.people_of`).
+    """
     out = {"change_minutes": rows["change_minutes"].to_numpy(np.float64),
            "status": rows["status"].to_numpy(dtype=object)}
+    for st in ("gain", "loss", "unchanged", "unknown"):
+        out[f"people_{st}"] = _inputs.people_of(rows, st, w)
     for lab in labs:
         for kind in ("loses", "gains"):
             out[f"{kind}_{lab}"] = rows[f"{kind}_{lab}"].to_numpy(bool)
+            out[f"people_{kind}_{lab}"] = _inputs.people_of(rows, f"{kind}_{lab}", w)
     return out
 
 
@@ -292,16 +327,15 @@ def _change_stats(change: Mapping[str, np.ndarray] | None, mask: np.ndarray,
     both = np.isfinite(delta)
     wb = wm[both].sum()
     row["mean_change_minutes"] = float(np.dot(wm[both], delta[both]) / wb) if wb > 0 else nan
-    status = change["status"][mask]
     for st in ("gain", "loss", "unchanged", "unknown"):
-        row[f"population_{st}"] = float(wm[status == st].sum())
+        row[f"population_{st}"] = float(change[f"people_{st}"][mask].sum())
     row["share_loss"] = ratio(row["population_loss"], group_pop)
     for lab in labs:
-        lose = float(wm[change[f"loses_{lab}"][mask]].sum())
+        lose = float(change[f"people_loses_{lab}"][mask].sum())
         row[f"population_loses_{lab}"] = lose
         row[f"share_loses_{lab}"] = ratio(lose, group_pop)
         row[f"share_of_losers_{lab}"] = ratio(lose, losers_all[lab])
-        row[f"population_gains_{lab}"] = float(wm[change[f"gains_{lab}"][mask]].sum())
+        row[f"population_gains_{lab}"] = float(change[f"people_gains_{lab}"][mask].sum())
     return {k: row[k] for k in ["baseline", *cols]}
 
 
@@ -375,12 +409,13 @@ def group_exposure(
     of all children:
 
     >>> import pandas as pd, geoaccess as ga
-    >>> tt = ga.TravelTimes.from_frame(pd.DataFrame(
-    ...     {"S1": [5.0, 25.0, 14.0], "S2": [12.0, 8.0, 30.0]}, index=["E1", "E2", "E3"]))
-    >>> areas = pd.DataFrame({"area_id": ["E1", "E2", "E3"], "children": [100.0, 300, 100],
+    >>> times = pd.DataFrame({"S1": [5.0, 25.0, 14.0], "S2": [12.0, 8.0, 30.0]},
+    ...                      index=["E1", "E2", "E3"])
+    >>> areas = pd.DataFrame({"area_id": times.index, "children": [100.0, 300, 100],
     ...                       "disabled_share": [0.1, 0.5, 0.1]})
-    >>> r = ga.evaluate(tt, areas, [ga.Scenario("Now", {"S1": "hub", "S2": "hub"}),
-    ...                             ga.Scenario("Close S2", {"S1": "hub"})],
+    >>> both, s1_only = {"S1": "hub", "S2": "hub"}, {"S1": "hub"}
+    >>> scenarios = [ga.Scenario("Now", both), ga.Scenario("Close S2", s1_only)]
+    >>> r = ga.evaluate(ga.TravelTimes.from_frame(times), areas, scenarios,
     ...                 population="children", thresholds=[15])
     >>> g = group_exposure(ga.compare(r), areas, "disabled_share", outcomes="loses_15")
     >>> g[["group_population_losing", "group_share_of_losing",
@@ -388,7 +423,7 @@ def group_exposure(
     [150.0, 0.5, 0.34]
     """
     what = "group_exposure"
-    res, comp = comparison_of(result, baseline, what)
+    res, comp = _inputs.comparison_of(result, baseline, what)
     table, ids, w, pop_col = weighted_areas(res, areas, population, what)
     cols = share_columns(table, shares, ids, what)
     chosen = outcomes_of(threshold_labels(res), outcomes)
@@ -491,13 +526,13 @@ service, population_label, confidence
     Examples
     --------
     >>> import pandas as pd, geoaccess as ga
+    >>> scenarios = [ga.Scenario("Now", {"S1": "hub", "S2": "hub"}),
+    ...              ga.Scenario("Close S2", {"S1": "hub"})]
     >>> tt = ga.TravelTimes.from_frame(pd.DataFrame(
     ...     {"S1": [5.0, 25.0, 14.0], "S2": [12.0, 8.0, 30.0]}, index=["E1", "E2", "E3"]))
     >>> areas = pd.DataFrame({"area_id": ["E1", "E2", "E3"], "children": [100.0, 300, 100],
     ...                       "imd_decile": [6, 7, 9], "disabled_share": [0.1, 0.2, 0.1]})
-    >>> r = ga.evaluate(tt, areas, [ga.Scenario("Now", {"S1": "hub", "S2": "hub"}),
-    ...                             ga.Scenario("Close S2", {"S1": "hub"})],
-    ...                 population="children", thresholds=[15])
+    >>> r = ga.evaluate(tt, areas, scenarios, population="children", thresholds=[15])
     >>> list(eia_tables(ga.compare(r), areas))  # doctest: +NORMALIZE_WHITESPACE
     ['findings', 'summary', 'change', 'by_imd_decile', 'by_imd_quintile', 'group_exposure',
      'relative_risk', 'inequality', 'method', 'columns']

@@ -15,16 +15,18 @@ from .. import measures as _m
 from .._validate import area_ids, check_population_column, show_ids
 from ..errors import InputError
 from ..matrix import TravelTimes
-from ..scenario import Scenario, as_scenario
+from ..scenario import Scenario, as_scenario, catchment_times
 
-__all__ = ["MEASURES", "STATUSES", "Setup", "areas_frame", "join_geometry", "label",
-           "measure_kwargs", "pick_table", "population_column", "renamed", "scenario_list",
-           "thresholds_of"]
+__all__ = ["MEASURES", "STATUSES", "Setup", "areas_frame", "catchment_reasons",
+           "join_geometry", "label", "measure_kwargs", "pick_table", "population_column",
+           "renamed", "scenario_list", "thresholds_of"]
 
 log = logging.getLogger("geoaccess.evaluate")
 
-#: Extra measures :func:`evaluate` can add (``measures=``), each a column of that name.
-MEASURES = ("gravity", "two_step_fca", "enhanced_two_step_fca")
+#: Extra measures :func:`evaluate` can add (``measures=``), each a column of that name;
+#: ``"sessions"`` adds the hours of what families reach: ``nearest_role``,
+#: ``nearest_sessions`` and ``sessions_within_<t>``.
+MEASURES = ("gravity", "two_step_fca", "enhanced_two_step_fca", "sessions")
 
 #: Statuses of an area (or origin) in a :class:`Comparison`.
 STATUSES = ("gain", "loss", "unchanged", "unknown")
@@ -43,10 +45,7 @@ def renamed(old: str, new: str, old_value: Any, new_value: Any) -> Any:
 
 def thresholds_of(thresholds: Any, what: str = "thresholds") -> tuple[float, ...]:
     """Sorted unique minutes; a number is wrapped, a string refused ("15" is not (1, 5))."""
-    if isinstance(thresholds, (str, bytes)):
-        raise InputError(f"{what} must be numbers of minutes (e.g. [15, 30]), got the text "
-                         f"{thresholds!r}", column=what)
-    return _m.as_thresholds(thresholds)
+    return _m.as_thresholds(thresholds, param=what)
 
 
 def scenario_list(scenarios: Any) -> list[Scenario]:
@@ -100,6 +99,24 @@ def population_column(areas: pd.DataFrame, population: str | None) -> str | None
             return None
     check_population_column(areas, population)
     return population
+
+
+#: How the generic reasons for a missing time begin (a catchment reason is more precise)
+_GENERIC = ("no time to any open site", "no time from any origin", "scenario ",
+            "every open site")
+
+
+def catchment_reasons(reasons: np.ndarray, minutes: np.ndarray, area_ids: np.ndarray,
+                      why: pd.Series) -> np.ndarray:
+    """Reasons with the catchment's (``why``) where it left an area without a time."""
+    if not len(why):
+        return reasons
+    out = reasons.copy()
+    fill = why.reindex(pd.Index(area_ids)).to_numpy(dtype=object)
+    for i in np.nonzero(np.isnan(minutes) & pd.notna(fill))[0]:
+        if pd.isna(out[i]) or (isinstance(out[i], str) and out[i].startswith(_GENERIC)):
+            out[i] = fill[i]
+    return out
 
 
 def label(t: float) -> str:
@@ -179,6 +196,7 @@ class Setup:
     rules: dict[str, Any]
     measures: dict[str, dict[str, Any]]
     sites: pd.DataFrame | None
+    areas: pd.DataFrame | None = None     # for the zones of a catchment rule
 
     @property
     def labels(self) -> list[str]:
@@ -201,9 +219,33 @@ class Setup:
                     f"within_{lab}", f"share_within_{lab}", f"sites_within_{lab}")]
                 + [c for role in self.by_role
                    for c in (f"nearest_minutes_{role}", f"nearest_site_{role}")]
-                + list(self.rules) + [m for m in MEASURES if m in self.measures]
+                # with origins, the share of each area's people meeting a rule too
+                + [c for r in self.rules for c in ((r, f"{r}_share") if origins else (r,))]
+                + [m for m in MEASURES if m in self.measures and m != "sessions"]
+                + (["nearest_role", "nearest_sessions"]
+                   + [f"sessions_within_{lab}" for lab in self.labels]
+                   if "sessions" in self.measures else [])
                 + (["origins", "origin_method"] if origins else [])
                 + [self.weight_name, "reason"])
+
+    def measure_summary(self, table: pd.DataFrame) -> dict[str, float]:
+        """A scenario's rules and measures, population-weighted (for ``Result.summary``)."""
+        cols = [m for m in MEASURES if m in self.measures and m != "sessions"]
+        if "sessions" in self.measures:
+            cols += ["nearest_sessions"] + [f"sessions_within_{lab}" for lab in self.labels]
+        if not cols and not self.rules:
+            return {}
+        stats = _m.summarise_measures(table, population=self.weight_name,
+                                      rules=list(self.rules), measures=cols)
+        return {str(k): float(v) for k, v in stats.items()}
+
+    def catchment(self, tt: TravelTimes, scenario: Scenario) -> tuple[TravelTimes, pd.Series]:
+        """The matrix as the scenario's catchment lets families use it, and the reasons.
+
+        See :func:`geoaccess.scenario.catchment_times`: why an area has no site it may use.
+        """
+        return catchment_times(tt, scenario, areas=self.areas, sites=self.sites,
+                               roles=None if self.roles is None else _m.as_roles(self.roles))
 
     def site_rows(self, scenario: Scenario, site_ids: pd.Index, mask: np.ndarray,
                   people: np.ndarray) -> pd.DataFrame:

@@ -17,6 +17,7 @@ from ..scenario import Scenario
 from ._common import (
     Setup,
     areas_frame,
+    catchment_reasons,
     measure_kwargs,
     population_column,
     scenario_list,
@@ -193,7 +194,7 @@ def _setup(tt: Any, areas: Any, scenarios: Any, *, population: Any, thresholds: 
         _m.open_mask(scen, t.site_ids.astype(str), None)
     return Setup(t, items, thr, ids, weights, pop_col, weight_name, roles,
                  _m.as_roles(by_role) if by_role else (), rule_objs, measure_kwargs(measures),
-                 sites)
+                 sites, frame)
 
 
 def _score_areas(s: Setup) -> tuple[list[pd.DataFrame], list[dict[str, Any]],
@@ -219,27 +220,36 @@ def _score_areas(s: Setup) -> tuple[list[pd.DataFrame], list[dict[str, Any]],
     frames, summaries, site_rows = [], [], []
     for scen in s.scenarios:
         cols: dict[str, Any] = {}
+        why = pd.Series(dtype=object)
         if has_rows:
-            near = _m.nearest(sub, scen, roles=s.roles)
+            tsub, why = s.catchment(sub, scen)
+            near = _m.nearest(tsub, scen, roles=s.roles)
             cols["nearest_minutes"] = near["nearest_minutes"]
             cols["nearest_site"] = near["nearest_site"]
-            wi = _m.within(sub, scen, thresholds=s.thresholds, roles=s.roles)
+            wi = _m.within(tsub, scen, thresholds=s.thresholds, roles=s.roles)
             for c in wi.columns:
                 cols[c] = wi[c]
             for role in s.by_role:
-                nr = _m.nearest(sub, scen, roles=[role])
+                nr = _m.nearest(tsub, scen, roles=[role])
                 cols[f"nearest_minutes_{role}"] = nr["nearest_minutes"]
                 cols[f"nearest_site_{role}"] = nr["nearest_site"]
             for name, rule in s.rules.items():
-                cols[name] = _m.meets_rule(sub, scen, rule)
+                cols[name] = _m.meets_rule(tsub, scen, rule, sites=s.sites)
             if "gravity" in s.measures:
-                cols["gravity"] = _m.gravity(sub, scen, roles=s.roles, sites=s.sites,
+                cols["gravity"] = _m.gravity(tsub, scen, roles=s.roles, sites=s.sites,
                                              **s.measures["gravity"])
             for name, fn in (("two_step_fca", _m.two_step_fca),
                              ("enhanced_two_step_fca", _m.enhanced_two_step_fca)):
                 if name in s.measures:
-                    cols[name] = fn(sub, scen, demand, roles=s.roles, sites=s.sites,
+                    cols[name] = fn(tsub, scen, demand, roles=s.roles, sites=s.sites,
                                     **s.measures[name])
+            if "sessions" in s.measures:
+                hours = _m.site_sessions(scen, sites=s.sites, **s.measures["sessions"])
+                cols["nearest_role"] = near["nearest_site"].map(scen.roles)
+                cols["nearest_sessions"] = near["nearest_site"].map(hours).astype(np.float64)
+                cols.update(_m.sessions_within(tsub, scen, thresholds=s.thresholds,
+                                               sites=s.sites, roles=s.roles,
+                                               **s.measures["sessions"]))
             reason = near["reason"]
         part = pd.DataFrame(cols, index=pd.Index(present, name="area_id")) \
             if has_rows else pd.DataFrame(index=pd.Index([], name="area_id"))
@@ -263,7 +273,9 @@ def _score_areas(s: Setup) -> tuple[list[pd.DataFrame], list[dict[str, Any]],
                    else pd.Series(None, index=part.index, dtype=object))
         reasons = reasons.where(in_matrix, "area not in the travel-time matrix")
         part[s.weight_name] = weights
-        part["reason"] = reasons.to_numpy(dtype=object)
+        part["reason"] = catchment_reasons(reasons.to_numpy(dtype=object),
+                                           part["nearest_minutes"].to_numpy(np.float64),
+                                           area_ids, why)
         part.insert(0, "scenario", scen.name)
         part = part.reset_index()[s.columns(origins=False)]
         frames.append(part)
@@ -273,6 +285,7 @@ def _score_areas(s: Setup) -> tuple[list[pd.DataFrame], list[dict[str, Any]],
         row.update({str(k): v for k, v in stats.items()})
         row["areas"] = int(row["areas"])
         row["areas_unreachable"] = int(row["areas_unreachable"])
+        row.update(s.measure_summary(part))
         summaries.append(row)
         mask = _m.open_mask(scen, site_ids, s.roles)
         nearest_site = part["nearest_site"].to_numpy(dtype=object)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 from typing import Any, cast
 
@@ -11,7 +12,7 @@ import pandas as pd
 from .. import measures as _m
 from ..matrix import TravelTimes
 from ..scenario import Scenario
-from ._common import Setup
+from ._common import Setup, catchment_reasons
 from ._rows import group_mean, group_mode, group_quantiles, nearest_rows
 
 __all__ = ["score_origins"]
@@ -132,10 +133,13 @@ def score_origins(s: Setup) -> tuple[list[pd.DataFrame], list[dict[str, Any]],
     site_ids = t.site_ids.astype(str)
     index = pd.Index(s.area_ids, name="area_id")
     total = np.bincount(r.code, r.share, minlength=r.n_areas)
-    sub = r.subset_tt(t) if (s.rules or s.measures) else t
+    sub = r.subset_tt(t) if (s.rules or s.measures
+                              or any(x.catchment != "nearest" for x in s.scenarios)) else t
     frames, summaries, origin_frames, site_rows = [], [], [], []
     n_missing = int((~r.in_matrix).sum())
+    base, base_sub = r, sub
     for scen in s.scenarios:
+        r, sub, why = _with_catchment(s, base, base_sub, scen)
         mask = _m.open_mask(scen, site_ids, s.roles)
         minutes, col, counts, mean, modal = _by_area(r, mask, site_ids, s.thresholds)
         q50, q90 = group_quantiles(r.code, minutes, r.share, r.n_areas, (0.5, 0.9))
@@ -157,28 +161,60 @@ def score_origins(s: Setup) -> tuple[list[pd.DataFrame], list[dict[str, Any]],
             part[f"nearest_minutes_{role}"] = rmean
             part[f"nearest_site_{role}"] = rmodal[:, 0]
         _extra_measures(s, r, sub, scen, part)
+        if "sessions" in s.measures:
+            _hours(s, r, sub, scen, part, col, site_ids)
         part["origins"] = r.count
         part["origin_method"] = r.method
         part[s.weight_name] = s.weights
-        part["reason"] = _no_time(s, r, scen, mask, np.isfinite(mean))
+        part["reason"] = catchment_reasons(_no_time(s, r, scen, mask, np.isfinite(mean)),
+                                           mean, s.area_ids, why)
         part.insert(0, "scenario", scen.name)
         frames.append(part.reset_index()[s.columns(origins=True)])
-        summaries.append(_summary_row(s, r, scen, minutes, np.isfinite(mean), n_missing))
+        summaries.append({**_summary_row(s, r, scen, minutes, np.isfinite(mean), n_missing),
+                          **s.measure_summary(part)})
         origin_frames.append(_origin_frame(s, r, scen, minutes, col, site_ids))
         people = np.bincount(col[col >= 0], r.people[col >= 0], minlength=len(site_ids))
         site_rows.append(s.site_rows(scen, site_ids, mask, people[mask]))
     return frames, summaries, pd.concat(origin_frames, ignore_index=True), site_rows
 
 
+def _with_catchment(s: Setup, r: _Rows, sub: TravelTimes, scen: Scenario
+                    ) -> tuple[_Rows, TravelTimes, pd.Series]:
+    """The rows and matrix as the scenario's catchment rule lets families use them."""
+    if scen.catchment == "nearest":
+        return r, sub, pd.Series(dtype=object)
+    full, why = s.catchment(s.tt, scen)
+    rows = copy.copy(r)
+    values = full.minutes.to_numpy()
+    rows.values = values if r.all_rows else values[r.keep]
+    return rows, (r.subset_tt(full) if sub is not s.tt else full), why
+
+
+def _hours(s: Setup, r: _Rows, sub: TravelTimes, scen: Scenario, part: pd.DataFrame,
+           col: np.ndarray, site_ids: pd.Index) -> None:
+    """What families reach: the role and sessions of the nearest site, sessions within."""
+    hours = _m.site_sessions(scen, sites=s.sites, **s.measures["sessions"])
+    per_site = hours.reindex(site_ids).to_numpy(np.float64)
+    near = np.where(col >= 0, per_site[np.maximum(col, 0)], np.nan)
+    part["nearest_role"] = part["nearest_site"].map(scen.roles)
+    part["nearest_sessions"] = group_mean(r.code, near, r.share, r.n_areas)
+    within = _m.sessions_within(sub, scen, thresholds=s.thresholds, sites=s.sites,
+                                roles=s.roles, **s.measures["sessions"])
+    for c in within.columns:
+        part[c] = group_mean(r.code, r.align(within[c]), r.share, r.n_areas)
+
+
 def _extra_measures(s: Setup, r: _Rows, sub: TravelTimes, scen: Scenario,
                     part: pd.DataFrame) -> None:
     """Rules, gravity and 2SFCA, origin by origin, then to areas by weight."""
     for name, rule in s.rules.items():
-        ok = r.align(_m.meets_rule(sub, scen, rule).astype(np.float64))
+        ok = r.align(_m.meets_rule(sub, scen, rule, sites=s.sites).astype(np.float64))
         met = np.bincount(r.code, r.share * ok, minlength=r.n_areas)
         total = np.bincount(r.code, r.share, minlength=r.n_areas)
         with np.errstate(invalid="ignore", divide="ignore"):
-            part[name] = np.where(total > 0, met / total, 0.0) >= MAJORITY
+            share = np.where(total > 0, met / total, 0.0)
+        part[name] = share >= MAJORITY
+        part[f"{name}_share"] = share
     if "gravity" in s.measures:
         g = _m.gravity(sub, scen, roles=s.roles, sites=s.sites, **s.measures["gravity"])
         part["gravity"] = group_mean(r.code, r.align(g), r.share, r.n_areas)

@@ -11,9 +11,11 @@ measure                             function
 minutes to the nearest open site    :func:`nearest`
 within thresholds (flags, counts)   :func:`within`
 population within thresholds        :func:`population_within`, :func:`summarise_minutes`
+summaries of rules and measures     :func:`summarise_measures` (population-weighted)
 gravity (Hansen potential)          :func:`gravity`, :func:`decay_weights`
 2SFCA and enhanced 2SFCA            :func:`two_step_fca`, :func:`enhanced_two_step_fca`
-supply of each open site            :func:`site_supply`
+supply of each open site            :func:`site_supply` (capacity for the hours open)
+sessions a week within thresholds   :func:`sessions_within`, :func:`site_sessions`
 a council's standard                :class:`AccessRule`, :func:`meets_rule`
 many configurations at once         :class:`NearestIndex`, :func:`nearest_minutes_many`,
                                     :func:`score_many`
@@ -32,8 +34,8 @@ Conventions
   ``cutoff_minutes`` (``max_minutes`` is the search bound of routing); ``engine`` is
   ``"auto"``, ``"numba"`` or ``"fallback"``.
 
-The measures live in four modules (``proximity``, ``fca``, ``rules``, ``many``); every
-public name is importable from here.
+The measures live in five modules (``proximity``, ``hours``, ``fca``, ``rules``,
+``many``); every public name is importable from here.
 
 Examples
 --------
@@ -49,7 +51,6 @@ from __future__ import annotations
 
 from ._common import as_roles, as_thresholds, as_travel, open_mask
 from .fca import E2SFCA_BANDS as E2SFCA_BANDS
-from .fca import FULL_WEEK_SESSIONS as FULL_WEEK_SESSIONS
 from .fca import (
     decay_weights,
     enhanced_two_step_fca,
@@ -57,8 +58,17 @@ from .fca import (
     site_supply,
     two_step_fca,
 )
+from .hours import FULL_WEEK_SESSIONS as FULL_WEEK_SESSIONS
+from .hours import sessions_within, site_sessions
 from .many import NearestIndex, nearest_minutes_many, score_many
-from .proximity import nearest, population_within, summarise_minutes, threshold_label, within
+from .proximity import (
+    nearest,
+    population_within,
+    summarise_measures,
+    summarise_minutes,
+    threshold_label,
+    within,
+)
 from .rules import AccessRule, meets_rule
 
 __all__ = [
@@ -76,7 +86,10 @@ __all__ = [
     "open_mask",
     "population_within",
     "score_many",
+    "sessions_within",
+    "site_sessions",
     "site_supply",
+    "summarise_measures",
     "summarise_minutes",
     "threshold_label",
     "two_step_fca",

@@ -65,8 +65,9 @@ def as_thresholds(thresholds: Iterable[float] | float | None, *,
     if thresholds is None:
         thresholds = settings.thresholds_minutes
     if isinstance(thresholds, (str, bytes)):
-        raise InputError(f"{param}={thresholds!r} is text; give minutes as numbers, e.g. "
-                         f"{param}=[15, 30] (or {param}=15 for one threshold)", column=param)
+        raise InputError(f"{param}={thresholds!r} is text; {param} must be numbers of "
+                         f"minutes, e.g. {param}=[15, 30] (or {param}=15 for one threshold)",
+                         column=param)
     if isinstance(thresholds, (int, float, np.number)):
         thresholds = (thresholds,)
     try:

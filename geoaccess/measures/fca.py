@@ -1,6 +1,6 @@
 """Supply and distance decay: site supply, gravity (Hansen) and floating catchments.
 
-:func:`site_supply` (capacity of each open site, scaled for part-week outreach),
+:func:`site_supply` (capacity of each open site, for the hours it opens),
 :func:`decay_weights` and :func:`gravity`, and the two-step floating catchment area
 measures :func:`two_step_fca` (Luo and Wang 2003) and :func:`enhanced_two_step_fca` (Luo
 and Qi 2009), checked against PySAL ``access``.
@@ -30,6 +30,7 @@ from ._common import (
     matrix_arrays,
     open_mask,
 )
+from .hours import FULL_WEEK_SESSIONS, sessions_of
 
 __all__ = [
     "E2SFCA_BANDS",
@@ -48,30 +49,27 @@ log = logging.getLogger(__name__)
 #: ``access`` uses the same default.
 E2SFCA_BANDS: tuple[tuple[float, float], ...] = ((10.0, 1.0), (20.0, 0.68), (30.0, 0.22))
 
-#: Sessions in a full week of opening (5 days × morning and afternoon), the denominator
-#: when an outreach site's capacity is scaled by its ``sessions_per_week``.
-FULL_WEEK_SESSIONS: float = 10.0
 
 
 # ============================================================================ supply
 def site_supply(scenario: Scenario, *, sites: pd.DataFrame | None = None,
                 site_ids: Iterable[str] | None = None, roles: Iterable[str] | str | None = None,
                 full_week_sessions: float = FULL_WEEK_SESSIONS) -> pd.Series:
-    """Supply (capacity) of each open site, the numerator of 2SFCA and gravity.
+    """Supply of each open site for the hours it opens: the numerator of 2SFCA and gravity.
 
     The rule, site by site:
 
     1. capacity = the scenario's own value (``scenario.capacity``), else the sites
        table's ``capacity`` column (``sites=``);
-    2. an **outreach** site with a known ``sessions_per_week`` (scenario, else sites
-       table) offers only part of a week: its capacity is multiplied by
+    2. a site with a known ``sessions_per_week`` (scenario, else sites table), whatever
+       its role, offers its capacity for part of the week: capacity ×
        ``min(sessions_per_week / full_week_sessions, 1)`` (default 10 sessions = five
-       days, morning and afternoon). An outreach site running 2 sessions a week with
-       capacity 15 supplies 15 × 2/10 = 3. Other roles are not scaled: their capacity
-       is taken to describe a full week already;
-    3. if no open site has a capacity, every site supplies 1 (results are then sites
-       per person); if only some have one, that is an error (mixing units silently
-       would mislead).
+       days, morning and afternoon). An outreach room with 15 places open 2 sessions
+       supplies 15 × 2/10 = 3; a hub with 60 places cut from 10 sessions to 5 supplies
+       30. A site of unknown hours is taken to be open a full week;
+    3. if no open site has a capacity, every site supplies 1 for a full week (so
+       sessions / ``full_week_sessions``: results are then sites per person); if only
+       some have one, that is an error (mixing units silently would mislead).
 
     Parameters
     ----------
@@ -98,10 +96,11 @@ def site_supply(scenario: Scenario, *, sites: pd.DataFrame | None = None,
     Examples
     --------
     >>> import geoaccess as ga
-    >>> s = ga.Scenario("A", {"S1": "hub", "S2": "outreach"}, capacity={"S1": 60, "S2": 15},
-    ...                 sessions_per_week={"S1": 10, "S2": 2})
+    >>> s = ga.Scenario("A", {"S1": "hub", "S2": "outreach", "S3": "centre"},
+    ...                 capacity={"S1": 60, "S2": 15, "S3": 30},
+    ...                 sessions_per_week={"S1": 10, "S2": 2, "S3": 5})
     >>> site_supply(s).to_dict()
-    {'S1': 60.0, 'S2': 3.0}
+    {'S1': 60.0, 'S2': 3.0, 'S3': 15.0}
     """
     if not (full_week_sessions > 0):
         raise InputError(f"full_week_sessions must be > 0, got {full_week_sessions}")
@@ -112,24 +111,26 @@ def site_supply(scenario: Scenario, *, sites: pd.DataFrame | None = None,
         keep = set(ids)
         ids = [s for s in order if s in keep]
     base_cap: dict[str, float] = {}
-    base_sess: dict[str, float] = {}
     if sites is not None:
         if "site_id" not in sites.columns:
             raise InputError("sites: no 'site_id' column; load them with geoaccess.read_sites()",
                              column="site_id")
-        sid = sites["site_id"].astype(str)
-        for col, target in (("capacity", base_cap), ("sessions_per_week", base_sess)):
-            if col in sites.columns:
-                vals = pd.to_numeric(sites[col], errors="coerce")
-                target.update({k: float(v) for k, v in zip(sid, vals, strict=True)
-                               if pd.notna(v)})
+        if "capacity" in sites.columns:
+            vals = pd.to_numeric(sites["capacity"], errors="coerce")
+            base_cap = {str(k): float(v) for k, v in zip(sites["site_id"], vals, strict=True)
+                        if pd.notna(v)}
+    sessions = sessions_of(scenario, ids, sites)
+    part = {s: min(sessions[s] / full_week_sessions, 1.0) if s in sessions else 1.0
+            for s in ids}
     cap = {s: scenario.capacity.get(s, base_cap.get(s, np.nan)) for s in ids}
     known = [s for s in ids if not np.isnan(cap[s])]
     if not known:
         if ids:
-            log.info("scenario %r: no capacities known; every open site supplies 1",
-                     scenario.name)
-        return pd.Series(1.0, index=pd.Index(ids, name="site_id", dtype=object), name="supply")
+            log.info("scenario %r: no capacities known; every open site supplies 1 a full "
+                     "week", scenario.name)
+        return pd.Series([part[s] for s in ids], index=pd.Index(ids, name="site_id",
+                                                                 dtype=object),
+                         name="supply", dtype=np.float64)
     missing = [s for s in ids if np.isnan(cap[s])]
     if missing:
         raise InputError(f"scenario {scenario.name!r}: open sites {show_ids(missing)} have no "
@@ -140,14 +141,7 @@ def site_supply(scenario: Scenario, *, sites: pd.DataFrame | None = None,
     if negative:
         raise InputError(f"scenario {scenario.name!r}: negative capacity for sites "
                          f"{show_ids(negative)}", column="capacity", rows=negative)
-    out = {}
-    for s in ids:
-        value = cap[s]
-        if scenario.role_of(s) == "outreach":
-            sess = scenario.sessions_per_week.get(s, base_sess.get(s, np.nan))
-            if not np.isnan(sess):
-                value = value * min(sess / full_week_sessions, 1.0)
-        out[s] = float(value)
+    out = {s: float(cap[s] * part[s]) for s in ids}
     return pd.Series(out, name="supply", dtype=np.float64).rename_axis("site_id")
 
 
@@ -333,7 +327,7 @@ def two_step_fca(tt: TravelLike, scenario: Scenario, areas: AreasLike | None = N
     Step 1, for each open site *j*: ``R_j = S_j / Σ_{i: t_ij <= d} P_i``, its supply per
     person of the demand within ``threshold_minutes`` *d*. Step 2, for each area *i*:
     ``A_i = per × Σ_{j: t_ij <= d} R_j``. Supply ``S_j`` comes from :func:`site_supply`
-    (capacity, scaled by sessions per week for outreach sites); demand ``P_i`` is the
+    (capacity, scaled by each site's sessions per week); demand ``P_i`` is the
     population column. A site with no demand within reach gets ``R_j = 0``. With
     ``per=1`` the values equal PySAL ``access``'s ``two_stage_fca(max_cost=d)``.
 

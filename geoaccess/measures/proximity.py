@@ -26,7 +26,8 @@ from ._common import (
     open_mask,
 )
 
-__all__ = ["nearest", "population_within", "summarise_minutes", "threshold_label", "within"]
+__all__ = ["nearest", "population_within", "summarise_measures", "summarise_minutes",
+           "threshold_label", "within"]
 
 
 def threshold_label(minutes: float) -> str:
@@ -337,4 +338,57 @@ def summarise_minutes(minutes: pd.Series | np.ndarray, areas: AreasLike | None =
         lab = threshold_label(t)
         out[f"population_within_{lab}"] = float(counts[i])
         out[f"share_within_{lab}"] = float(shares[i])
+    return pd.Series(out, dtype=np.float64)
+
+
+def summarise_measures(table: pd.DataFrame, *, population: str,
+                       rules: Iterable[str] = (), measures: Iterable[str] = ()
+                       ) -> pd.Series:
+    """Population-weighted summary of the rule and measure columns of a result.
+
+    - for each rule column *r* (bool, or the share of the area's people meeting it in a
+      column ``<r>_share``): ``population_<r>`` (people meeting it) and ``share_<r>``
+      (of everyone);
+    - for each measure column *m* (gravity, 2SFCA, sessions within *t*...):
+      ``mean_<m>``, the population-weighted mean over areas with a value.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per area: the population column and the columns named.
+    population : str
+        The population column.
+    rules, measures : iterable of str
+        Columns to summarise.
+
+    Returns
+    -------
+    pandas.Series
+
+    Examples
+    --------
+    Areas of 100, 300 and 100 children; the standard is met in the first two; 2SFCA of
+    0.1, 0.2 and (no time) NaN: mean (100 × 0.1 + 300 × 0.2) / 400 = 0.175.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"children": [100.0, 300, 100], "ok": [True, True, False],
+    ...                   "two_step_fca": [0.1, 0.2, float("nan")]})
+    >>> summarise_measures(t, population="children", rules=["ok"],
+    ...                    measures=["two_step_fca"]).round(3).to_dict()
+    {'population_ok': 400.0, 'share_ok': 0.8, 'mean_two_step_fca': 0.175}
+    """
+    w = pd.to_numeric(table[population], errors="coerce").to_numpy(np.float64)
+    total = float(np.nansum(w))
+    out: dict[str, float] = {}
+    for name in rules:
+        col = f"{name}_share" if f"{name}_share" in table.columns else name
+        share = pd.to_numeric(table[col].astype(np.float64), errors="coerce").fillna(0.0)
+        met = float((w * share.to_numpy(np.float64)).sum())
+        out[f"population_{name}"] = met
+        out[f"share_{name}"] = met / total if total > 0 else float("nan")
+    for name in measures:
+        v = pd.to_numeric(table[name], errors="coerce").to_numpy(np.float64)
+        ok = np.isfinite(v) & np.isfinite(w)
+        wsum = float(w[ok].sum())
+        out[f"mean_{name}"] = float((w[ok] * v[ok]).sum() / wsum) if wsum > 0 else float("nan")
     return pd.Series(out, dtype=np.float64)

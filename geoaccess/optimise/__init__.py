@@ -6,24 +6,29 @@ Every function works on the :class:`~geoaccess.TravelTimes` matrix already compu
 new shortest-path search) and returns a :class:`Solution` whose ``.scenario`` goes
 straight into :func:`geoaccess.evaluate` and :func:`geoaccess.compare`.
 
-=======================================  ==================================================
+=======================================  ===========================================================
 question                                 function
-=======================================  ==================================================
+=======================================  ===========================================================
 keep *p* sites, shortest mean journey    :func:`p_median` (population-weighted minutes)
 keep *p* sites, most people within *T*   :func:`max_coverage`
 fewest sites with everyone within *T*    :func:`set_cover` (reports who cannot be covered)
 keep *p* sites, best worst case          :func:`p_center`
+save £X with the least access lost       :func:`p_median` with ``min_saving=`` (or ``budget=``)
 how good can it get, site by site        :func:`trade_off`, :func:`geoaccess.plot_trade_off`
 efficiency against equity                :func:`equity_frontier`, :func:`geoaccess.plot_frontier`
+access for each running-cost budget      :func:`cost_frontier`, :func:`geoaccess.plot_cost_frontier`
 the proposal against the best            :func:`proposal_vs_best`
-=======================================  ==================================================
+=======================================  ===========================================================
 
 Rules every function accepts, as keywords or all at once as ``rules=Rules(...)`` (see
 :class:`Rules`): ``must_keep`` / ``must_close`` site ids, ``candidates`` (the sites that
 may be chosen), ``zones`` with ``min_per_zone`` / ``max_per_zone`` (e.g. one hub per
-locality), ``capacity`` (assignment within each site's capacity) and ``equity`` (an
-:class:`Equity` constraint on a group of areas, e.g. the most deprived areas' share
-within 15 minutes at least everyone else's).
+locality), ``catchment="zone"`` (families use a site of their own zone),
+``capacity`` (assignment within each site's capacity), ``equity`` (an :class:`Equity`
+constraint on a group of areas, e.g. the most deprived areas' share within 15 minutes
+at least everyone else's), and money: ``budget`` (most the kept sites may cost to run,
+pounds a year) or ``min_saving`` (least saving against ``current``, the configuration
+today), from the sites' ``running_cost``.
 
 ==================  ===================================================================
 module              what it holds
@@ -32,6 +37,9 @@ module              what it holds
                     :func:`p_center`
 ``tradeoff``        :func:`trade_off`, :func:`equity_frontier`
 ``proposal``        :func:`proposal_vs_best` and its :class:`ProposalGap`
+``savings``         :func:`cost_frontier`
+``costs``           today's configuration, running and one-off costs, the roles of the
+                    chosen sites and the table of sites kept, added and closed
 ``solution``        :class:`Solution`, and how one is built from a choice of sites
 ``problem``         :class:`Rules`, :class:`InfeasibleError`, and the ``Instance``
                     (matrix, areas and rules as arrays) the solvers work on
@@ -58,8 +66,10 @@ Conventions
 - A pair with no time (NaN) can never be assigned. Areas with no time to any candidate
   site cannot be served whatever is chosen: they are left out of the objective and
   listed in :attr:`Solution.not_served` with the reason, never dropped.
-- Every open site serves every area (roles are ignored when choosing); the chosen sites
-  take the role of their ``kind`` when ``sites`` is passed, else ``role``.
+- Every open site serves every area (roles are ignored when choosing), or with
+  ``catchment="zone"`` every area of its zone. A chosen site open today keeps its role
+  (a kept hub stays a hub); a site added takes ``role``, else its ``kind``, else
+  ``"centre"``. :attr:`Solution.changes` lists the sites kept, added and closed.
 - Weights are the population column (default: the areas' first population column,
   ``areas.attrs["population"]``); without one every area counts 1.
 - "Within *T* minutes" means ``<= T``, as in :mod:`geoaccess.measures`.
@@ -98,6 +108,7 @@ from .equity import Equity
 from .locate import max_coverage, p_center, p_median, set_cover
 from .problem import InfeasibleError, Rules
 from .proposal import ProposalGap, proposal_vs_best
+from .savings import cost_frontier
 from .solution import Solution
 from .solve import METHODS
 from .tradeoff import equity_frontier, trade_off
@@ -109,6 +120,7 @@ __all__ = [
     "ProposalGap",
     "Rules",
     "Solution",
+    "cost_frontier",
     "equity_frontier",
     "max_coverage",
     "p_center",

@@ -26,6 +26,7 @@ Examples
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -75,15 +76,19 @@ def solve_model(inst: Instance, *, objective: str, p: int | None,
                 threshold: float | None = None, cover_limit: float | None = None,
                 coverage_floor: tuple[float, float] | None = None,
                 penalty: float | None = None, time_limit: float, mip_rel_gap: float,
-                start: np.ndarray | None = None) -> ExactAnswer:
+                start: np.ndarray | None = None,
+                distance_cap: float | None = None) -> ExactAnswer:
     """Build and solve one MILP over the reachable areas (see :mod:`geoaccess.optimise.milp`).
 
     ``objective`` is ``"distance"`` (population × minutes), ``"coverage"`` (population
-    within ``threshold``), ``"count"`` (open sites) or ``"none"`` (feasibility).
+    within ``threshold``), ``"count"`` (open sites), ``"cost"`` (running cost of the open
+    sites, minimised), ``"spend"`` (the same, maximised) or ``"none"`` (feasibility).
     ``cover_limit`` requires every area (with people, when given) that some candidate
     reaches within it to keep an open site within it; ``coverage_floor``
-    (threshold, population) keeps coverage at least that; ``penalty`` caps minutes and
-    prices an unserved area; ``start`` is a first answer for the lazy radius levels.
+    (threshold, population) keeps coverage at least that; ``distance_cap`` keeps the
+    population × minutes at most that (``inf``: only every area served); ``penalty``
+    caps minutes and prices an unserved area; ``start`` is a first answer for the lazy
+    radius levels.
     """
     groups = inst.groups
     single_source = inst.single_source
@@ -95,7 +100,7 @@ def solve_model(inst: Instance, *, objective: str, p: int | None,
     m = inst.m
     keep = inst.keep
     cover_rows = np.ones(len(D), dtype=bool) if cover_limit is None else (w > 0)
-    need_distance = objective == "distance" or any(
+    need_distance = objective == "distance" or distance_cap is not None or any(
         e.max_mean_minutes is not None for e in groups.items)
     thresholds = sorted({t for t in ([threshold] if threshold is not None else [])
                          + ([coverage_floor[0]] if coverage_floor else [])
@@ -119,6 +124,10 @@ def solve_model(inst: Instance, *, objective: str, p: int | None,
         count = Expr(y, np.ones(m))
         if p is not None:
             model.add_expr(count, p, p)
+        else:
+            model.add_expr(count, 1)       # any number of sites, but at least one
+        if inst.cost_cap is not None and inst.cost is not None:
+            model.add_expr(Expr(y, inst.cost), hi=inst.cost_cap)
         for k in range(len(inst.zone_names)):
             members = y[inst.zones.of == k]
             lo, hi = float(inst.zones.lo[k]), float(inst.zones.hi[k])
@@ -167,6 +176,9 @@ def solve_model(inst: Instance, *, objective: str, p: int | None,
                 cover_block(model, y, D[cover_rows], cover_limit, keep=keep)
         if coverage_floor is not None:
             model.add_expr(cov[coverage_floor[0]][0], lo=coverage_floor[1])
+        if distance_cap is not None and math.isfinite(distance_cap):
+            assert dist is not None
+            model.add_expr(dist, hi=distance_cap)
         _add_equity_rows(model, inst, {t: by for t, (_, by) in cov.items()}, dist_by)
         if objective == "distance":
             assert dist is not None
@@ -176,6 +188,9 @@ def solve_model(inst: Instance, *, objective: str, p: int | None,
             goal, maximise = cov[float(threshold)][0], True
         elif objective == "count":
             goal, maximise = count, False
+        elif objective in ("cost", "spend"):
+            assert inst.cost is not None
+            goal, maximise = Expr(y, inst.cost), objective == "spend"
         else:
             goal, maximise = Expr(), False
         # the set-row models gain nothing from HiGHS's MIP presolve (measured in

@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from ..matrix import TravelTimes
+from ..scenario import Scenario
 from .equity import Equity
 from .problem import Instance, Rules, minutes_value, population_name, rules_of
 from .solution import Solution
@@ -90,7 +91,7 @@ def p_median(
     tt: TravelTimes | pd.DataFrame,
     areas: pd.DataFrame | None = None,
     *,
-    p: int,
+    p: int | None = None,
     population: str | pd.Series | None = None,
     must_keep: Iterable[str] = (),
     must_close: Iterable[str] = (),
@@ -104,6 +105,10 @@ def p_median(
     capacity_scale: float = 1.0,
     single_source: bool = False,
     equity: Equity | Sequence[Equity] | None = None,
+    current: Scenario | Solution | None = None,
+    budget: float | None = None,
+    min_saving: float | None = None,
+    catchment: str = "nearest",
     unserved_minutes: float | None = None,
     method: str = "auto",
     time_limit: float = 60.0,
@@ -122,8 +127,9 @@ def p_median(
     Parameters
     ----------
     {common}
-    p : int
-        Number of sites to keep open.
+    p : int, optional
+        Number of sites to keep open; may be left out with a ``budget`` or
+        ``min_saving`` (any number of sites within it).
     unserved_minutes : float, optional
         By default every area with people that some candidate reaches must be left a
         reachable open site (a hard rule: with sparse matrices, e.g. computed with
@@ -163,7 +169,8 @@ def p_median(
     options = SolverOptions(method, time_limit, mip_rel_gap, seed)
     inst = Instance.build(tt, areas, population=population_name(population, "p_median"),
                           rules=rules_of(rules, locals(), what="p_median"))
-    return solve(inst, "p_median", p=inst.check_p(p), unserved_minutes=unserved_minutes,
+    return solve(inst, "p_median", p=inst.optional_p(p, "p_median"),
+                 unserved_minutes=unserved_minutes,
                  tie_break=False, name=name, options=options)
 
 
@@ -172,7 +179,7 @@ def max_coverage(
     tt: TravelTimes | pd.DataFrame,
     areas: pd.DataFrame | None = None,
     *,
-    p: int,
+    p: int | None = None,
     threshold_minutes: float = 15.0,
     population: str | pd.Series | None = None,
     must_keep: Iterable[str] = (),
@@ -187,6 +194,10 @@ def max_coverage(
     capacity_scale: float = 1.0,
     single_source: bool = False,
     equity: Equity | Sequence[Equity] | None = None,
+    current: Scenario | Solution | None = None,
+    budget: float | None = None,
+    min_saving: float | None = None,
+    catchment: str = "nearest",
     tie_break: bool = True,
     method: str = "auto",
     time_limit: float = 60.0,
@@ -204,8 +215,9 @@ def max_coverage(
     Parameters
     ----------
     {common}
-    p : int
-        Number of sites to keep open.
+    p : int, optional
+        Number of sites to keep open; may be left out with a ``budget`` or
+        ``min_saving`` (any number of sites within it).
     threshold_minutes : float
         An area is covered when an open site is at most this many minutes away
         (default 15). With capacities, its people count as covered in so far as they
@@ -240,7 +252,7 @@ def max_coverage(
     options = SolverOptions(method, time_limit, mip_rel_gap, seed)
     inst = Instance.build(tt, areas, population=population_name(population, "max_coverage"),
                           rules=rules_of(rules, locals(), what="max_coverage"))
-    return solve(inst, "max_coverage", p=inst.check_p(p),
+    return solve(inst, "max_coverage", p=inst.optional_p(p, "max_coverage"),
                  threshold=minutes_value(threshold_minutes), tie_break=tie_break, name=name,
                  options=options)
 
@@ -263,6 +275,10 @@ def set_cover(
     capacity: bool | str | Mapping[str, float] | None = None,
     capacity_scale: float = 1.0,
     single_source: bool = False,
+    current: Scenario | Solution | None = None,
+    budget: float | None = None,
+    min_saving: float | None = None,
+    catchment: str = "nearest",
     tie_break: bool = True,
     method: str = "auto",
     time_limit: float = 60.0,
@@ -322,7 +338,7 @@ def p_center(
     tt: TravelTimes | pd.DataFrame,
     areas: pd.DataFrame | None = None,
     *,
-    p: int,
+    p: int | None = None,
     population: str | pd.Series | None = None,
     must_keep: Iterable[str] = (),
     must_close: Iterable[str] = (),
@@ -335,6 +351,10 @@ def p_center(
     capacity: bool | str | Mapping[str, float] | None = None,
     capacity_scale: float = 1.0,
     single_source: bool = False,
+    current: Scenario | Solution | None = None,
+    budget: float | None = None,
+    min_saving: float | None = None,
+    catchment: str = "nearest",
     tie_break: bool = True,
     method: str = "auto",
     time_limit: float = 60.0,
@@ -354,8 +374,9 @@ def p_center(
     Parameters
     ----------
     {common}
-    p : int
-        Number of sites to keep open.
+    p : int, optional
+        Number of sites to keep open; may be left out with a ``budget`` or
+        ``min_saving`` (any number of sites within it).
     tie_break : bool
         Among choices with the same worst journey, prefer the shortest mean journey.
 
@@ -376,5 +397,5 @@ def p_center(
     options = SolverOptions(method, time_limit, mip_rel_gap, seed)
     inst = Instance.build(tt, areas, population=population_name(population, "p_center"),
                           rules=rules_of(rules, locals(), what="p_center"))
-    return solve(inst, "p_center", p=inst.check_p(p), tie_break=tie_break, name=name,
+    return solve(inst, "p_center", p=inst.optional_p(p, "p_center"), tie_break=tie_break, name=name,
                  options=options)

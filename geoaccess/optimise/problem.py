@@ -43,7 +43,8 @@ from .._validate import (
 from ..errors import InputError
 from ..evaluate import Result, evaluate
 from ..matrix import TravelTimes
-from ..scenario import Scenario
+from ..scenario import Scenario, as_scenario, site_zones
+from .costs import COST_COLUMNS, Baseline, money_value
 from .equity import Equity, Groups, equity_groups, equity_items
 
 __all__ = [
@@ -160,10 +161,31 @@ class Rules:
         always candidates.
     sites : pandas.DataFrame, optional
         The sites table (:func:`geoaccess.read_sites`): the chosen sites take the role of
-        their ``kind``, and ``capacity``/``zones`` columns can be read from it.
+        their ``kind``, and ``capacity``/``zones``/``running_cost`` (with
+        ``closure_cost``/``opening_cost``) columns are read from it.
     role : str, optional
-        Role of every chosen site in the returned scenario (default: the site's kind,
-        else ``"centre"``).
+        Role of the chosen sites that are not open in ``current`` (sites added); without
+        ``current``, of every chosen site. Default: the site's kind, else ``"centre"``.
+    current : Scenario or Solution, optional
+        The configuration today, against which savings, one-off costs and the sites
+        kept, added and closed (:attr:`Solution.changes`) are counted; a site it opens
+        and the optimiser keeps stays in its role (a kept hub stays a hub). Default:
+        every site of ``sites`` in the role of its kind (else every site of the matrix).
+    budget : float, optional
+        Most the chosen sites may cost to run, in pounds a year (the ``running_cost``
+        column of ``sites``): the best access within a budget. ``p`` may then be left
+        out (any number of sites within the budget).
+    min_saving : float, optional
+        Least saving a year against ``current``, in pounds: the chosen sites cost at most
+        the running cost of ``current`` minus this. With :func:`~geoaccess.p_median`, the
+        least access lost for a saving of at least that much; among equally good
+        answers, the one keeping most running (nothing closes that the saving does not
+        need: :func:`~geoaccess.cost_frontier` shows what more could be saved).
+    catchment : {"nearest", "zone"}
+        Which open site serves an area: the nearest (default), or only sites of the
+        area's own zone (``zones`` must then be a column of the areas, e.g. ``"ward"``;
+        with ``min_per_zone=max_per_zone=1``, one hub per locality used by its
+        families). The returned scenario carries the same rule.
     zones : str or mapping, optional
         Localities to spread the sites over: a column of ``sites`` (each site's zone), a
         column of ``areas`` such as ``"ward"`` (each site takes the zone of the area
@@ -213,6 +235,10 @@ class Rules:
     capacity_scale: float = 1.0
     single_source: bool = False
     equity: Equity | Sequence[Equity] | None = None
+    current: Scenario | Any = None
+    budget: float | None = None
+    min_saving: float | None = None
+    catchment: str = "nearest"
 
     def __post_init__(self) -> None:
         # lists and generators become tuples, so one Rules serves any number of calls
@@ -221,6 +247,14 @@ class Rules:
         if self.candidates is not None:
             object.__setattr__(self, "candidates", site_ids(self.candidates, "candidates"))
         object.__setattr__(self, "equity", equity_items(self.equity) or None)
+        if self.current is not None:
+            object.__setattr__(self, "current", as_scenario(self.current))
+        object.__setattr__(self, "budget", money_value(self.budget, "budget"))
+        object.__setattr__(self, "min_saving", money_value(self.min_saving, "min_saving"))
+        if self.catchment not in ("nearest", "zone"):
+            raise InputError(f"catchment must be 'nearest' or 'zone', got {self.catchment!r}"
+                             " (an allocation fixes each area's site: there is nothing to "
+                             "choose)", column="catchment")
 
 
 _DEFAULTS = {f.name: f.default for f in fields(Rules)}
@@ -312,6 +346,12 @@ class Instance:
     groups: Groups
     single_source: bool = False
     settings: dict[str, Any] = field(default_factory=dict)
+    baseline: Baseline | None = None      # today's configuration, money and roles
+    cost: np.ndarray | None = None        # running cost of each candidate (with a cap)
+    cost_cap: float | None = None         # most the chosen sites may cost a year
+    catchment: str = "nearest"
+    zone_column: str | None = None        # with catchment="zone"
+    site_zone: dict[str, Any] = field(default_factory=dict)
 
     @property
     def reach(self) -> np.ndarray:
@@ -327,10 +367,19 @@ class Instance:
     def build(cls, tt: Any, areas: Any, *, population: Any, rules: Rules) -> Instance:
         """Check the rules against the matrix and the areas, and make the arrays."""
         tt = as_travel_times(tt)
+        if getattr(tt, "origins", None) is not None:
+            raise InputError(
+                "the optimisers choose sites for one point per area, but this matrix's rows "
+                "are origins (homes); pass tt.area_view() (each area's mean minutes over "
+                "its homes) or a matrix over areas, then score the answer on the origins "
+                "with geoaccess.evaluate(tt, areas, solution)")
         ids, w, pop_name, table = _weights(areas, tt, population)
         matrix_sites = [str(s) for s in tt.site_ids]
         cand, keep_ids, close_ids = _candidates(rules, matrix_sites)
         _check_sites_table(rules.sites, cand)
+        site_zone: dict[str, Any] = {}
+        if rules.catchment == "zone":
+            cand, site_zone = _zoned_candidates(rules, cand, keep_ids, table, areas)
         M = tt.minutes.copy()
         M.index = M.index.astype(str)
         M.columns = M.columns.astype(str)
@@ -352,14 +401,49 @@ class Instance:
             else:
                 reason[i] = f"no time to any candidate site ({tt.pair_reason})"
         zone_obj, zone_names = _zones(rules, cand, areas)
+        if rules.catchment == "zone" and table is not None:
+            D = _own_zone(D, str(rules.zones), cand, site_zone, table, reason)
         cap = _capacity(rules.capacity, cand, rules.sites, rules.capacity_scale)
-        used = {"candidates": len(cand), "must_keep": sorted(keep_ids),
-                "must_close": sorted(close_ids)}
+        used: dict[str, Any] = {"candidates": len(cand), "must_keep": sorted(keep_ids),
+                                "must_close": sorted(close_ids)}
+        baseline = Baseline.build(rules.current, rules.sites, matrix_sites, role=rules.role)
+        cost = cost_cap = None
+        if rules.budget is not None or rules.min_saving is not None:
+            cost = baseline.check_costs(cand, "budget/min_saving")
+            cost_cap = baseline.cap(rules.budget, rules.min_saving)
+            used.update({"budget": rules.budget, "min_saving": rules.min_saving,
+                         "current_running_cost": baseline.current_cost,
+                         "running_cost_cap": cost_cap})
+            floor = float(cost[keep].sum())
+            if cost_cap is not None and floor > cost_cap + 1e-9:
+                raise InfeasibleError(
+                    f"the must-keep sites alone cost {floor:,.0f} a year, more than the "
+                    f"{cost_cap:,.0f} allowed by {_cost_rules(rules, baseline)}; keep fewer "
+                    "or lower the saving", column="running_cost")
         return cls(tt, ids, w, pop_name, D, cand, keep, zone_obj, zone_names, cap, reason,
                    table, rules.sites, rules.role, equity_groups(rules.equity, ids, table),
-                   bool(rules.single_source), used)
+                   bool(rules.single_source), used, baseline=baseline, cost=cost,
+                   cost_cap=cost_cap, catchment=rules.catchment,
+                   zone_column=str(rules.zones) if rules.catchment == "zone" else None,
+                   site_zone=site_zone)
 
     # ------------------------------------------------------------------ checks
+    def optional_p(self, p: Any, problem: str) -> int | None:
+        """``p`` checked as :meth:`check_p`, or None (any number of sites).
+
+        None is allowed when a budget, a saving or every candidate's zone maximum bounds
+        the choice.
+        """
+        if p is not None:
+            return self.check_p(p)
+        bounded = self.cost_cap is not None or (
+            len(self.zone_names) > 0 and bool((self.zones.hi < self.m).all())
+            and bool((self.zones.of >= 0).all()))
+        if not bounded:
+            raise InputError(f"{problem}: give p, the number of sites to keep, or a budget= "
+                             "/ min_saving= (or zones with max_per_zone) to bound the choice")
+        return None
+
     def check_p(self, p: Any) -> int:
         """``p`` as a number of sites these rules allow (else InputError/InfeasibleError)."""
         if isinstance(p, bool) or not isinstance(p, (int, np.integer)):
@@ -401,6 +485,10 @@ class Instance:
         if self.groups.items:
             rules.append("equity: " + "; ".join(e.describe(lab) for e, lab in zip(
                 self.groups.items, self.groups.labels, strict=True)))
+        if self.cost_cap is not None:
+            rules.append(f"running cost at most {self.cost_cap:,.0f} a year")
+        if self.catchment == "zone":
+            rules.append(f"families use a site of their own {self.zone_column}")
         if problem in ("p_median", "p_center"):
             rules.append("every area with people that some candidate reaches must be served "
                          "(areas with no time to most sites restrict the choice; "
@@ -508,12 +596,14 @@ def _zone_of(zones: Any, sites: Any, areas: Any) -> tuple[dict[str, Any], list[A
     if not isinstance(zones, str):
         raise InputError(f"zones: expected a column name or a mapping site_id -> zone, got "
                          f"{type(zones).__name__}")
-    if isinstance(sites, pd.DataFrame) and zones in sites.columns:
-        return {str(s): v for s, v in zip(sites["site_id"], sites[zones], strict=True)
-                if not pd.isna(v)}, []
+    required: list[Any] = []
     if isinstance(areas, pd.DataFrame) and zones in areas.columns:
+        # every zone with areas counts, even one without a candidate site
         required = [v for v in pd.unique(areas[zones]) if not pd.isna(v)]
-        return _site_zones_from_areas(zones, sites, areas), required
+    if isinstance(sites, pd.DataFrame) and zones in sites.columns:
+        return site_zones(sites, zones), required
+    if required:
+        return site_zones(sites, zones, areas), required
     where = ["sites"] if sites is not None else []
     where += ["areas"] if areas is not None else []
     places = " or ".join(where) or "the inputs (pass sites= or areas=)"
@@ -564,32 +654,55 @@ def _zones(rules: Rules, cand: list[str], areas: Any) -> tuple[Zones, list[str]]
     return Zones(of, lo, hi), [str(z) for z in names]
 
 
-def _site_zones_from_areas(column: str, sites: Any, areas: Any) -> dict[str, Any]:
-    """Each site's zone: the attribute of the area polygon it stands in."""
-    import geopandas as gpd  # only this use of zones needs it: keep the optimiser light
+def _cost_rules(rules: Rules, baseline: Baseline) -> str:
+    parts = []
+    if rules.budget is not None:
+        parts.append(f"budget={rules.budget:,.0f}")
+    if rules.min_saving is not None:
+        parts.append(f"min_saving={rules.min_saving:,.0f} (today's sites cost "
+                     f"{baseline.current_cost:,.0f})")
+    return " and ".join(parts)
 
-    if not isinstance(sites, gpd.GeoDataFrame) or not isinstance(areas, gpd.GeoDataFrame):
-        raise InputError(
-            f"zones={column!r} is an attribute of the areas: pass sites= (a GeoDataFrame "
-            "from geoaccess.read_sites) and areas as a GeoDataFrame with polygons so each "
-            "site can be placed in an area, or give zones as a mapping site_id -> zone",
-            column=column)
-    if not areas.geom_type.isin(["Polygon", "MultiPolygon"]).any():
-        raise InputError(f"zones={column!r}: the areas have no polygons to place sites in; "
-                         "give zones as a mapping site_id -> zone", column=column)
-    pts = sites[["site_id", sites.geometry.name]].copy()
-    polys = areas[[column, areas.geometry.name]]
-    if pts.crs is not None and polys.crs is not None and pts.crs != polys.crs:
-        pts = pts.to_crs(polys.crs)
-    joined = gpd.sjoin(pts, polys, how="left", predicate="within")
-    joined = joined[~joined.index.duplicated(keep="first")]
-    out = {str(s): z for s, z in zip(joined["site_id"], joined[column], strict=True)
-           if not pd.isna(z)}
-    outside = sorted(set(pts["site_id"].astype(str)) - set(out))
-    if outside:
-        log.info("zones=%r: %d site(s) outside every area count towards no zone: %s",
-                 column, len(outside), outside[:10])
-    return out
+
+def _zoned_candidates(rules: Rules, cand: list[str], keep_ids: list[str], table: Any,
+                      areas: Any) -> tuple[list[str], dict[str, Any]]:
+    """Candidates with a zone (a site of no zone serves no one under the zone rule)."""
+    column = rules.zones
+    if not isinstance(column, str) or table is None or column not in table.columns:
+        raise InputError("catchment='zone' needs zones= naming a column of the areas (e.g. "
+                         f"zones='ward'), got zones={column!r}", column="zones")
+    zone_of = site_zones(rules.sites, column, areas)
+    none = [s for s in cand if s not in zone_of]
+    kept = [s for s in none if s in keep_ids]
+    if kept:
+        raise InputError(f"must_keep: sites {show_ids(kept)} have no {column}, so under "
+                         "catchment='zone' they would serve no one; give them a zone or "
+                         "leave them out", column=column, rows=kept)
+    if none:
+        log.info("catchment='zone': candidates %s have no %s and are left out", none, column)
+    left = [s for s in cand if s in zone_of]
+    if not left:
+        raise InfeasibleError(f"catchment='zone': no candidate site has a {column}")
+    return left, {s: zone_of[s] for s in left}
+
+
+def _own_zone(D: np.ndarray, column: str, cand: list[str], zone_of: Mapping[str, Any],
+              table: pd.DataFrame, reason: np.ndarray) -> np.ndarray:
+    """The matrix with each area limited to candidates of its own zone (catchment rule)."""
+    area_zone = table[column].to_numpy(dtype=object)
+    codes, _ = pd.factorize(pd.Series(list(area_zone) + [zone_of.get(s) for s in cand],
+                                      dtype=object))
+    n = len(area_zone)
+    row = np.where(codes[:n] < 0, -1, codes[:n])
+    col = np.where(codes[n:] < 0, -2, codes[n:])
+    own = row[:, None] == col[None, :]
+    had = np.isfinite(D).any(axis=1)
+    D = np.where(own, D, np.inf)
+    for i in np.nonzero(had & ~np.isfinite(D).any(axis=1))[0]:
+        z = area_zone[i]
+        reason[i] = (f"the area has no {column} (catchment rule)" if pd.isna(z) else
+                     f"no candidate site in its {column} {z!r} (catchment rule)")
+    return D
 
 
 def _capacity(capacity: Any, cand: list[str], sites: Any, scale: float) -> np.ndarray | None:
@@ -597,6 +710,10 @@ def _capacity(capacity: Any, cand: list[str], sites: Any, scale: float) -> np.nd
         return None
     if not (isinstance(scale, (int, float)) and math.isfinite(scale) and scale > 0):
         raise InputError(f"capacity_scale must be a positive number, got {scale!r}")
+    if isinstance(capacity, str) and capacity in COST_COLUMNS:
+        raise InputError(f"capacity={capacity!r} is a cost in pounds, not a capacity; to "
+                         "close sites for a saving give min_saving= (or a budget=), which "
+                         "read the sites' running_cost", column=capacity)
     if capacity is True or isinstance(capacity, str):
         col = "capacity" if capacity is True else capacity
         if not isinstance(sites, pd.DataFrame) or col not in sites.columns:

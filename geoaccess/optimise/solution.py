@@ -37,6 +37,7 @@ from .problem import Instance
 __all__ = [
     "Solution",
     "build_solution",
+    "scenario_of",
     "default_name",
     "describe",
     "nearest",
@@ -104,6 +105,19 @@ class Solution:
     details : dict
         Solver details: model size, nodes, time limit, heuristic objective and its gap
         to the exact answer, the stages run.
+    changes : pandas.DataFrame
+        The sites kept, added and closed against the configuration today (the
+        ``current`` rule; by default every site of ``sites`` in its kind): index
+        ``site_id``, ``name``, ``change`` (``kept``, ``added``, ``closed``),
+        ``role_before``, ``role_after``, ``running_cost`` (pounds a year after the
+        change; 0 once closed) and ``one_off_cost`` (closing or opening it).
+    running_cost : float
+        Running cost of the chosen sites, pounds a year (NaN when the sites table has
+        no ``running_cost``).
+    saving : float
+        Running cost today minus ``running_cost``, pounds a year.
+    one_off_costs : float
+        Closure costs of the sites closed plus opening costs of the sites added.
     """
 
     scenario: Scenario
@@ -121,6 +135,10 @@ class Solution:
     summary: pd.Series
     allocation: pd.DataFrame | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    changes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    running_cost: float = float("nan")
+    saving: float = float("nan")
+    one_off_costs: float = float("nan")
 
     @property
     def open_sites(self) -> list[str]:
@@ -132,11 +150,27 @@ class Solution:
         """True if the solver proved the answer optimal (within ``mip_rel_gap``)."""
         return self.status == "optimal"
 
+    @property
+    def kept(self) -> list[str]:
+        """Sites open today and kept."""
+        return self.changes.index[self.changes["change"] == "kept"].tolist()
+
+    @property
+    def added(self) -> list[str]:
+        """Sites not open today that the solution opens."""
+        return self.changes.index[self.changes["change"] == "added"].tolist()
+
+    @property
+    def closed(self) -> list[str]:
+        """Sites open today that the solution closes."""
+        return self.changes.index[self.changes["change"] == "closed"].tolist()
+
     def __repr__(self) -> str:
         gap = "" if math.isnan(self.gap) else f", gap {self.gap:.2%}"
+        money = "" if math.isnan(self.saving) else f", saving {self.saving:,.0f} a year"
         return (f"Solution({self.problem}: {len(self.open_sites)} sites, "
-                f"{self.objective_name}={_fmt_value(self.objective)}, {self.status}{gap}, "
-                f"{self.seconds:.2f} s)")
+                f"{self.objective_name}={_fmt_value(self.objective)}{money}, {self.status}"
+                f"{gap}, {self.seconds:.2f} s)")
 
 
 def _fmt_value(x: float) -> str:
@@ -223,8 +257,7 @@ def build_solution(inst: Instance, open_: np.ndarray, *, problem: str, objective
                               | ({threshold} if threshold is not None else set())))
     summary = summarise_minutes(minutes, inst.w, thresholds=thresholds)
     # sites table
-    roles_scn = Scenario.from_site_ids(name or problem, open_ids, sites=inst.sites,
-                                       role=inst.role, description=description)
+    roles_scn = scenario_of(inst, name or problem, open_ids, description)
     if alloc is None:
         _, j = nearest(inst.D, open_)
         served_pop = np.bincount(j[j >= 0], weights=inst.w[j >= 0], minlength=inst.m)
@@ -244,9 +277,28 @@ def build_solution(inst: Instance, open_: np.ndarray, *, problem: str, objective
     gap = relative_gap(objective, bound) if math.isfinite(bound) else float("nan")
     det = {"solver": SOLVER if method != "heuristic" else HEURISTIC,
            **inst.settings, **dict(details or {})}
+    base = inst.baseline
+    changes = base.changes(open_ids, dict(roles_scn.roles)) if base is not None \
+        else pd.DataFrame()
+    money = base.money(open_ids) if base is not None else {}
+    nan = float("nan")
     return Solution(roles_scn, problem, float(objective), objective_name, float(bound), gap,
                     status, method, float(seconds), areas, sites, not_served, summary,
-                    allocation, det)
+                    allocation, det, changes, money.get("running_cost", nan),
+                    money.get("saving", nan), money.get("one_off_costs", nan))
+
+
+def scenario_of(inst: Instance, name: str, open_ids: list[str],
+                description: str = "") -> Scenario:
+    """The chosen sites as a Scenario: roles against today, the catchment rule kept."""
+    rule: dict[str, Any] = {}
+    if inst.catchment == "zone":
+        rule = {"catchment": "zone", "zone_column": inst.zone_column,
+                "site_zones": {s: inst.site_zone[s] for s in open_ids if s in inst.site_zone}}
+    if inst.baseline is None:
+        return Scenario.from_site_ids(name, open_ids, sites=inst.sites, role=inst.role,
+                                      description=description)
+    return inst.baseline.scenario(name, open_ids, description=description, **rule)
 
 
 def describe(problem: str, inst: Instance, k: int, status: str, gap: float,
@@ -267,6 +319,10 @@ def describe(problem: str, inst: Instance, k: int, status: str, gap: float,
         extra.append("zone rules")
     if inst.capacity is not None:
         extra.append("capacities")
+    if inst.cost_cap is not None:
+        extra.append(f"running cost at most £{inst.cost_cap:,.0f} a year")
+    if inst.catchment == "zone":
+        extra.append(f"families use their own {inst.zone_column}'s site")
     extra += [e.describe(lab) for e, lab in zip(groups.items, groups.labels, strict=True)]
     proof = "proven optimal" if status == "optimal" else (
         f"not proven optimal (gap {gap:.2%})" if not math.isnan(gap) else "heuristic")

@@ -78,21 +78,27 @@ class SolverOptions:
 
 def solve(inst: Instance, problem: str, *, p: int | None = None, threshold: float | None = None,
           unserved_minutes: float | None = None, tie_break: bool = True,
-          name: str | None = None, options: SolverOptions) -> Solution:
+          cheapest: bool = False, name: str | None = None,
+          options: SolverOptions) -> Solution:
     """Solve ``problem`` on ``inst`` and return its :class:`Solution`.
 
     ``p`` is the number of sites (checked with :meth:`Instance.check_p`), ``threshold``
     the minutes of coverage and set cover, ``unserved_minutes`` the p-median's price of
-    an unserved area, ``name`` the scenario's. Raises :class:`InfeasibleError` when the
-    rules cannot all hold, and :class:`~geoaccess.GeoaccessError` when the solver finds
-    no answer in time and no heuristic answer is at hand.
+    an unserved area, ``name`` the scenario's. Under a budget or a saving, the p-median's
+    tie-break keeps most running (the dearest of the equally good answers: nothing
+    closes that the target does not need), or with ``cheapest`` picks the cheapest; for
+    coverage, ``cheapest`` picks the cheapest instead of the shortest mean journey.
+    Raises :class:`InfeasibleError` when the rules cannot all hold, and
+    :class:`~geoaccess.GeoaccessError` when the solver finds no answer in time and no
+    heuristic answer is at hand.
     """
     t0 = time.perf_counter()
-    has_rules = inst.capacity is not None or bool(inst.groups.items)
+    has_rules = (inst.capacity is not None or bool(inst.groups.items)
+                 or inst.cost_cap is not None or (p is None and problem != "set_cover"))
     if options.method == "heuristic" and has_rules:
         raise InputError("method='heuristic' handles must-keep, must-close, candidates and "
-                         "zones; capacities and equity constraints need method='exact' "
-                         "(or 'auto')")
+                         "zones with a given p; capacities, equity constraints, budgets and "
+                         "savings need method='exact' (or 'auto')")
     if not inst.reach.any():
         raise InfeasibleError(f"{problem}: no area has a time to any candidate site")
     if unserved_minutes is not None:
@@ -122,7 +128,8 @@ def solve(inst: Instance, problem: str, *, p: int | None = None, threshold: floa
     # ---------------------------------------------------------------- exact
     primary, final = _exact_stages(inst, problem, p=p, threshold=threshold,
                                    unserved_minutes=unserved_minutes, heur=heur,
-                                   tie_break=tie_break, options=options, details=details)
+                                   tie_break=tie_break, options=options, details=details,
+                                   cheapest=cheapest and inst.cost is not None)
     out = primary.outcome
     if out.status == "infeasible":
         raise inst.infeasible(problem, p)
@@ -152,7 +159,7 @@ def solve(inst: Instance, problem: str, *, p: int | None = None, threshold: floa
 
 def _exact_stages(inst: Instance, problem: str, *, p: int | None, threshold: float | None,
                   unserved_minutes: float | None, heur: np.ndarray | None, tie_break: bool,
-                  options: SolverOptions, details: dict[str, Any]
+                  options: SolverOptions, details: dict[str, Any], cheapest: bool = False
                   ) -> tuple[ExactAnswer, ExactAnswer]:
     """The exact solves of a problem: the answer on its objective, then the tie-broken one.
 
@@ -174,6 +181,17 @@ def _exact_stages(inst: Instance, problem: str, *, p: int | None, threshold: flo
         ex = solve_model(inst, objective="distance", p=p, penalty=unserved_minutes,
                          start=heur, **kw)
         stages.append(stage_record("minimise population-minutes", ex))
+        if inst.cost_cap is not None and ex.open_ is not None \
+                and ex.outcome.status == "optimal":
+            # among equally good answers: the cheapest (a frontier's point), or the one
+            # keeping most running within the budget or saving (no closure beyond need)
+            best = ex.outcome.objective
+            ex2 = solve_model(inst, objective="cost" if cheapest else "spend", p=p,
+                              penalty=unserved_minutes,
+                              distance_cap=best + 1e-7 * max(1.0, abs(best)), **kw2)
+            stages.append(stage_record("tie-break: cheapest among the best" if cheapest
+                                       else "tie-break: most kept among the best", ex2))
+            return ex, (ex2 if ex2.open_ is not None else ex)
     elif problem == "max_coverage":
         assert threshold is not None
         ex = solve_model(inst, objective="coverage", p=p, threshold=threshold, **kw)
@@ -181,6 +199,8 @@ def _exact_stages(inst: Instance, problem: str, *, p: int | None, threshold: flo
         best = ex.outcome.objective
         tie = {"p": p, "coverage_floor": (threshold, best - 1e-7 * max(1.0, abs(best))),
                "what": "tie-break: shortest mean among the best"}
+        if cheapest:
+            tie.update({"what": "tie-break: cheapest among the best", "objective": "cost"})
     elif problem == "set_cover":
         assert threshold is not None
         ex = solve_model(inst, objective="count", p=None, cover_limit=threshold, **kw)
@@ -193,7 +213,8 @@ def _exact_stages(inst: Instance, problem: str, *, p: int | None, threshold: flo
     if tie is None or not tie_break or ex.open_ is None or ex.outcome.status != "optimal":
         return ex, ex
     what = tie.pop("what")
-    ex2 = solve_model(inst, objective="distance", penalty=inst.auto_penalty(), **tie, **kw2)
+    objective = tie.pop("objective", "distance")
+    ex2 = solve_model(inst, objective=objective, penalty=inst.auto_penalty(), **tie, **kw2)
     stages.append(stage_record(what, ex2))
     return ex, (ex2 if ex2.open_ is not None else ex)
 

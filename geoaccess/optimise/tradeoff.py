@@ -46,12 +46,12 @@ from .problem import (
 from .solution import Solution
 from .solve import SolverOptions, solve
 
-__all__ = ["equity_frontier", "trade_off"]
+__all__ = ["equity_frontier", "proposal_rows", "scenarios_of", "trade_off"]
 
 log = logging.getLogger(__name__)
 
 
-def _scenarios(items: Any, what: str) -> list[Scenario]:
+def scenarios_of(items: Any, what: str) -> list[Scenario]:
     """One Scenario or Solution, or an iterable of them, as a list of Scenarios."""
     if isinstance(items, Scenario) or isinstance(getattr(items, "scenario", None), Scenario):
         return [as_scenario(items)]
@@ -60,6 +60,26 @@ def _scenarios(items: Any, what: str) -> list[Scenario]:
     except TypeError as exc:
         raise InputError(f"{what}: expected a Scenario, a Solution or a list of them, got "
                          f"{type(items).__name__}") from exc
+
+
+def proposal_rows(inst: Instance, areas: Any, items: list[Scenario], threshold: float
+                  ) -> list[dict[str, Any]]:
+    """Rows of a trade-off table for configurations given (evaluated on the instance)."""
+    if not items:
+        return []
+    lab = threshold_label(threshold)
+    res = inst.evaluate(areas, items, [threshold])
+    summary = res.summary.set_index("scenario")
+    rows = []
+    for scen in items:
+        srow = summary.loc[scen.name]
+        rows.append({"problem": "proposal", "scenario": scen.name,
+                     "mean_minutes": srow["mean_minutes"], "max_minutes": srow["max_minutes"],
+                     f"population_within_{lab}": srow[f"population_within_{lab}"],
+                     f"share_within_{lab}": srow[f"share_within_{lab}"],
+                     "status": "proposal", "gap": np.nan, "seconds": np.nan,
+                     "sites": ", ".join(scen.open_sites)})
+    return rows
 
 
 def _p_values(inst: Instance, p_values: Any) -> list[int]:
@@ -207,18 +227,9 @@ def trade_off(
             bar.update()
     if bar is not None:
         bar.close()
-    items = _scenarios(proposals, "proposals")
-    if items:
-        res = inst.evaluate(areas, items, [threshold])
-        for scen in items:
-            srow = res.summary.set_index("scenario").loc[scen.name]
-            rows.append({"problem": "proposal", "p": len(scen.open_sites),
-                         "scenario": scen.name, "mean_minutes": srow["mean_minutes"],
-                         "max_minutes": srow["max_minutes"],
-                         f"population_within_{lab}": srow[f"population_within_{lab}"],
-                         f"share_within_{lab}": srow[f"share_within_{lab}"],
-                         "status": "proposal", "gap": np.nan, "seconds": np.nan,
-                         "sites": ", ".join(scen.open_sites)})
+    for row in proposal_rows(inst, areas, scenarios_of(proposals, "proposals"), threshold):
+        row["p"] = len(row["sites"].split(", ")) if row["sites"] else 0
+        rows.append(row)
     frame = pd.DataFrame(rows)
     frame.attrs.update({"threshold_minutes": threshold, "population": inst.pop_name,
                         "mode": inst.tt.mode, "candidates": inst.m})

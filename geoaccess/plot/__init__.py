@@ -27,7 +27,7 @@ Modules
   and how co-located sites are spread;
 - :mod:`~geoaccess.plot.charts`: :func:`~geoaccess.plot_equality`,
   :func:`~geoaccess.plot_cumulative`, :func:`~geoaccess.plot_trade_off`,
-  :func:`~geoaccess.plot_frontier`;
+  :func:`~geoaccess.plot_frontier`, :func:`~geoaccess.plot_cost_frontier`;
 - :mod:`~geoaccess.plot.cartography`: the parts of a printed map, for maps of your own
   (:func:`~geoaccess.plot.add_scale_bar`, :func:`~geoaccess.plot.add_north_arrow`,
   :func:`~geoaccess.plot.add_attribution`, :func:`~geoaccess.plot.finish_map`,
@@ -63,7 +63,13 @@ from .cartography import (
     finish_map,
 )
 from .change import change_legend, plot_change
-from .charts import plot_cumulative, plot_equality, plot_frontier, plot_trade_off
+from .charts import (
+    plot_cost_frontier,
+    plot_cumulative,
+    plot_equality,
+    plot_frontier,
+    plot_trade_off,
+)
 from .context import MapContext, draw_context, map_context
 from .labels import (
     class_labels,
@@ -116,6 +122,7 @@ __all__ = [
     "plot_cumulative",
     "plot_trade_off",
     "plot_frontier",
+    "plot_cost_frontier",
     # saving
     "save_figure",
     # the parts of a map

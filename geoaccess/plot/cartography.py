@@ -200,10 +200,10 @@ def add_attribution(ax: Axes, credits: str | Sequence[str] | None = None, *,
     Examples
     --------
     >>> import matplotlib.pyplot as plt
-    >>> fig, ax = plt.subplots()
+    >>> ax = plt.figure().add_subplot()
     >>> add_attribution(ax, "Boundaries: ONS").get_text()
     '© OpenStreetMap contributors | Boundaries: ONS'
-    >>> plt.close(fig)
+    >>> plt.close(ax.figure)
     """
     parts = [ATTRIBUTION]
     if credits:

@@ -6,7 +6,9 @@
 - :func:`plot_trade_off`: best achievable access for each number of sites kept
   (:func:`geoaccess.trade_off`);
 - :func:`plot_frontier`: overall access against a group's access
-  (:func:`geoaccess.equity_frontier`).
+  (:func:`geoaccess.equity_frontier`);
+- :func:`plot_cost_frontier`: the best access for each running-cost budget, with the
+  sites today and the proposals (:func:`geoaccess.cost_frontier`).
 
 Each returns the matplotlib Axes it drew on.
 
@@ -43,7 +45,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..optimise import Solution
     from ..scenario import Scenario
 
-__all__ = ["plot_cumulative", "plot_equality", "plot_frontier", "plot_trade_off"]
+__all__ = ["plot_cost_frontier", "plot_cumulative", "plot_equality", "plot_frontier",
+           "plot_trade_off"]
 
 # Okabe-Ito, as in SCENARIO_COLOURS
 _BLUE, _ORANGE, _GREY = "#0072B2", "#E69F00", "#7f7f7f"
@@ -426,4 +429,102 @@ def plot_frontier(frame: pd.DataFrame, ax: Axes | None = None, *,
     p = frame.attrs.get("p")
     ax.set_title(title or f"Efficiency against equity{f' ({p} sites)' if p else ''}",
                  fontsize=11, loc="left")
+    return ax
+
+
+def _pounds(value: float, _pos: Any = None) -> str:
+    """Pounds for an axis: £950, £48k, £1.2m."""
+    v = float(value)
+    if abs(v) >= 1e6:
+        return f"£{v / 1e6:.1f}m"
+    if abs(v) >= 1e4:
+        return f"£{v / 1e3:.0f}k"
+    return f"£{v:,.0f}"
+
+
+def plot_cost_frontier(frame: pd.DataFrame, ax: Axes | None = None, *,
+                       measure: str | None = None, title: str | None = None) -> Axes:
+    """Chart of :func:`~geoaccess.cost_frontier`: the best access for each running cost.
+
+    The frontier (the best access any configuration gives for its running cost a year)
+    as a step line, today's sites as a black star and the proposals as diamonds, each
+    labelled with its saving: options above-right of the line cost more than they need
+    for the access they give.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        From :func:`~geoaccess.cost_frontier`.
+    ax : matplotlib.axes.Axes, optional
+    measure : {"mean_minutes", "share_within"}, optional
+        The access drawn; default the one optimised (mean minutes for p-median, the share
+        within the threshold for coverage).
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import pandas as pd, geoaccess as ga
+    >>> tt = ga.TravelTimes.from_frame(pd.DataFrame(
+    ...     {"S1": [2.0, 8], "S2": [6.0, 3], "S3": [9.0, 9]}, index=["E1", "E2"]))
+    >>> sites = pd.DataFrame({"site_id": ["S1", "S2", "S3"], "kind": "centre",
+    ...                       "running_cost": [50_000.0, 30_000, 20_000]})
+    >>> ax = ga.plot_cost_frontier(ga.cost_frontier(tt, sites=sites, steps=3))
+    >>> ax.get_xlabel()
+    'Running cost of the sites kept (£ a year)'
+    """
+    need = {"problem", "running_cost", "mean_minutes"}
+    if not isinstance(frame, pd.DataFrame) or not need <= set(frame.columns):
+        raise InputError("plot_cost_frontier: expected the DataFrame of "
+                         "geoaccess.cost_frontier")
+    problem = frame.attrs.get("problem", "p_median")
+    measure = measure or ("mean_minutes" if problem == "p_median" else "share_within")
+    if measure not in ("mean_minutes", "share_within"):
+        raise InputError(f"plot_cost_frontier: measure must be 'mean_minutes' or "
+                         f"'share_within', got {measure!r}")
+    t = frame.attrs.get("threshold_minutes", 15.0)
+    lab = threshold_label(t)
+    words = population_words(frame.attrs.get("population"))
+    col, scale = (("mean_minutes", 1.0) if measure == "mean_minutes"
+                  else (f"share_within_{lab}", 100.0))
+    ax = new_axes(ax, (7.5, 4.8), constrained=False)
+    best = frame[(frame["problem"] == problem) & frame["running_cost"].notna()]
+    best = best.drop_duplicates("sites").sort_values("running_cost")
+    handles: list[Any] = []
+    if len(best):
+        (line,) = ax.step(best["running_cost"], best[col] * scale, where="post", color=_BLUE,
+                          linewidth=1.8, label="best access for the money")
+        ax.scatter(best["running_cost"], best[col] * scale, color=_BLUE, s=16, zorder=3)
+        handles.append(line)
+    for kind, marker, size, face in (("current", "*", 140, "black"),
+                                     ("proposal", "D", 45, "white")):
+        rows = frame[frame["problem"] == kind]
+        for _, row in rows.iterrows():
+            h = ax.scatter([row["running_cost"]], [row[col] * scale], marker=marker, s=size,
+                           facecolor=face, edgecolor="black", zorder=4,
+                           label="today's sites" if kind == "current" else "proposal")
+            saving = row.get("saving", np.nan)
+            note = str(row["scenario"]) + (f" (saves {_pounds(saving)})"
+                                           if kind == "proposal" and pd.notna(saving)
+                                           and saving > 0 else "")
+            ax.annotate(mpl_text(note), (row["running_cost"], row[col] * scale),
+                        textcoords="offset points", xytext=(7, 5), fontsize=8)
+            if h.get_label() not in [x.get_label() for x in handles]:
+                handles.append(h)
+    from matplotlib.ticker import FuncFormatter
+
+    ax.xaxis.set_major_formatter(FuncFormatter(_pounds))
+    ax.set_xlabel("Running cost of the sites kept (£ a year)", fontsize=9)
+    if measure == "mean_minutes":
+        ax.set_ylabel(f"Mean minutes to the nearest site ({words})", fontsize=9)
+        ax.set_ylim(bottom=0)
+    else:
+        ax.set_ylabel(f"% of {words} within {lab} minutes", fontsize=9)
+        ax.set_ylim(0, 102)
+    tidy_chart(ax)
+    ax.legend(handles=handles, fontsize=8, frameon=False, loc="best")
+    ax.set_title(title or "What each running-cost budget buys", fontsize=11, loc="left")
     return ax

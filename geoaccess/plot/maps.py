@@ -150,7 +150,8 @@ def plot_minutes(
         Areas from :func:`geoaccess.read_areas` (polygons; points are drawn as dots).
         Every area is drawn; areas without a value are grey and hatched ("no time").
     scenario : str, Scenario or Solution, optional
-        Scenario of a Result holding several: its name, or the scenario itself.
+        Scenario of a Result holding several: its name, or the scenario itself. With a
+        Series or table of minutes, the Scenario (or Solution) whose sites to draw.
     sites : geopandas.GeoDataFrame, optional
         Sites to draw, in their role in ``scenario`` (closed ones as grey crosses).
     column : str
@@ -200,6 +201,7 @@ def plot_minutes(
     'no time (see reason)'
     """
     geo = areas_for_map(areas, "plot_minutes")
+    given = None if scenario is None or isinstance(scenario, str) else as_scenario(scenario)
     layout = check_layout(layout)
     values, scenario, result = values_of(data, scenario, column, "plot_minutes")
     v = values.reindex(geo["area_id"]).to_numpy(np.float64)
@@ -216,7 +218,8 @@ def plot_minutes(
     fs = font_scale(layout)
     numbered = want_numbers(numbers, sites, owns)
     _draw_classes(ax, geo, v, upper, colours)
-    scen = result.scenarios[scenario] if result is not None and scenario else None
+    # the scenario drawn is the one scored: open sites as open, in their roles
+    scen = result.scenarios[scenario] if result is not None and scenario else given
     ctx = as_context(context, geo)
     roles = furnish(ax, geo, context=ctx, sites=sites, scenario=scen, numbers=numbered,
                     fontscale=fs, labels=labels)

@@ -26,12 +26,10 @@ Examples
 --------
 >>> import geoaccess as ga
 >>> from geoaccess import uk
->>> get = ga.datasets.get_path
->>> table = uk.areas(get("trafford-lsoa"),
-...                  population=uk.read_population(get("trafford-population-lsoa")),
-...                  deprivation=uk.read_deprivation(get("imd2025"), nation="england",
-...                                                  year=2025))
->>> areas = ga.read_areas(table)
+>>> path = ga.datasets.get_path
+>>> pop = uk.read_population(path("trafford-population-lsoa"))
+>>> imd = uk.read_deprivation(path("imd2025"), nation="england", year=2025)
+>>> areas = ga.read_areas(uk.areas(path("trafford-lsoa"), population=pop, deprivation=imd))
 >>> len(areas), areas.attrs["population"]
 (139, ['children_0_4'])
 """

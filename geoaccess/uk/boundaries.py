@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from . import _columns
+from . import _columns, _util
 from ._util import (
     Source,
     code_kinds,
@@ -29,12 +29,9 @@ from ._util import (
     ids_text,
     label,
     log,
-    missing_column,
-    norm,
     numbers,
     read_table,
     resolve,
-    vintage_of,
 )
 
 __all__ = ["apply_lookup", "read_boundaries", "read_centroids", "read_lookup"]
@@ -47,8 +44,8 @@ def _codes_of(frame: pd.DataFrame, where: str, path: str | None, area_column: st
               codes: str | None) -> tuple[pd.Series, str, str | None]:
     col = find(frame.columns, _columns.AREA_CODE, area_column)
     if col is None:
-        raise missing_column(where, path, "area code", "area_column", frame.columns,
-                             area_column)
+        raise _util.missing_column(where, path, "area code", "area_column", frame.columns,
+                                   area_column)
     values = codes_text(frame[col])
     blank = values.isna().to_numpy()
     if blank.any():
@@ -65,7 +62,7 @@ def _codes_of(frame: pd.DataFrame, where: str, path: str | None, area_column: st
     if len(kinds) > 1:
         raise InputError(f"{where}: the file mixes kinds of area {kinds}; read one "
                          "geography at a time", path=path, column=col)
-    stated = vintage_of(col)
+    stated = _util.vintage_of(col)
     if codes and stated and codes != stated:
         raise InputError(f"{where}: codes={codes!r} but column {col!r} says {stated}",
                          path=path, column=col)
@@ -109,6 +106,19 @@ def _points_or_polygons(frame: pd.DataFrame, where: str, path: str | None,
     return gpd.GeoSeries(gpd.points_from_xy(xs, ys), index=frame.index, crs=crs).to_crs(BNG)
 
 
+def _read_geo(source: Source, what: str, *, layer: str | int | None, codes: str | None,
+              area_column: str | None, download: bool
+              ) -> tuple[pd.DataFrame, str, str | None, pd.Series, str, str | None, gpd.GeoSeries]:
+    """Read a boundaries or centroids source: frame, label, path, codes and geometry."""
+    resolved = resolve(source, download=download, what=what)
+    where, path = label(resolved), (None if isinstance(resolved, pd.DataFrame)
+                                    else str(resolved))
+    frame = read_table(resolved, layer=layer, what=what)
+    ids, code_c, vintage = _codes_of(frame, where, path, area_column, codes)
+    geom = _points_or_polygons(frame, where, path, ids)
+    return frame, where, path, ids, code_c, vintage, geom
+
+
 def read_boundaries(source: Source, *, layer: str | int | None = None,
                     codes: str | None = None, area_column: str | None = None,
                     download: bool = False) -> gpd.GeoDataFrame:
@@ -149,16 +159,13 @@ def read_boundaries(source: Source, *, layer: str | int | None = None,
     >>> len(lsoa), lsoa.crs.to_epsg(), lsoa.attrs["codes"]
     (139, 27700, 'lsoa21')
     """
-    resolved = resolve(source, download=download, what="boundaries")
-    where, path = label(resolved), (None if isinstance(resolved, pd.DataFrame)
-                                    else str(resolved))
-    frame = read_table(resolved, layer=layer, what="boundaries")
-    ids, code_c, vintage = _codes_of(frame, where, path, area_column, codes)
-    geom = _points_or_polygons(frame, where, path, ids)
+    frame, where, path, ids, code_c, vintage, geom = _read_geo(
+        source, "boundaries", layer=layer, codes=codes, area_column=area_column,
+        download=download)
     name_c = find([c for c in frame.columns if c != code_c], _columns.AREA_NAME)
     skip = {code_c, name_c, getattr(frame, "_geometry_column_name", None)}
-    skip |= {c for c in frame.columns if norm(c) in ("shape length", "shape area",
-                                                       "shape leng", "shape are")}
+    skip |= {c for c in frame.columns if _util.norm(c) in ("shape length", "shape area",
+                                                             "shape leng", "shape are")}
     out = pd.DataFrame({"area_code": ids.to_numpy()})
     if name_c:
         out["area_name"] = frame[name_c].astype("string").str.strip().to_numpy()
@@ -203,12 +210,9 @@ def read_centroids(source: Source, *, layer: str | int | None = None,
     >>> pwc.attrs["codes"], pwc.geometry.iloc[0].x
     ('lsoa21', 376514.0)
     """
-    resolved = resolve(source, download=download, what="centroids")
-    where, path = label(resolved), (None if isinstance(resolved, pd.DataFrame)
-                                    else str(resolved))
-    frame = read_table(resolved, layer=layer, what="centroids")
-    ids, _col, vintage = _codes_of(frame, where, path, area_column, codes)
-    geom = _points_or_polygons(frame, where, path, ids)
+    _frame, where, path, ids, _col, vintage, geom = _read_geo(
+        source, "centroids", layer=layer, codes=codes, area_column=area_column,
+        download=download)
     not_points = (geom.geom_type != "Point").to_numpy()
     if not_points.any():
         raise InputError(f"{where}: centroids must be points ({ids_text(ids[not_points])} "

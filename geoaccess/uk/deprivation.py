@@ -21,21 +21,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from . import _columns
-from ._util import (
-    Source,
-    codes_text,
-    find,
-    ids_text,
-    label,
-    log,
-    missing_column,
-    norm,
-    numbers,
-    read_table,
-    resolve,
-    vintage_of,
-)
+from . import _columns, _util
+from ._util import find, ids_text, label, log, norm, numbers
 
 __all__ = ["EDITIONS", "Edition", "combine_deprivation", "read_deprivation"]
 
@@ -107,7 +94,7 @@ def _is_header(cells: Sequence[str]) -> bool:
 
 
 def read_deprivation(
-    source: Source,
+    source: _util.Source,
     *,
     nation: str,
     year: int,
@@ -167,20 +154,20 @@ def read_deprivation(
         raise InputError(f"no deprivation index known for {nation} {year}; known editions "
                          f"are {known}", column="year")
     edition = EDITIONS[key]
-    resolved = resolve(source, download=download, what=edition.label)
+    resolved = _util.resolve(source, download=download, what=edition.label)
     where, path = label(resolved), (None if isinstance(resolved, pd.DataFrame)
                                     else str(resolved))
-    frame = read_table(resolved, sheet=sheet, is_header=_is_header, what=edition.label)
+    frame = _util.read_table(resolved, sheet=sheet, is_header=_is_header, what=edition.label)
     code_c = find(frame.columns, _columns.AREA_CODE, area_column)
     if code_c is None:
-        raise missing_column(where, path, "area code", "area_column", frame.columns,
-                             area_column)
-    stated = vintage_of(code_c)
+        raise _util.missing_column(where, path, "area code", "area_column", frame.columns,
+                                   area_column)
+    stated = _util.vintage_of(code_c)
     if stated and stated != edition.codes:
         raise InputError(
             f"{where}: {edition.label} uses {edition.codes} codes but column {code_c!r} holds "
             f"{stated} codes: is this the file of another year?", path=path, column=code_c)
-    codes = codes_text(frame[code_c])
+    codes = _util.codes_text(frame[code_c])
     _check_codes(codes, edition, where, path, code_c)
     out = pd.DataFrame({"area_code": codes.astype(str).to_numpy()}, index=frame.index)
     used = {code_c}

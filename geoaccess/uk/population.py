@@ -22,23 +22,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from . import _columns
+from . import _columns, _util
 from ._ages import Band, age_band, band_text, open_top, parse_key, tiling
-from ._util import (
-    Source,
-    code_kinds,
-    codes_text,
-    find,
-    ids_text,
-    label,
-    log,
-    missing_column,
-    norm,
-    numbers,
-    read_table,
-    resolve,
-    vintage_of,
-)
+from ._util import find, ids_text, label, log, numbers
 
 __all__ = ["age_band", "compare_counts", "count_ages", "read_population"]
 
@@ -75,7 +61,7 @@ def _sex_of(values: pd.Series, column: str, where: str, path: str | None) -> pd.
 
 
 def read_population(
-    source: Source,
+    source: _util.Source,
     *,
     sheet: str | int | None = None,
     codes: str | None = None,
@@ -135,16 +121,16 @@ def read_population(
     >>> pop.attrs["period"], pop.attrs["ages"], pop["area_code"].nunique()
     ('2024-06-30', 'single years', 139)
     """
-    resolved = resolve(source, download=download, what="population")
+    resolved = _util.resolve(source, download=download, what="population")
     where, path = label(resolved), (None if isinstance(resolved, pd.DataFrame)
                                     else str(resolved))
-    frame = read_table(resolved, sheet=sheet, is_header=_is_header, what="population by age")
+    frame = _util.read_table(resolved, sheet=sheet, is_header=_is_header, what="population by age")
     area_c = find(frame.columns, _columns.AREA_CODE, area_column)
     if area_c is None:
-        raise missing_column(where, path, "area code", "area_column", frame.columns,
-                             area_column)
+        raise _util.missing_column(where, path, "area code", "area_column", frame.columns,
+                                   area_column)
     name_c = find([c for c in frame.columns if c != area_c], _columns.AREA_NAME)
-    areas = codes_text(frame[area_c])
+    areas = _util.codes_text(frame[area_c])
     blank = areas.isna().to_numpy()
     if blank.any():
         rows = [f"row {i + 2}" for i in np.nonzero(blank)[0]]
@@ -153,7 +139,7 @@ def read_population(
     if sex is not None and str(sex).lower() not in _SEX_VALUES:
         raise InputError(f"sex={sex!r}: use 'persons', 'females' or 'males'", column="sex")
     sex_c = find(frame.columns, _SEX)
-    if sex_c is not None and norm(sex_c) == "unit":
+    if sex_c is not None and _util.norm(sex_c) == "unit":
         unit = frame[sex_c].astype("string").str.strip().str.lower()
         if not unit.isin(list(_SEX_VALUES)).all():
             sex_c = None
@@ -187,7 +173,7 @@ def read_population(
     order = ["area_code"] + (["area_name"] if names is not None else [])
     tidy = tidy[order + ["sex", "age_min", "age_max", "count"]]
     level = _level(pd.Series(tidy["area_code"].unique()), where, path)
-    stated = vintage_of(area_c)
+    stated = _util.vintage_of(area_c)
     if codes and stated and codes != stated:
         raise InputError(f"{where}: codes={codes!r} but column {area_c!r} says {stated}",
                          path=path, column=area_c)
@@ -364,7 +350,7 @@ def _check(wide: pd.DataFrame, total: pd.Series | None, tiles: list[Band],
 
 
 def _level(codes: pd.Series, where: str, path: str | None) -> str | None:
-    kinds = code_kinds(codes)
+    kinds = _util.code_kinds(codes)
     found = sorted(set(kinds.dropna()))
     if len(found) > 1:
         examples = {k: codes[kinds == k].iloc[0] for k in found}
@@ -418,10 +404,8 @@ def count_ages(population: pd.DataFrame, ages: AgeRange | Mapping[str, AgeRange]
 
     Examples
     --------
-    >>> import geoaccess as ga
-    >>> from geoaccess import uk
-    >>> bands = uk.read_population(ga.datasets.get_path("trafford-census-bands"),
-    ...                            codes="lsoa21")
+    >>> from geoaccess import datasets, uk
+    >>> bands = uk.read_population(datasets.get_path("trafford-census-bands"), codes="lsoa21")
     >>> int(uk.count_ages(bands, (0, 4))["children_0_4"].sum())
     13458
     """

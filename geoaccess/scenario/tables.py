@@ -1,25 +1,18 @@
-"""Hub configurations: which sites are open, and in which role.
+"""Scenario tables and files: read, check and write the options a council is considering.
 
-A :class:`Scenario` names one configuration a council is considering ("Current",
-"Proposal A: 18 centres"...). Each open site has a role (``hub``, ``centre``,
-``outreach``, ``base``...); sites not mentioned are closed.
-
-Councils usually write their options as one table, a row per site and a column per
-option, with the site's role in each cell and blank where it closes.
-:func:`read_scenarios` reads such a table (CSV or Excel) or a YAML file, checks it
-against the sites, and reports every problem at once. :meth:`Scenario.from_sites`
-builds the current network from the sites' kinds.
+Councils write their options as one table, a row per site and a column per option, with
+the site's role in each cell and blank where it closes, or as YAML.
+:func:`read_scenarios` reads either (or their in-memory forms), checks them against the
+sites and reports every problem at once; :func:`write_scenarios` writes them back, and
+:func:`scenario_table` lays several side by side.
 
 Examples
 --------
->>> from geoaccess import Scenario
->>> s = Scenario("Proposal A", {"S01": "hub", "S02": "outreach"})
->>> s.open_sites
-['S01', 'S02']
->>> s.role_of("S03")
-'closed'
->>> s.describe()
-'2 open sites: 1 hub, 1 outreach'
+>>> import pandas as pd
+>>> table = pd.DataFrame({"site_id": ["S1", "S2"], "Current": ["hub", "centre"],
+...                       "Close S2": ["hub", ""]})
+>>> [s.describe() for s in read_scenarios(table, ["S1", "S2"])]
+['2 open sites: 1 hub, 1 centre', '1 open site: 1 hub']
 """
 
 from __future__ import annotations
@@ -27,41 +20,29 @@ from __future__ import annotations
 import csv
 import io as _io
 import logging
-import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from ._kinds import KIND_SYNONYMS as _KIND_SYNONYMS
-from ._kinds import SITE_KINDS
-from ._validate import Problems, show_ids
-from ._yaml import load_yaml
-from .errors import InputError
+from .._fs import atomic_write_text, write_csv, write_excel
+from .._validate import Problems, show_ids
+from .._yaml import load_yaml
+from ..errors import InputError
+from .model import (
+    ROLES,
+    Scenario,
+    norm_cell,
+    role_lookup,
+    site_kinds,
+    site_values,
+)
 
-__all__ = [
-    "as_scenario",
-    "CLOSED",
-    "ROLES",
-    "Scenario",
-    "read_scenarios",
-    "scenario_masks",
-    "scenario_table",
-    "validate_scenarios",
-    "write_scenarios",
-]
+__all__ = ["read_scenarios", "scenario_table", "validate_scenarios", "write_scenarios"]
 
-log = logging.getLogger(__name__)
-
-#: The role of a site that is not open in a scenario.
-CLOSED = "closed"
-
-#: Roles a site can have in a scenario (the site kinds of :func:`geoaccess.read_sites`).
-ROLES: tuple[str, ...] = tuple(SITE_KINDS)
+log = logging.getLogger("geoaccess.scenario")
 
 #: Cell values of a scenario table that mean "closed in this scenario".
 _CLOSED_WORDS = frozenset({"", "closed", "close", "closes", "closure", "no", "n", "0",
@@ -75,296 +56,11 @@ _DESCRIPTIVE = frozenset({
     "places", "sessions_per_week", "sessions", "notes", "note", "comment", "comments",
     "address", "postcode", "post_code", "ward", "locality", "lat", "lon", "lng",
     "latitude", "longitude", "easting", "northing", "x", "y", "description", "urn",
-    "osm_id", "osm_amenity",
+    "osm_id", "osm_amenity", "running_cost", "closure_cost", "opening_cost",
 })
 _YAML_SUFFIXES = {".yaml", ".yml"}
 _EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 _CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
-_SCENARIO_KEYS = {"name", "description", "roles", "open", "capacity", "sessions_per_week"}
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """A named configuration of sites.
-
-    Parameters
-    ----------
-    name : str
-        Name shown in tables, maps and reports.
-    roles : Mapping[str, str]
-        ``site_id`` → role for every open site. Sites absent (or with role ``"closed"``)
-        are closed.
-    capacity : Mapping[str, float], optional
-        Per-site capacity in this scenario (places, sessions...: any supply unit used
-        consistently). :func:`read_scenarios` and :meth:`from_sites` fill it from the
-        sites table; values given here take precedence over the sites table wherever
-        a measure needs capacity (see :func:`geoaccess.measures.site_supply`).
-    sessions_per_week : Mapping[str, float], optional
-        Per-site sessions per week in this scenario, filled and used like ``capacity``.
-    description : str, optional
-        Free text for reports.
-
-    Examples
-    --------
-    >>> s = Scenario("Keep two", {"S01": "hub", "S02": "closed", "S03": "centre"})
-    >>> s.open_sites, s.sites_with_role("hub")
-    (['S01', 'S03'], ['S01'])
-    >>> s.mask(["S01", "S02", "S03"]).tolist()
-    [True, False, True]
-    """
-
-    name: str
-    roles: Mapping[str, str]
-    capacity: Mapping[str, float] = field(default_factory=dict)
-    sessions_per_week: Mapping[str, float] = field(default_factory=dict)
-    description: str = ""
-
-    def __post_init__(self) -> None:
-        roles = {str(k): str(v) for k, v in self.roles.items() if str(v) != CLOSED}
-        object.__setattr__(self, "name", str(self.name))
-        object.__setattr__(self, "roles", roles)
-        object.__setattr__(self, "capacity", {str(k): float(v) for k, v in self.capacity.items()})
-        object.__setattr__(self, "sessions_per_week",
-                           {str(k): float(v) for k, v in self.sessions_per_week.items()})
-        object.__setattr__(self, "description", "" if self.description is None
-                           else str(self.description))
-
-    # -------------------------------------------------------------- queries
-    @property
-    def open_sites(self) -> list[str]:
-        """Ids of the open sites, in the order given."""
-        return list(self.roles)
-
-    def role_of(self, site_id: str) -> str:
-        """Role of a site in this scenario (``"closed"`` if not open)."""
-        return self.roles.get(str(site_id), CLOSED)
-
-    def sites_with_role(self, *roles: str) -> list[str]:
-        """Ids of the open sites having any of ``roles``."""
-        return [s for s, r in self.roles.items() if r in roles]
-
-    def role_counts(self) -> dict[str, int]:
-        """Number of open sites in each role, in order of first appearance.
-
-        Examples
-        --------
-        >>> Scenario("A", {"S1": "centre", "S2": "outreach", "S3": "centre"}).role_counts()
-        {'centre': 2, 'outreach': 1}
-        """
-        counts: dict[str, int] = {}
-        for role in self.roles.values():
-            counts[role] = counts.get(role, 0) + 1
-        return counts
-
-    def describe(self) -> str:
-        """A short description such as ``'18 open sites: 8 centre, 8 outreach, 2 base'``."""
-        n = len(self.roles)
-        parts = ", ".join(f"{k} {r}" for r, k in self.role_counts().items())
-        return f"{n} open site{'s' if n != 1 else ''}" + (f": {parts}" if parts else "")
-
-    def mask(self, site_ids: Iterable[str], roles: Iterable[str] | None = None) -> np.ndarray:
-        """Boolean array: which of ``site_ids`` are open (optionally in one of ``roles``).
-
-        Parameters
-        ----------
-        site_ids : iterable of str
-            Site ids in the order wanted (e.g. ``tt.site_ids``).
-        roles : iterable of str, optional
-            Count only open sites with one of these roles.
-
-        Returns
-        -------
-        numpy.ndarray of bool
-        """
-        wanted = None if roles is None else set(roles)
-        return np.array([(s in self.roles) and (wanted is None or self.roles[s] in wanted)
-                         for s in map(str, site_ids)], dtype=bool)
-
-    # --------------------------------------------------------- constructors
-    @classmethod
-    def from_sites(
-        cls,
-        sites: pd.DataFrame,
-        name: str = "Current",
-        *,
-        kinds: Iterable[str] | None = None,
-        description: str | None = None,
-    ) -> Scenario:
-        """The configuration in which every site is open in the role of its ``kind``.
-
-        Parameters
-        ----------
-        sites : pandas.DataFrame
-            Sites from :func:`geoaccess.read_sites` (``site_id``, ``kind`` and optional
-            ``capacity``, ``sessions_per_week``).
-        name : str
-            Scenario name (default ``"Current"``).
-        kinds : iterable of str, optional
-            Open only the sites of these kinds (e.g. ``["hub", "centre"]``).
-        description : str, optional
-            Free text; by default one saying how the scenario was built.
-
-        Returns
-        -------
-        Scenario
-
-        Examples
-        --------
-        >>> import pandas as pd
-        >>> sites = pd.DataFrame({"site_id": ["S1", "S2", "S3"],
-        ...                       "kind": ["hub", "centre", "outreach"],
-        ...                       "capacity": [60.0, 30.0, float("nan")]})
-        >>> s = Scenario.from_sites(sites)
-        >>> s.roles, s.capacity
-        ({'S1': 'hub', 'S2': 'centre', 'S3': 'outreach'}, {'S1': 60.0, 'S2': 30.0})
-        >>> Scenario.from_sites(sites, "Hubs only", kinds=["hub"]).open_sites
-        ['S1']
-        """
-        ids, kind = _site_kinds(sites, "sites")
-        wanted = None if kinds is None else {str(k) for k in kinds}
-        roles = {s: k for s, k in zip(ids, kind, strict=True)
-                 if k is not None and (wanted is None or k in wanted)}
-        if not roles:
-            what = f" of kinds {sorted(wanted)}" if wanted is not None else ""
-            raise InputError(f"sites: no site{what} to open in scenario {name!r}",
-                             column="kind")
-        if description is None:
-            description = ("every site open in the role of its kind" if wanted is None
-                           else f"every site of kind {', '.join(sorted(wanted))} open")
-        capacity, sessions = _site_values(sites, roles)
-        return cls(name, roles, capacity=capacity, sessions_per_week=sessions,
-                   description=description)
-
-    @classmethod
-    def from_site_ids(
-        cls,
-        name: str,
-        site_ids: Iterable[str],
-        *,
-        sites: pd.DataFrame | None = None,
-        role: str | None = None,
-        description: str = "",
-    ) -> Scenario:
-        """A scenario opening ``site_ids``, each in ``role`` or in the role of its kind.
-
-        This is how :mod:`geoaccess.optimise` and scripts turn a chosen set of sites into
-        a scenario.
-
-        Parameters
-        ----------
-        name : str
-            Scenario name.
-        site_ids : iterable of str
-            The open sites.
-        sites : pandas.DataFrame, optional
-            Sites table: gives each site's role (its ``kind``) when ``role`` is not given,
-            and its ``capacity``/``sessions_per_week``.
-        role : str, optional
-            Role of every open site (default: the site's kind, else ``"centre"``).
-        description : str
-            Free text.
-
-        Returns
-        -------
-        Scenario
-
-        Examples
-        --------
-        >>> Scenario.from_site_ids("Best 2", ["S4", "S1"]).roles
-        {'S4': 'centre', 'S1': 'centre'}
-        """
-        ids = [str(s) for s in site_ids]
-        if sites is not None:
-            all_ids, kinds = _site_kinds(sites, "sites")
-            kind_of = dict(zip(all_ids, kinds, strict=True))
-            unknown = [s for s in ids if s not in kind_of]
-            if unknown:
-                raise InputError(f"scenario {name!r}: unknown site ids {show_ids(unknown)}",
-                                 column="site_id", rows=unknown)
-            roles = {s: role or kind_of[s] or "centre" for s in ids}
-            capacity, sessions = _site_values(sites, roles)
-        else:
-            roles = {s: role or "centre" for s in ids}
-            capacity, sessions = {}, {}
-        return cls(name, roles, capacity=capacity, sessions_per_week=sessions,
-                   description=description)
-
-    def modified(
-        self,
-        name: str,
-        *,
-        close: Iterable[str] = (),
-        open: Mapping[str, str] | None = None,
-        description: str | None = None,
-    ) -> Scenario:
-        """A copy with some sites closed and/or opened (or given new roles).
-
-        Examples
-        --------
-        >>> a = Scenario("A", {"S1": "hub", "S2": "centre"})
-        >>> a.modified("A without S2, S3 as outreach", close=["S2"],
-        ...            open={"S3": "outreach"}).roles
-        {'S1': 'hub', 'S3': 'outreach'}
-        """
-        gone = {str(s) for s in close}
-        roles = {s: r for s, r in self.roles.items() if s not in gone}
-        roles.update({str(k): str(v) for k, v in (open or {}).items()})
-        keep = set(roles)
-        return Scenario(name, roles,
-                        capacity={k: v for k, v in self.capacity.items() if k in keep},
-                        sessions_per_week={k: v for k, v in self.sessions_per_week.items()
-                                           if k in keep},
-                        description=self.description if description is None else description)
-
-
-# ------------------------------------------------------------------------- helpers
-def _site_kinds(sites: Any, what: str) -> tuple[list[str], list[str | None]]:
-    """Site ids and kinds (None where unknown) of a sites table or an iterable of ids."""
-    if isinstance(sites, pd.DataFrame):
-        if "site_id" not in sites.columns:
-            raise InputError(f"{what}: no 'site_id' column; load the sites with "
-                             "geoaccess.read_sites()", column="site_id")
-        ids = sites["site_id"].astype(str).tolist()
-        if "kind" in sites.columns:
-            kinds = [None if pd.isna(k) else str(k) for k in sites["kind"]]
-        else:
-            kinds = [None] * len(ids)
-        return ids, kinds
-    if isinstance(sites, (str, bytes)) or not isinstance(sites, Iterable):
-        raise InputError(f"{what}: expected the sites table (geoaccess.read_sites) or a list "
-                         f"of site ids, got {type(sites).__name__}")
-    ids = [str(s) for s in sites]
-    return ids, [None] * len(ids)
-
-
-def _site_values(sites: Any, roles: Mapping[str, str]
-                 ) -> tuple[dict[str, float], dict[str, float]]:
-    """Capacity and sessions per week of the open sites, from a sites table."""
-    out: tuple[dict[str, float], dict[str, float]] = ({}, {})
-    if not isinstance(sites, pd.DataFrame) or "site_id" not in sites.columns:
-        return out
-    ids = sites["site_id"].astype(str)
-    for target, col in zip(out, ("capacity", "sessions_per_week"), strict=True):
-        if col not in sites.columns:
-            continue
-        values = pd.to_numeric(sites[col], errors="coerce")
-        for s, v in zip(ids, values, strict=True):
-            if s in roles and pd.notna(v):
-                target[s] = float(v)
-    return out
-
-
-def _role_lookup(roles: Sequence[str]) -> dict[str, str]:
-    lookup = {k: v for k, v in _KIND_SYNONYMS.items() if v in roles}
-    lookup.update({f"{k}s": v for k, v in list(lookup.items())})
-    lookup.update({str(r).lower(): str(r) for r in roles})
-    return lookup
-
-
-def _norm(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return ""
-    return " ".join(str(value).strip().lower().split())
 
 
 # ----------------------------------------------------------------------- validation
@@ -422,7 +118,7 @@ def _check(items: list[Any], sites: Any, roles: Sequence[str] | None, problems: 
     A scenario already named in ``problems`` (e.g. for unknown roles, whose sites are
     then left out) is not reported again as having no open site.
     """
-    known, _ = _site_kinds(sites, where)
+    known, _ = site_kinds(sites, where)
     known_set = set(known)
     seen: dict[str, int] = {}
     for s in items:
@@ -611,7 +307,7 @@ def _from_table(frame: pd.DataFrame, sites: Any, problems: Problems, *, id_colum
         header = [str(c).strip() for c in frame.columns]
         body = frame.reset_index(drop=True)
     else:
-        header = ["" if _norm(c) == "" else str(c).strip() for c in frame.iloc[0]]
+        header = ["" if norm_cell(c) == "" else str(c).strip() for c in frame.iloc[0]]
         body = frame.iloc[1:].reset_index(drop=True)
     body.columns = pd.RangeIndex(len(header))
     where, path = problems.where, problems.path
@@ -651,9 +347,9 @@ def _from_table(frame: pd.DataFrame, sites: Any, problems: Problems, *, id_colum
     if not positions:
         problems.add(f"no scenario columns: after {header[id_pos]!r}, add one column per "
                      f"scenario (header = scenario name, cells = roles); columns are {header}")
-    site_ids, kinds = _site_kinds(sites, "sites")
+    site_ids, kinds = site_kinds(sites, "sites")
     kind_of = dict(zip(site_ids, kinds, strict=True))
-    lookup = _role_lookup(roles)
+    lookup = role_lookup(roles)
     items: list[Scenario] = []
     for pos in positions:
         name = header[pos]
@@ -663,7 +359,7 @@ def _from_table(frame: pd.DataFrame, sites: Any, problems: Problems, *, id_colum
         unknown_roles: dict[str, list[str]] = {}
         no_kind: list[str] = []
         for sid, cell in zip(ids, body[pos], strict=True):
-            text = _norm(cell)
+            text = norm_cell(cell)
             if not sid or text in _CLOSED_WORDS:
                 continue
             if text in _OPEN_WORDS:
@@ -695,13 +391,13 @@ def _from_table(frame: pd.DataFrame, sites: Any, problems: Problems, *, id_colum
         # roles reported above are dropped so that the final check does not repeat them
         role_map = {k: v for k, v in role_map.items()
                     if v not in unknown_roles and v != "open"}
-        capacity, sessions = _site_values(sites, role_map)
+        capacity, sessions = site_values(sites, role_map)
         items.append(Scenario(name, role_map, capacity=capacity, sessions_per_week=sessions))
     return items
 
 
 def _cell_id(value: Any) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+    if norm_cell(value) == "":
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -732,9 +428,9 @@ def _from_mapping(data: Any, sites: Any, problems: Problems, *,
                          f"scenarios), found {type(data).__name__}", path=path)
     if not entries:
         raise InputError(f"{where}: no scenarios found", path=path)
-    site_ids, kinds = _site_kinds(sites, "sites")
+    site_ids, kinds = site_kinds(sites, "sites")
     kind_of = dict(zip(site_ids, kinds, strict=True))
-    lookup = _role_lookup(roles)
+    lookup = role_lookup(roles)
     items: list[Scenario] = []
     for name, body in entries:
         if isinstance(body, (list, tuple)):
@@ -747,10 +443,14 @@ def _from_mapping(data: Any, sites: Any, problems: Problems, *,
         capacity: dict[str, float] = {}
         sessions: dict[str, float] = {}
         description = str(body.get("description") or "")
+        rule: dict[str, Any] = {}
         for key, value in body.items():
             key_s = str(key)
-            norm = _norm(key_s)
+            norm = norm_cell(key_s)
             if key_s in ("name", "description"):
+                continue
+            if key_s in ("catchment", "zone_column"):
+                rule[key_s] = value
                 continue
             if key_s == "open":
                 for sid in _id_list(value, name, key_s, problems):
@@ -765,7 +465,7 @@ def _from_mapping(data: Any, sites: Any, problems: Problems, *,
                                  name)
                     continue
                 for sid, role in value.items():
-                    text = _norm(role)
+                    text = norm_cell(role)
                     if text in _CLOSED_WORDS:
                         continue
                     if text in _OPEN_WORDS:
@@ -789,17 +489,22 @@ def _from_mapping(data: Any, sites: Any, problems: Problems, *,
                     role_map[sid] = lookup[norm]
             else:
                 problems.add(f"scenario {name!r}: unknown key {key_s!r}; use description, "
-                             f"roles, open, capacity, sessions_per_week or a role "
+                             f"roles, open, capacity, sessions_per_week, catchment, "
+                             f"zone_column or a role "
                              f"({', '.join(roles)})", name)
-        base_cap, base_sess = _site_values(sites, role_map)
+        base_cap, base_sess = site_values(sites, role_map)
         base_cap.update({k: v for k, v in capacity.items()})
         base_sess.update({k: v for k, v in sessions.items()})
         closed_over = [k for k in list(capacity) + list(sessions) if k not in role_map]
         if closed_over:
             problems.add(f"scenario {name!r}: capacity/sessions given for sites that are not "
                          "open in it", name, sorted(set(closed_over)))
-        items.append(Scenario(name, role_map, capacity=base_cap, sessions_per_week=base_sess,
-                              description=description))
+        try:
+            items.append(Scenario(name, role_map, capacity=base_cap,
+                                  sessions_per_week=base_sess, description=description,
+                                  **rule))
+        except InputError as exc:
+            problems.add(str(exc), name)
     return items
 
 
@@ -843,7 +548,7 @@ def scenario_table(scenarios: Iterable[Scenario], sites: Any = None) -> pd.DataF
             ids.extend(i for i in s.roles if i not in ids)
         names = None
     else:
-        ids, _ = _site_kinds(sites, "sites")
+        ids, _ = site_kinds(sites, "sites")
         names = (sites.set_index(sites["site_id"].astype(str))["name"]
                  if isinstance(sites, pd.DataFrame) and "name" in sites.columns else None)
     table = pd.DataFrame(index=pd.Index(ids, name="site_id", dtype=object))
@@ -888,71 +593,26 @@ def write_scenarios(scenarios: Iterable[Scenario], path: str | os.PathLike[str],
             s.name: {k: v for k, v in (("description", s.description),
                                        ("roles", dict(s.roles)),
                                        ("capacity", dict(s.capacity)),
-                                       ("sessions_per_week", dict(s.sessions_per_week)))
+                                       ("sessions_per_week", dict(s.sessions_per_week)),
+                                       ("catchment", s.allocation or (
+                                           s.catchment if s.catchment != "nearest"
+                                           else None)),
+                                       ("zone_column", s.zone_column))
                      if v}
             for s in items}}
-        p.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True),
-                     encoding="utf-8")
-        return p
+        return atomic_write_text(p, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    kept = [s.name for s in items if s.catchment != "nearest"]
+    if kept and suffix in (".csv", ".xlsx", ".xlsm"):
+        log.warning("%s: a table holds roles only; the catchment rules of %s are not "
+                    "written (use .yaml to keep them)", p, kept)
     table = scenario_table(items, sites).reset_index()
     if suffix == ".csv":
-        table.to_csv(p, index=False)
+        write_csv(table, p)
     elif suffix in (".xlsx", ".xlsm"):
-        table.to_excel(p, index=False, sheet_name="scenarios")
+        write_excel(p, {"scenarios": table})
     else:
         raise InputError(f"{p}: unknown scenario file format {suffix!r}; use .csv, .xlsx or "
                          ".yaml", path=p)
     return p
 
 
-# ---------------------------------------------------------------------------- masks
-def scenario_masks(scenarios: Iterable[Scenario], site_ids: Iterable[str],
-                   roles: Iterable[str] | None = None) -> np.ndarray:
-    """Boolean matrix (scenarios × sites): which sites each scenario opens.
-
-    Parameters
-    ----------
-    scenarios : iterable of Scenario
-    site_ids : iterable of str
-        Column order (e.g. ``tt.site_ids``).
-    roles : iterable of str, optional
-        Count only open sites in these roles.
-
-    Returns
-    -------
-    numpy.ndarray of bool, shape (n_scenarios, n_sites)
-
-    Examples
-    --------
-    >>> scenario_masks([Scenario("A", {"S2": "hub"})], ["S1", "S2"]).tolist()
-    [[False, True]]
-    """
-    ids = [str(s) for s in site_ids]
-    role_set = None if roles is None else list(roles)
-    items = list(scenarios)
-    if not items:
-        return np.zeros((0, len(ids)), dtype=bool)
-    return np.vstack([s.mask(ids, role_set) for s in items])
-
-
-def as_scenario(obj: Any) -> Scenario:
-    """``obj`` as a :class:`Scenario`: a Scenario itself, or anything holding one in ``.scenario``.
-
-    Optimiser results (:class:`geoaccess.Solution`) carry the configuration they found in
-    ``.scenario``; every function that takes a scenario takes them too.
-
-    Examples
-    --------
-    >>> from types import SimpleNamespace
-    >>> s = Scenario("Keep 2", {"S1": "hub", "S2": "centre"})
-    >>> as_scenario(SimpleNamespace(scenario=s)) is s
-    True
-    """
-    if isinstance(obj, Scenario):
-        return obj
-    inner = getattr(obj, "scenario", None)
-    if isinstance(inner, Scenario):
-        return inner
-    raise InputError(f"expected a Scenario (or an optimiser Solution, whose .scenario is "
-                     f"one), got {type(obj).__name__}; build one with geoaccess.Scenario or "
-                     "geoaccess.read_scenarios")
