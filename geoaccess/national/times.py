@@ -261,13 +261,17 @@ def _execute(client: Any, shared: _Shared, tasks: list[_Task],
         else:
             from distributed import as_completed
 
+            # the network once per worker; each task's rows to one worker, as data (a task
+            # graph carrying them would be large), and the task runs where its rows are
             data = ex.scatter(shared, broadcast=True, hash=False)
-            futures = [ex.submit(_route, data, task, pure=False) for task in tasks]
+            payloads = ex.scatter(tasks, hash=False)
+            futures = [ex.submit(_route, data, p, pure=False) for p in payloads]
             for fut in as_completed(futures):
                 handle(fut.result())
                 fut.release()
                 bar.update()
-            data.release()
+            for f in (data, *payloads):
+                f.release()
     bar.close()
 
 
