@@ -7,7 +7,8 @@
   :class:`~geoaccess.TravelTimes` for one region for scoring.
 - :func:`evaluate_batch`: many scenarios × matrices (modes, speeds) scored on the same
   cluster.
-- :func:`load_national_config` / :func:`run_national`: the ``geoaccess national`` command.
+- :mod:`geoaccess.national.command`: the ``geoaccess national`` command (many local
+  authorities in one run).
 
 Dask (``geoaccess[national]``) is imported only when a cluster is used.
 """

@@ -42,10 +42,7 @@ class _Shared:
 
     network: Network
     sites: Any  # GeoDataFrame: site_id, geometry (points in the network CRS)
-    origins: Any  # GeoDataFrame: the rows, points in the network CRS
-    row_ids: np.ndarray
-    row_areas: np.ndarray
-    row_regions: np.ndarray
+    kind: str  # "area" (one point per area) or "origin" (many weighted points per area)
     max_minutes: float | None
     max_snap_m: float
     access_speed_kmh: float
@@ -59,9 +56,25 @@ class _Shared:
 
 @dataclass
 class _Task:
+    """One part and its rows, shipped as arrays (each task carries only its own rows)."""
+
     part: Part
     rows: np.ndarray  # positions of the rows routed in this part
     report: np.ndarray  # positions (within ``rows``) whose snap this part reports
+    x: np.ndarray  # the rows' points in the network CRS
+    y: np.ndarray
+    ids: np.ndarray
+    areas: np.ndarray
+    regions: np.ndarray
+    weights: np.ndarray | None  # origins only
+
+    def frame(self, crs: str) -> Any:
+        """The rows as :func:`geoaccess.travel_times` takes them."""
+        if self.weights is None:
+            return _points(self.x, self.y, crs, {"area_id": self.ids, "origin_x": self.x,
+                                                 "origin_y": self.y})
+        return _points(self.x, self.y, crs, {"origin_id": self.ids, "area_id": self.areas,
+                                             "weight": self.weights})
 
 
 @dataclass
@@ -106,8 +119,8 @@ def _points(x: np.ndarray, y: np.ndarray, crs: str, columns: dict[str, Any]) -> 
 
 
 def _prepare_rows(origins: Any, crs: str, region: str | None
-                  ) -> tuple[Any, pd.DataFrame, str]:
-    """The rows as points in ``crs``, the table stored beside the times, and their kind."""
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, pd.DataFrame, str]:
+    """The rows' points in ``crs``, weights, the table stored beside the times, and kind."""
     cols = set(getattr(origins, "columns", ()))
     if not hasattr(origins, "geometry"):
         raise InputError("origins: expected a GeoDataFrame of areas (geoaccess.read_areas) or "
@@ -140,13 +153,8 @@ def _prepare_rows(origins: Any, crs: str, region: str | None
         for c in origins.columns:
             if c not in (geom, "origin_id", "area_id"):
                 table[f"{ORIGIN_PREFIX}{c}"] = origins[c].to_numpy()
-        points = _points(x, y, crs, {"origin_id": table["origin_id"],
-                                     "area_id": table["area_id"],
-                                     "weight": origins["weight"].to_numpy()})
-    else:
-        points = _points(x, y, crs, {"area_id": table["origin_id"], "origin_x": x,
-                                     "origin_y": y})
-    return points, table, "origin" if is_origin else "area"
+        return x, y, origins["weight"].to_numpy(), table, "origin"
+    return x, y, None, table, "area"
 
 
 def _route(shared: _Shared, task: _Task) -> _Out:
@@ -160,8 +168,7 @@ def _route(shared: _Shared, task: _Task) -> _Out:
                                   longest_arc=shared.longest_arc_m)
     clipped = time.perf_counter()
     sites = shared.sites.iloc[part.sites]
-    rows = shared.origins.iloc[task.rows]
-    tt = travel_times(net, sites, rows, max_snap_m=shared.max_snap_m,
+    tt = travel_times(net, sites, task.frame(net.crs), max_snap_m=shared.max_snap_m,
                       max_minutes=shared.max_minutes,
                       access_speed_kmh=shared.access_speed_kmh, progress=False,
                       engine=shared.engine)
@@ -179,10 +186,9 @@ def _route(shared: _Shared, task: _Task) -> _Out:
         best = (task.rows[rr], part.sites[order[keep]], top[keep])
     elif len(r) and shared.times_dir is not None:
         write_times(shared.times_dir, f"part-{part.index:06d}", pd.DataFrame({
-            "origin_id": shared.row_ids[task.rows[r]],
-            "area_id": shared.row_areas[task.rows[r]],
+            "origin_id": task.ids[r], "area_id": task.areas[r],
             "site_id": tt.site_ids.to_numpy()[c], "minutes": values[r, c],
-            "reason": None, "region": shared.row_regions[task.rows[r]]}),
+            "reason": None, "region": task.regions[r]}),
             shared.minutes_dtype)
     written = time.perf_counter()
 
@@ -195,7 +201,7 @@ def _route(shared: _Shared, task: _Task) -> _Out:
                 out[ok, j] = nodes[out[ok, j].astype(np.int64)]
         return out
 
-    role = "origin" if "origin_id" in shared.origins.columns else "area"
+    role = shared.kind
     report_ids = tt.minutes.index[task.report]
     return _Out(
         index=part.index, rows_with_time=task.rows[np.unique(r)],
@@ -396,7 +402,7 @@ def national_travel_times(
                        else access_speed_kmh)
     sx, sy = _xy(sites, network.crs, use_origin=False)
     site_points = _points(sx, sy, network.crs, {"site_id": site_ids.to_numpy()})
-    row_points, rows, kind = _prepare_rows(origins, network.crs, region)
+    ox, oy, weights, rows, kind = _prepare_rows(origins, network.crs, region)
     n_rows = len(rows)
     need = (search_buffer_m(network, max_minutes, access_kmh) if max_minutes is not None
             else np.inf)
@@ -406,15 +412,17 @@ def national_travel_times(
                     "network (%.0f m): journeys leaving the buffer are missed", buffer,
                     max_minutes, need)
     parts = plan_parts(sx, sy, partition=partition, chunk_size=chunk_size)
-    ox = row_points["origin_x"].to_numpy() if kind == "area" else row_points.geometry.x.to_numpy()
-    oy = row_points["origin_y"].to_numpy() if kind == "area" else row_points.geometry.y.to_numpy()
     reported = np.zeros(n_rows, dtype=bool)
+    row_ids, row_areas = rows["origin_id"].to_numpy(), rows["area_id"].to_numpy()
+    row_regions = rows["region"].to_numpy()
     tasks = []
     for part in parts:
         near = rows_near(part.box, ox, oy, buffer)
         report = np.nonzero(~reported[near])[0]
         reported[near] = True
-        tasks.append(_Task(part, near, report))
+        tasks.append(_Task(part, near, report, ox[near], oy[near], row_ids[near],
+                           row_areas[near], row_regions[near],
+                           None if weights is None else weights[near]))
     dtype = "float32" if kind == "origin" else "float64"
     k = None if k_nearest is None else int(k_nearest)
     mode = network.mode
@@ -442,8 +450,7 @@ def national_travel_times(
     about = {"made_by": f"geoaccess {__version__}", "national": True, "mode": mode}
     with Staging(Path(out), about=about) as st:
         times_dir = st.folder("times")
-        shared = _Shared(network, site_points, row_points, rows["origin_id"].to_numpy(),
-                         rows["area_id"].to_numpy(), rows["region"].to_numpy(),
+        shared = _Shared(network, site_points, kind,
                          None if max_minutes is None else float(max_minutes), max_snap,
                          access_kmh, engine, k, buffer,
                          longest_arc_m(network) if partition == "tiles" else 0.0,
