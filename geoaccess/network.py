@@ -363,7 +363,7 @@ class Network:
         follows the street, the time shared out by length. Direction is taken from the
         graph as it is: osmnx already encodes one-way streets. Time is linear in the
         graph's size: an osmnx-style graph of a million nodes and three million edges
-        takes about 20 s (``benchmarks/network_build_results.md``).
+        takes about 17 s of CPU time (``benchmarks/network_build_results.md``).
 
         Parameters
         ----------
