@@ -19,10 +19,11 @@ import numpy as np
 import pyproj
 
 from geoaccess import Network
+from geoaccess._crs import haversine_m as _haversine_m
+from geoaccess._crs import metric_crs
 from geoaccess._modes import MODES, default_speeds
 from geoaccess._osm import ParsedWays, osm_timestamp
 from geoaccess.errors import InputError, NetworkError
-from geoaccess.network import _haversine_m, metric_crs
 
 
 def old_from_graph(

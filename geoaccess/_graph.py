@@ -48,6 +48,12 @@ def _nodes(G: Any, to_lonlat: pyproj.Transformer | None):
     lat = np.asarray(ys, dtype=np.float64)
     if to_lonlat is not None:
         lon, lat = to_lonlat.transform(lon, lat)
+    bad = ~((np.abs(lon) <= 180) & (np.abs(lat) <= 90))
+    if bad.any():
+        nodes = [n for n, b in zip(G, bad.tolist(), strict=True) if b][:5]
+        raise InputError(
+            f"{int(bad.sum())} graph nodes have x/y outside longitude/latitude (e.g. "
+            f"{nodes!r}): set G.graph['crs'] to the CRS of x and y (e.g. 'EPSG:27700')")
     osmid = np.fromiter((int(n) if isinstance(n, (int, np.integer)) else -1 for n in G),
                         dtype=np.int64, count=len(index))
     return index, np.asarray(lon, np.float64), np.asarray(lat, np.float64), osmid

@@ -232,6 +232,6 @@ def run_demo(out: str | os.PathLike[str] = "out", *, progress: bool = True,
                                          "(illustrative scenarios)",
         place="Rutland", service="a centre", credits=CREDITS, data_sources=DATA_SOURCES,
         extra_tables={"networks": _summary(demo)}, maps=maps, dpi=dpi, progress=progress,
-        screenshots=screenshots, one_point_matrices=demo["area_travel_times"],
+        screenshots=screenshots, one_point_matrices=demo.get("area_travel_times"),
         context=datasets.get_path("rutland-osm"), population_year="mid-2020")
     return written

@@ -209,6 +209,11 @@ class Network:
         Reads ``.osm.pbf``, ``.osm`` and ``.osm.bz2`` with pyosmium (libosmium), which
         reads all three formats and is about ten times faster than pyrosm on the bundled
         Rutland extract (0.2 s against 2 s to read the ways, see ``benchmarks/``).
+        The file is streamed once: libosmium keeps each node's location (16 bytes a node)
+        and geoaccess a flat buffer of the usable ways' nodes, so memory grows with the
+        file, about 50 bytes per node of the file while reading and 110 at the peak of
+        building (an 8M-node synthetic England extract: 0.9 GB, under a minute; see
+        ``benchmarks/network_build_results.md``).
 
         Parameters
         ----------
@@ -313,7 +318,9 @@ class Network:
         (for drive: the edge's ``maxspeed``, else the UK default for its ``highway``).
         Curved edges (with a ``geometry``) are split at their vertices so that snapping
         follows the street, the time shared out by length. Direction is taken from the
-        graph as it is: osmnx already encodes one-way streets.
+        graph as it is: osmnx already encodes one-way streets. Time is linear in the
+        graph's size: an osmnx-style graph of a million nodes and three million edges
+        takes about 17 s of CPU time (``benchmarks/network_build_results.md``).
 
         Parameters
         ----------

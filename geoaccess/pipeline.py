@@ -556,7 +556,7 @@ def run(cfg: RunConfig, *, progress: bool = True) -> dict[str, Path]:
                              method="auto" if cfg.origins == "homes" else "grid")
         areas = set_origins(areas, rows)  # each area's point: the medoid of its origins
     elif cfg.origins == "residential":
-        areas = set_origins(areas, residential_origins(areas, cfg.network_source))
+        areas = rows = set_origins(areas, residential_origins(areas, cfg.network_source))
     networks, matrices, per_area = {}, {}, {}
     for mode in cfg.modes:
         networks[mode] = _network(cfg, mode)

@@ -538,15 +538,16 @@ def test_findings_name_the_role_and_hours_of_what_families_reach():
             "80% and a centre (open 6 sessions a week on average) for 20%.") in text
 
 
-def test_optimisers_say_how_to_use_a_matrix_of_homes():
-    """A matrix whose rows are homes is refused with the fix (its area view works)."""
+def test_optimisers_see_every_home():
+    """A matrix whose rows are homes: each home carries its share of its area's children
+    (h1, h2 20 each; h3 10). S1: 20*10 + 20*6 + 10*3 = 350; S2: 20*4 + 20*20 + 10*9 = 570."""
     origins = pd.DataFrame({"area_id": ["E1", "E1", "E2"], "weight": [1.0, 1.0, 1.0]},
                            index=["h1", "h2", "h3"])
     tt = ga.TravelTimes.from_frame(pd.DataFrame(
         {"S1": [10.0, 6, 3], "S2": [4.0, 20, 9]}, index=["h1", "h2", "h3"]), origins=origins)
     areas = pd.DataFrame({"area_id": ["E1", "E2"], "children": [40.0, 10]})
-    with pytest.raises(InputError, match="area_view"):
-        ga.p_median(tt, areas, p=1, population="children")
+    homes = ga.p_median(tt, areas, p=1, population="children")
+    assert homes.open_sites == ["S1"] and homes.objective == pytest.approx(350 / 50)
     # area view: E1 to S1 (10 + 6) / 2 = 8, to S2 12; E2 3 and 9: S1 is best
     best = ga.p_median(tt.area_view(), areas, p=1, population="children")
     assert best.open_sites == ["S1"] and best.objective == pytest.approx((40 * 8 + 10 * 3) / 50)

@@ -285,6 +285,10 @@ def test_from_graph_bad_graphs(oakland_graphs):
         ga.Network.from_graph(empty)
     with pytest.raises(ga.InputError, match="pass weight="):
         ga.Network.from_graph(simple, mode="hover")
+    metric = ox.project_graph(simple)
+    del metric.graph["crs"]  # projected x/y read as lon/lat
+    with pytest.raises(ga.InputError, match=r"set G.graph\['crs'\]"):
+        ga.Network.from_graph(metric)
 
 
 def test_osm_file_skips_nodes_missing_from_the_file(tmp_path):

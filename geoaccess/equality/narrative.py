@@ -107,6 +107,11 @@ def service_noun(service: str) -> str:
     return service
 
 
+def _open(noun: str) -> str:
+    """The noun with "open" before it, unless it has it already (no "open open site")."""
+    return noun if noun.lower().startswith("open ") else f"open {noun}"
+
+
 # --------------------------------------------------------------------------- findings
 class Findings:
     """Plain-English findings of an equality analysis, with their caveats.
@@ -337,7 +342,7 @@ def findings(
             why = f"; reason recorded: {reasons.value_counts().index[0]}" if len(reasons) else ""
             add(scenario, f"{capital(people(float(w[none].sum())))} {label} "
                           f"({pct(w[none].sum() / total)}) would have no journey time to "
-                          f"any open {noun}{why}.")
+                          f"any {_open(noun)}{why}.")
         if dep is not None and n_lose > 0 and dep.mask.any() and (~dep.mask).any():
             add(scenario, _risk_sentence(lose, w, dep, label, lab, confidence))
         for _col, (glabel, s) in share_cols.items():
@@ -407,7 +412,7 @@ def _journey_sentence(ch: pd.DataFrame, w: np.ndarray, label: str, noun: str,
                                                    else "would stay at about")
         span = (f"from {minutes_text(mb)} to {minutes_text(mp)} minutes"
                 if verb != "would stay at about" else f"{minutes_text(mb)} minutes")
-        text = (f"The average journey of {label} to the nearest open {noun} {verb} {span}; ")
+        text = (f"The average journey of {label} to the nearest {_open(noun)} {verb} {span}; ")
     def count(n: float) -> str:
         return f"{people(n)} ({pct(n / total)})" if n > 0 else "none"
 

@@ -34,7 +34,7 @@ def executor(client: Any) -> Iterator[Any]:
             raise InputError(f"client: a local cluster needs at least one worker, got "
                              f"{client}", column="client")
         cluster = distributed.LocalCluster(n_workers=client, threads_per_worker=1,
-                                           processes=True, dashboard_address=None)
+                                           processes=True, dashboard_address=":0")
         own = distributed.Client(cluster)
         try:
             yield own

@@ -368,11 +368,7 @@ class Instance:
         """Check the rules against the matrix and the areas, and make the arrays."""
         tt = as_travel_times(tt)
         if getattr(tt, "origins", None) is not None:
-            raise InputError(
-                "the optimisers choose sites for one point per area, but this matrix's rows "
-                "are origins (homes); pass tt.area_view() (each area's mean minutes over "
-                "its homes) or a matrix over areas, then score the answer on the origins "
-                "with geoaccess.evaluate(tt, areas, solution)")
+            tt, areas = _homes_as_areas(tt, areas, population)
         ids, w, pop_name, table = _weights(areas, tt, population)
         matrix_sites = [str(s) for s in tt.site_ids]
         cand, keep_ids, close_ids = _candidates(rules, matrix_sites)
@@ -733,3 +729,34 @@ def _capacity(capacity: Any, cand: list[str], sites: Any, scale: float) -> np.nd
                          "give them a capacity or leave them out of candidates",
                          column="capacity", rows=bad)
     return arr * float(scale)
+
+
+def _homes_as_areas(tt: Any, areas: Any, population: Any) -> tuple[Any, pd.DataFrame]:
+    """A matrix of homes as one the optimisers read: every home a demand point.
+
+    Each home carries its share of its area's demand (:meth:`TravelTimes.row_weights`)
+    and its area's attributes (zones, deciles), so the optimiser sees every home and a
+    site that is only some homes' nearest still counts. An areas table already holding
+    one row per home (ids = the matrix's rows) is used as it is.
+    """
+    from ..matrix import TravelTimes
+
+    if not isinstance(areas, pd.DataFrame) or "area_id" not in areas.columns:
+        raise InputError("the optimisers need the areas table (area_id and the population "
+                         "column) to spread each area's demand over its homes",
+                         column="area_id")
+    minutes = tt.minutes.astype("float64")
+    plain = TravelTimes.from_frame(minutes, mode=tt.mode, provenance=tt.provenance)
+    given = set(areas["area_id"].astype(str))
+    if set(map(str, tt.row_ids)) <= given:
+        return plain, areas
+    if not isinstance(population, str):
+        raise InputError("with a matrix of homes, give population= as a column of the "
+                         "areas table", column="population")
+    rows = tt.origins[["area_id"]].copy()
+    rows[population] = tt.row_weights(areas, population).reindex(rows.index).to_numpy()
+    other = [c for c in areas.columns if c not in ("area_id", population, "geometry")]
+    table = pd.DataFrame(areas).set_index(areas["area_id"].astype(str))[other]
+    rows = rows.join(table, on="area_id").rename(columns={"area_id": "home_area_id"})
+    rows = rows.rename_axis("area_id").reset_index()
+    return plain, rows

@@ -15,6 +15,7 @@ lightness difference in greyscale):
   shorter) around white for "unchanged" (ΔE ≥ 10; lightness ≥ 8 apart);
 - scenarios and site roles: the Okabe-Ito qualitative colours; roles also differ by marker
   shape and every marker has a dark edge and a white halo, so sites show on any class.
+
 Minutes are classed by default on fixed breaks readers can compare between maps (5, 10,
 15, 20, 30, 45, 60 minutes, upper bounds inclusive as in mapclassify's ``UserDefined``);
 ``scheme=`` picks any :mod:`mapclassify` scheme (``"quantiles"``, ``"fisher_jenks"``...),
