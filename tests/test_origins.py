@@ -431,3 +431,24 @@ def test_sensitivity_to_origins_and_speeds(rutland_walk, rutland_sites, rutland_
     with pytest.raises(InputError, match="unknown origin methods"):
         ga.sensitivity(rutland_sites, rutland_areas, current, network=rutland_walk,
                        methods=["homes"], pushchair=False)
+
+
+def test_optimiser_on_homes_weights_homes_by_the_areas_default_population(
+        homes_tt, rutland_areas, rutland_sites):
+    """Without ``population=``, a matrix of homes is weighted by the column read_areas was
+    told of (as evaluate is), never one per home: the coverage the optimiser reports
+    equals the children within 15 minutes that evaluate counts at their homes."""
+    assert rutland_areas.attrs["population"][0] == "children_0_4"
+    keep = rutland_sites["site_id"].tolist()[:4]
+    sol = ga.max_coverage(homes_tt, rutland_areas, p=6, must_keep=keep, threshold_minutes=15,
+                          sites=rutland_sites)
+    named = ga.max_coverage(homes_tt, rutland_areas, p=6, must_keep=keep,
+                            threshold_minutes=15, sites=rutland_sites,
+                            population="children_0_4")
+    assert sol.objective == pytest.approx(named.objective)
+    r = ga.evaluate(homes_tt, rutland_areas, [sol], population="children_0_4",
+                    thresholds=[15])
+    o = r.origins
+    assert sol.objective == pytest.approx(o.loc[o["nearest_minutes"] <= 15,
+                                                "children_0_4"].sum())
+    assert sol.objective <= rutland_areas["children_0_4"].sum()

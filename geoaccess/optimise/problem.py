@@ -750,6 +750,9 @@ def _homes_as_areas(tt: Any, areas: Any, population: Any) -> tuple[Any, pd.DataF
     given = set(areas["area_id"].astype(str))
     if set(map(str, tt.row_ids)) <= given:
         return plain, areas
+    if population is None:  # as everywhere else: the first column read_areas was told of
+        listed = list(areas.attrs.get("population", []) or [])
+        population = str(listed[0]) if listed else None
     if not isinstance(population, str):
         raise InputError("with a matrix of homes, give population= as a column of the "
                          "areas table", column="population")
@@ -759,4 +762,5 @@ def _homes_as_areas(tt: Any, areas: Any, population: Any) -> tuple[Any, pd.DataF
     table = pd.DataFrame(areas).set_index(areas["area_id"].astype(str))[other]
     rows = rows.join(table, on="area_id").rename(columns={"area_id": "home_area_id"})
     rows = rows.rename_axis("area_id").reset_index()
+    rows.attrs["population"] = [population]  # each home weighs its share, never 1
     return plain, rows
