@@ -452,3 +452,28 @@ def test_optimiser_on_homes_weights_homes_by_the_areas_default_population(
     assert sol.objective == pytest.approx(o.loc[o["nearest_minutes"] <= 15,
                                                 "children_0_4"].sum())
     assert sol.objective <= rutland_areas["children_0_4"].sum()
+
+
+def test_breakdown_counts_children_at_their_homes(homes_tt, rutland_areas, rutland_sites,
+                                                 current):
+    """The breakdown of a result from homes agrees with evaluate's summary for all areas,
+    and each group's share within 15 minutes is its children at homes within 15 minutes
+    (summed by hand from the origin table) over its children."""
+    few = ga.Scenario("Four libraries", {s: "hub" for s in rutland_sites["site_id"][:4]})
+    r = ga.evaluate(homes_tt, rutland_areas, [current, few], population="children_0_4",
+                    thresholds=[15])
+    b = ga.breakdown(ga.compare(r), rutland_areas, by="imd_decile")
+    total = b[b["imd_decile"] == "All areas"].set_index("scenario")
+    summary = r.summary.set_index("scenario")
+    for col in ("share_within_15", "mean_minutes", "median_minutes", "p90_minutes"):
+        assert total[col].to_numpy() == pytest.approx(summary.loc[total.index, col].to_numpy())
+    o = r.origins.merge(rutland_areas[["area_id", "imd_decile"]], on="area_id")
+    o = o[o["scenario"] == "Four libraries"]
+    within = o[o["nearest_minutes"] <= 15].groupby("imd_decile")["children_0_4"].sum()
+    people = rutland_areas.groupby("imd_decile")["children_0_4"].sum()
+    rows = b[(b["scenario"] == "Four libraries") & (b["imd_decile"] != "All areas")]
+    for _, row in rows.iterrows():
+        q = row["imd_decile"]
+        assert row["population_within_15"] == pytest.approx(within.get(q, 0.0))
+        assert row["share_within_15"] == pytest.approx(within.get(q, 0.0) / people[q])
+        assert row["areas"] == (rutland_areas["imd_decile"] == q).sum()

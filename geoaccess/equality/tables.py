@@ -267,9 +267,16 @@ def breakdown(
         change = _change_arrays(rows_, labs, w) if rows_ is not None else None
         losers_all = ({lab: float(change[f"people_loses_{lab}"].sum()) for lab in labs}
                       if change is not None else {})
+        homes = _home_rows(res, scenario, ids, pop_col)
         for key, mask in groups:
             wm = w[mask]
             stats = summarise_minutes(minutes[mask], wm, thresholds=res.thresholds)
+            if homes is not None:  # minutes, shares and quantiles over homes, as evaluate
+                at = mask[homes[2]]
+                by_home = summarise_minutes(homes[0][at], homes[1][at],
+                                            thresholds=res.thresholds)
+                stats = by_home.drop(["areas", "areas_unreachable"]).combine_first(stats)[
+                    stats.index]
             row: dict[str, Any] = {"scenario": scenario, **dict(zip(by_cols, key, strict=True))}
             for name, value in stats.items():
                 row[str(name)] = value
@@ -290,6 +297,23 @@ def breakdown(
     out.attrs = {"population": pop_col, "by": by_cols,
                  "baseline": comp.baseline if comp is not None else None}
     return out
+
+
+def _home_rows(res: Result, scenario: str, ids: pd.Index, pop_col: str
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Each home's minutes, people and area position, when the result starts at homes.
+
+    None for a result with one point per area, or one weighted by another population
+    column than ``pop_col`` (the areas' own minutes are then used).
+    """
+    origins = getattr(res, "origins", None)
+    if origins is None or not len(origins) or pop_col not in origins.columns:
+        return None
+    rows = origins[origins["scenario"] == scenario]
+    pos = ids.get_indexer(rows["area_id"].astype(str))
+    ok = pos >= 0
+    return (rows["nearest_minutes"].to_numpy(np.float64)[ok],
+            pd.to_numeric(rows[pop_col], errors="coerce").to_numpy(np.float64)[ok], pos[ok])
 
 
 def _change_arrays(rows: pd.DataFrame, labs: list[str], w: np.ndarray
