@@ -477,3 +477,18 @@ def test_breakdown_counts_children_at_their_homes(homes_tt, rutland_areas, rutla
         assert row["population_within_15"] == pytest.approx(within.get(q, 0.0))
         assert row["share_within_15"] == pytest.approx(within.get(q, 0.0) / people[q])
         assert row["areas"] == (rutland_areas["imd_decile"] == q).sum()
+
+
+def test_findings_count_longer_journeys_at_homes(homes_tt, rutland_areas, rutland_sites,
+                                                 current):
+    """The findings' "would have a longer journey" counts children at their homes, the
+    number the comparison gives (population_loss), not whole areas."""
+    few = ga.Scenario("Four libraries", {s: "hub" for s in rutland_sites["site_id"][:4]})
+    r = ga.evaluate(homes_tt, rutland_areas, [current, few], population="children_0_4",
+                    thresholds=[15])
+    c = ga.compare(r)
+    longer = c.summary.loc[0, "population_loss"]
+    assert 0 < longer < rutland_areas["children_0_4"].sum()
+    text = " ".join(ga.findings(c, rutland_areas, threshold_minutes=15).sentences)
+    share = longer / rutland_areas["children_0_4"].sum()
+    assert f"{longer:,.0f} ({share:.0%}) would have a longer journey" in text

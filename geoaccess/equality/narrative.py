@@ -401,9 +401,8 @@ def _journey_sentence(ch: pd.DataFrame, w: np.ndarray, label: str, noun: str,
     b = ch["baseline_minutes"].to_numpy(np.float64)
     p = ch["nearest_minutes"].to_numpy(np.float64)
     both = np.isfinite(b) & np.isfinite(p)
-    status = ch["status"].to_numpy(dtype=object)
-    longer = float(w[status == "loss"].sum())
-    shorter = float(w[status == "gain"].sum())
+    longer = float(people_of(ch, "loss", w).sum())  # at their homes when there are homes
+    shorter = float(people_of(ch, "gain", w).sum())
     text = ""
     if w[both].sum() > 0:
         mb = float(np.dot(w[both], b[both]) / w[both].sum())
