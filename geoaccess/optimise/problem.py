@@ -32,7 +32,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import settings
 from .._validate import (
     area_ids,
     check_population_column,
@@ -57,7 +56,6 @@ __all__ = [
     "population_name",
     "rules_of",
     "site_ids",
-    "thresholds_of",
 ]
 
 log = logging.getLogger(__name__)
@@ -106,28 +104,6 @@ def minutes_value(value: Any, what: str = "threshold_minutes") -> float:
     if not (math.isfinite(v) and v > 0):
         raise InputError(f"{what} must be a positive number of minutes, got {value!r}")
     return v
-
-
-def thresholds_of(values: Any, what: str = "thresholds") -> tuple[float, ...]:
-    """Thresholds in minutes, sorted and distinct (default :data:`settings.thresholds_minutes`).
-
-    One number is taken as a list of one; a string is refused ("15" is not (1, 5)).
-    """
-    if values is None:
-        values = settings.thresholds_minutes
-    if isinstance(values, (str, bytes)):
-        raise InputError(f"{what} must be numbers of minutes, e.g. [15, 30], got the text "
-                         f"{values!r}")
-    if isinstance(values, (int, float, np.number)):
-        values = [values]
-    try:
-        items = list(values)
-    except TypeError as exc:
-        raise InputError(f"{what} must be numbers of minutes, got {values!r}") from exc
-    out = tuple(sorted({minutes_value(x, what) for x in items}))
-    if not out:
-        raise InputError(f"{what}: give at least one threshold")
-    return out
 
 
 def population_name(population: Any, what: str) -> Any:

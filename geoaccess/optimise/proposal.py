@@ -32,7 +32,7 @@ from .._validate import show_ids
 from ..errors import InputError
 from ..evaluate import Result
 from ..matrix import TravelTimes
-from ..measures import NearestIndex, threshold_label
+from ..measures import NearestIndex, as_thresholds, threshold_label
 from ..scenario import Scenario
 from .problem import (
     Instance,
@@ -40,7 +40,6 @@ from .problem import (
     as_travel_times,
     population_name,
     rules_of,
-    thresholds_of,
 )
 from .solution import Solution
 from .solve import SolverOptions, solve
@@ -243,7 +242,7 @@ def proposal_vs_best(
                          f"{show_ids(closing)}", rows=closing)
     inst = Instance.build(t, areas, population=population_name(population, "proposal_vs_best"),
                           rules=given)
-    thr = thresholds_of(thresholds)
+    thr = as_thresholds(thresholds, param="thresholds", at_least_one=True)
     p = inst.check_p(len(proposal.open_sites))
     best: dict[str, Solution] = {}
     best["mean_minutes"] = solve(inst, "p_median", p=p, tie_break=False,

@@ -23,9 +23,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._deprecate import renamed_option
 from ..errors import InputError
 from ..evaluate import Comparison
-from ._common import NO_DATA, mpl_text, renamed, scenario_name
+from ._common import NO_DATA, mpl_text, scenario_name
 from ._furnish import context_handles, furnish, map_legend, page_heading, want_numbers
 from .cartography import areas_for_map, draw_geometries, finish_map
 from .context import as_context
@@ -214,8 +215,8 @@ def plot_change(
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    threshold_minutes = renamed("plot_change", "threshold_minutes", threshold_minutes,
-                                "threshold", threshold)
+    threshold_minutes = renamed_option(threshold_minutes, threshold, new="threshold_minutes",
+                                       old="threshold", func="plot_change")
     if not isinstance(comparison, Comparison):
         raise InputError(f"plot_change: expected a Comparison from geoaccess.compare, got "
                          f"{type(comparison).__name__}")

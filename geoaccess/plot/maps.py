@@ -26,14 +26,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._deprecate import renamed_option
 from ..errors import InputError
+from ..measures import as_thresholds
 from ..scenario import Scenario, as_scenario
 from ._common import (
     EDGE,
     NO_DATA,
-    as_thresholds,
     mpl_text,
-    renamed,
     result_of,
     scenario_names,
     values_of,
@@ -317,8 +317,8 @@ def plot_scenarios(
     >>> [ax.get_title(loc="left").splitlines()[0] for ax in axes]
     ['Now', 'Close S2']
     """
-    threshold_minutes = renamed("plot_scenarios", "threshold_minutes", threshold_minutes,
-                                "threshold", threshold)
+    threshold_minutes = renamed_option(threshold_minutes, threshold, new="threshold_minutes",
+                                       old="threshold", func="plot_scenarios")
     res = result_of(result)
     geo = areas_for_map(areas, "plot_scenarios")
     layout = check_layout(layout)
@@ -441,7 +441,7 @@ def plot_service_areas(
     from matplotlib.patches import Patch, PathPatch
     from matplotlib.path import Path as MPath
 
-    ts_wanted = as_thresholds(thresholds, "plot_service_areas")
+    ts_wanted = as_thresholds(thresholds, param="thresholds")
     scenario = None if scenario is None else as_scenario(scenario)
     if bands is None:
         if network is None:
