@@ -135,12 +135,13 @@ def test_money_and_changes_hand_worked():
     assert ch.loc["S4", "name"] == "Hall" and ch.loc["S4", "one_off_cost"] == 4_000.0
     assert (sol.kept, sol.added, sol.closed) == (["S1"], ["S4"], ["S2", "S3"])
     assert "saving 45,000 a year" in repr(sol)
-    # the same rules as one Rules object
-    rules = ga.Rules(sites=sites, current=today, min_saving=40_000, role="outreach")
-    same = ga.p_median(tt, areas, p=2, population="children", rules=rules)
+    # the same constraints as one Constraints object
+    constraints = ga.Constraints(sites=sites, current=today, min_saving=40_000,
+                                 role="outreach")
+    same = ga.p_median(tt, areas, p=2, population="children", constraints=constraints)
     assert same.scenario.roles == sol.scenario.roles and same.saving == sol.saving
     with pytest.raises(InputError, match="sum of money"):
-        ga.Rules(budget=-5)
+        ga.Constraints(budget=-5)
     # a budget of £40k leaves S2+S4 (17) and S3+S4 (14): S3+S4
     within = ga.p_median(tt, areas, p=2, population="children", sites=sites, current=today,
                          budget=40_000)
@@ -210,6 +211,15 @@ def test_cost_frontier_matches_brute_force():
     with pytest.raises(InputError, match="running cost"):
         ga.cost_frontier(tt, areas, population="children", sites=sites.drop(
             columns="running_cost"))
+    # the constraints as one object; rules= is their old keyword (FutureWarning)
+    by_obj = ga.cost_frontier(tt, areas, population="children", budgets=budgets,
+                              constraints=ga.Constraints(sites=sites))
+    pd.testing.assert_frame_equal(by_obj.drop(columns="seconds"), f.drop(columns="seconds"))
+    with pytest.warns(FutureWarning, match="rules= is now constraints=") as rec:
+        by_old = ga.cost_frontier(tt, areas, population="children", budgets=budgets,
+                                  rules=ga.Constraints(sites=sites))
+    assert rec[0].filename == __file__
+    pd.testing.assert_frame_equal(by_old.drop(columns="seconds"), f.drop(columns="seconds"))
 
 
 def test_rotherham_save_150k_on_rutland(rutland_walk_tt, rutland_areas, rutland_sites):
