@@ -34,6 +34,7 @@ def one_map(ax: Axes | None, frame: Any, layout: str | None) -> tuple[Axes, bool
     >>> ax, owns, fs = one_map(None, frame, "A3")
     >>> owns, fs
     (True, 1.3)
+    >>> import matplotlib.pyplot as plt; plt.close(ax.figure)
     """
     owns = ax is None
     if ax is None:
@@ -63,6 +64,7 @@ def close_map(ax: Axes, handles: list[Any], *, title: str, legend: bool, legend_
     ...           population_year=None, layout=None, credits=None)
     >>> ax.get_title(loc="left")
     'A map'
+    >>> import matplotlib.pyplot as plt; plt.close(ax.figure)
     """
     ax.set_title(title, fontsize=10.5 * fontscale, loc="left")
     if legend:
