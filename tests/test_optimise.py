@@ -685,6 +685,13 @@ def test_old_name_rules_still_builds_constraints_with_a_warning():
     assert rec[0].filename == __file__
     assert isinstance(old, ga.Constraints)
     assert (old.must_keep, old.must_close) == (("S01",), ("S04",))
+    # given to an optimiser that adjusts a copy (here the equity probe), no second warning
+    tt, areas, _, _ = random_instance(27, n=12, m=6, nan_share=0.0)
+    kw = {"p": 3, "group": "deprived", "threshold_minutes": 60, "steps": 2,
+          "population": "children"}
+    pd.testing.assert_frame_equal(
+        ga.equity_frontier(tt, areas, constraints=old, **kw),
+        ga.equity_frontier(tt, areas, must_keep=["S01"], must_close=["S04"], **kw))
 
 
 _ALL_OPTIMISERS = [

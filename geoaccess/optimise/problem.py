@@ -295,6 +295,8 @@ def constraints_of(given: Mapping[str, Any], *, what: str) -> Constraints:
     if not isinstance(given_c, Constraints):
         raise InputError(f"{what}: constraints must be a geoaccess.Constraints, got "
                          f"{type(given_c).__name__}", column="constraints")
+    if type(given_c) is not Constraints:  # the old Rules: copies (replace) must not warn
+        given_c = Constraints(**{k: getattr(given_c, k) for k in _DEFAULTS})
     clash = [k for k, v in keywords.items() if not _is_default(v, _DEFAULTS[k])]
     if clash:
         raise InputError(f"{what}: give the constraints either as constraints= or as "
