@@ -247,8 +247,7 @@ class Rules(Constraints):
     --------
     >>> import warnings
     >>> with warnings.catch_warnings(record=True) as caught:
-    ...     warnings.simplefilter("always")
-    ...     old = Rules(must_keep=["S3"])
+    ...     warnings.simplefilter("always"); old = Rules(must_keep=["S3"])
     >>> isinstance(old, Constraints), caught[0].category.__name__
     (True, 'FutureWarning')
     """
@@ -287,8 +286,7 @@ def constraints_of(given: Mapping[str, Any], *, what: str) -> Constraints:
     ('S1',)
     """
     given_c = renamed_option(given.get("constraints"), given.get("rules"), new="constraints",
-                             old="rules", func=what,
-                             note="evaluate's rules= are access standards")
+                             old="rules", func=what, note="evaluate's rules= are access standards")
     keywords = {k: given[k] for k in _DEFAULTS if k in given}
     if given_c is None:
         return Constraints(**keywords)
@@ -313,9 +311,8 @@ def instance_of(tt: Any, areas: Any, given: Mapping[str, Any], *, what: str,
                 constraints: Constraints | None = None) -> Instance:
     """The :class:`Instance` of one optimiser call from its arguments (``locals()``).
 
-    ``given["population"]`` is the population (a Series warns, :func:`population_name`);
-    the constraints are read from ``given`` by :func:`constraints_of`, unless the caller
-    has read (and adjusted) them already and passes them as ``constraints``.
+    ``given["population"]``: see :func:`population_name`; the constraints are read by
+    :func:`constraints_of`, unless given (already read and adjusted) as ``constraints``.
 
     Examples
     --------
