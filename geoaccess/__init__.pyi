@@ -74,6 +74,7 @@ from .equality import relative_risk as relative_risk
 
 # 7. optimise
 from . import optimise as optimise
+from .optimise import Constraints as Constraints
 from .optimise import Equity as Equity
 from .optimise import InfeasibleError as InfeasibleError
 from .optimise import ProposalGap as ProposalGap

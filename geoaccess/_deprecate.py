@@ -63,8 +63,10 @@ def renamed_option(new_value: Any, old_value: Any, *, new: str, old: str, func: 
                    note: str = "") -> Any:
     """The value of an option whose keyword was renamed (``old`` → ``new``).
 
-    The old keyword still works, with a FutureWarning (``note`` says why, if given);
-    giving both is an error.
+    The old keyword still works, with a FutureWarning that names the old and the new
+    keyword and says the old one goes in a future release (``note`` says why, if given);
+    giving both is an :class:`~geoaccess.errors.InputError` naming the new keyword. The one
+    helper for every renamed keyword in geoaccess.
 
     Examples
     --------
@@ -74,7 +76,7 @@ def renamed_option(new_value: Any, old_value: Any, *, new: str, old: str, func: 
     if old_value is None:
         return new_value
     if new_value is not None:
-        raise InputError(f"{func}: give {new}= only ({old}= is its old name)")
+        raise InputError(f"{func}: give {new}= only ({old}= is its old name)", column=new)
     why = f" ({note})" if note else ""
     warn_old(f"{func}: {old}= is now {new}={why}; the old name will be removed in a future "
              "release")

@@ -19,7 +19,7 @@ import pandas as pd
 from . import settings
 from .errors import InputError
 from .evaluate import evaluate
-from .measures import threshold_label
+from .measures import as_thresholds, threshold_label
 from .network import Network
 from .origins import METHODS, build_origins
 from .scenario import Scenario
@@ -145,9 +145,7 @@ def sensitivity(
     if bad:
         raise InputError(f"sensitivity: speeds must be positive km/h, got {bad}",
                          column="speeds_kmh")
-    if isinstance(thresholds, (str, bytes)):
-        raise InputError(f"thresholds must be numbers of minutes, got the text {thresholds!r}",
-                         column="thresholds")
+    thresholds = as_thresholds(thresholds, param="thresholds")  # checked before any build
     if network is None:
         if osm is None:
             raise InputError("sensitivity: give osm= (or network=) to build the walking "

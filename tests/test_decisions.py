@@ -135,12 +135,13 @@ def test_money_and_changes_hand_worked():
     assert ch.loc["S4", "name"] == "Hall" and ch.loc["S4", "one_off_cost"] == 4_000.0
     assert (sol.kept, sol.added, sol.closed) == (["S1"], ["S4"], ["S2", "S3"])
     assert "saving 45,000 a year" in repr(sol)
-    # the same rules as one Rules object
-    rules = ga.Rules(sites=sites, current=today, min_saving=40_000, role="outreach")
-    same = ga.p_median(tt, areas, p=2, population="children", rules=rules)
+    # the same constraints as one Constraints object
+    constraints = ga.Constraints(sites=sites, current=today, min_saving=40_000,
+                                 role="outreach")
+    same = ga.p_median(tt, areas, p=2, population="children", constraints=constraints)
     assert same.scenario.roles == sol.scenario.roles and same.saving == sol.saving
     with pytest.raises(InputError, match="sum of money"):
-        ga.Rules(budget=-5)
+        ga.Constraints(budget=-5)
     # a budget of £40k leaves S2+S4 (17) and S3+S4 (14): S3+S4
     within = ga.p_median(tt, areas, p=2, population="children", sites=sites, current=today,
                          budget=40_000)
@@ -210,6 +211,15 @@ def test_cost_frontier_matches_brute_force():
     with pytest.raises(InputError, match="running cost"):
         ga.cost_frontier(tt, areas, population="children", sites=sites.drop(
             columns="running_cost"))
+    # the constraints as one object; rules= is their old keyword (FutureWarning)
+    by_obj = ga.cost_frontier(tt, areas, population="children", budgets=budgets,
+                              constraints=ga.Constraints(sites=sites))
+    pd.testing.assert_frame_equal(by_obj.drop(columns="seconds"), f.drop(columns="seconds"))
+    with pytest.warns(FutureWarning, match="rules= is now constraints=") as rec:
+        by_old = ga.cost_frontier(tt, areas, population="children", budgets=budgets,
+                                  rules=ga.Constraints(sites=sites))
+    assert rec[0].filename == __file__
+    pd.testing.assert_frame_equal(by_old.drop(columns="seconds"), f.drop(columns="seconds"))
 
 
 def test_rotherham_save_150k_on_rutland(rutland_walk_tt, rutland_areas, rutland_sites):
@@ -437,6 +447,18 @@ def test_own_zone_rule_with_homes_as_origins():
 
 
 # ============================================================================ hours
+def _oxfordshire_hub_halved():
+    """Matrix, sites and scenarios of the Oxfordshire case: a hub S1 (capacity 60, 10
+    sessions a week) and a centre S2 (30, 6 sessions); "Hub half time" cuts S1 to 5."""
+    tt = ga.TravelTimes.from_frame(pd.DataFrame(
+        {"S1": [5.0, 10, 30], "S2": [20.0, 12, 8]}, index=["E1", "E2", "E3"]))
+    sites = pd.DataFrame({"site_id": ["S1", "S2"], "kind": ["hub", "centre"],
+                          "capacity": [60.0, 30], "sessions_per_week": [10.0, 6]})
+    now = ga.Scenario.from_sites(sites, "Now")
+    half = now.modified("Hub half time", sessions_per_week={"S1": 5})
+    return tt, sites, now, half
+
+
 def test_oxfordshire_halving_hours_changes_sessions_and_supply_by_hand():
     """A hub S1 (60 places, 10 sessions) and a centre S2 (30 places, 6 sessions);
     children 100, 300, 100; 15-minute catchments::
@@ -452,13 +474,8 @@ def test_oxfordshire_halving_hours_changes_sessions_and_supply_by_hand():
     A = [0.075, 0.12, 0.045]: E1 and E2 lose 0.075 places per child, though no journey
     changes. "A site open at least 8 sessions within 15 minutes": E1, E2 before; none
     after. Gravity with supply (exponential, beta 0.1) falls by 30 × e^(-0.5) in E1."""
-    tt = ga.TravelTimes.from_frame(pd.DataFrame(
-        {"S1": [5.0, 10, 30], "S2": [20.0, 12, 8]}, index=["E1", "E2", "E3"]))
+    tt, sites, now, half = _oxfordshire_hub_halved()
     areas = pd.DataFrame({"area_id": ["E1", "E2", "E3"], "children": [100.0, 300, 100]})
-    sites = pd.DataFrame({"site_id": ["S1", "S2"], "kind": ["hub", "centre"],
-                          "capacity": [60.0, 30], "sessions_per_week": [10.0, 6]})
-    now = ga.Scenario.from_sites(sites, "Now")
-    half = now.modified("Hub half time", sessions_per_week={"S1": 5})
     r = ga.evaluate(tt, areas, [now, half], population="children", thresholds=[15],
                     sites=sites, rules={"eight": "a site open at least 8 sessions within 15"},
                     measures={"sessions": True, "two_step_fca": {"threshold_minutes": 15,
@@ -490,14 +507,9 @@ def test_summary_and_breakdown_cover_rules_2sfca_gravity_and_hours():
     half time; sessions within 15 minutes (1,000 + 4,800 + 600) / 500 = 12.8 and (500 +
     3,300 + 600) / 500 = 8.8. By group (E1, E2 in 'north', E3 in 'south'): north's
     2SFCA now (15 + 58.5) / 400 = 0.18375, its standard met by all, south's by none."""
-    tt = ga.TravelTimes.from_frame(pd.DataFrame(
-        {"S1": [5.0, 10, 30], "S2": [20.0, 12, 8]}, index=["E1", "E2", "E3"]))
+    tt, sites, now, half = _oxfordshire_hub_halved()
     areas = pd.DataFrame({"area_id": ["E1", "E2", "E3"], "children": [100.0, 300, 100],
                           "locality": ["north", "north", "south"]})
-    sites = pd.DataFrame({"site_id": ["S1", "S2"], "kind": ["hub", "centre"],
-                          "capacity": [60.0, 30], "sessions_per_week": [10.0, 6]})
-    now = ga.Scenario.from_sites(sites, "Now")
-    half = now.modified("Hub half time", sessions_per_week={"S1": 5})
     r = ga.evaluate(tt, areas, [now, half], population="children", thresholds=[15],
                     sites=sites, rules={"eight": "a site open at least 8 sessions within 15"},
                     measures={"sessions": True, "gravity": True,

@@ -656,25 +656,87 @@ def test_a_solution_goes_wherever_a_scenario_does():
     assert not set(sol.open_sites) & set(closed.open_sites)
 
 
-def test_rules_object_equals_the_keywords_and_is_reusable():
+def test_constraints_object_equals_the_keywords_and_is_reusable():
     tt, areas, _, _ = random_instance(25, n=20, m=6, nan_share=0.0)
     zones = {"S00": "a", "S01": "a", "S02": "b", "S03": "b", "S04": "c", "S05": "c"}
     kw = {"must_keep": ["S01"], "must_close": ["S04"], "zones": zones, "max_per_zone": 1}
-    rules = ga.Rules(**{**kw, "must_keep": iter(["S01"])})    # a generator, kept as a tuple
-    assert rules.must_keep == ("S01",)
+    constraints = ga.Constraints(**{**kw, "must_keep": iter(["S01"])})  # a generator, kept
+    assert constraints.must_keep == ("S01",)
     for fn, extra in ((ga.p_median, {"p": 3}),
                       (ga.max_coverage, {"p": 3, "threshold_minutes": 60})):
         by_kw = fn(tt, areas, population="children", **kw, **extra)
-        by_rules = fn(tt, areas, population="children", rules=rules, **extra)
-        _same_solution(by_rules, by_kw)
-        assert "S01" in by_rules.open_sites and "S04" not in by_rules.open_sites
+        by_obj = fn(tt, areas, population="children", constraints=constraints, **extra)
+        _same_solution(by_obj, by_kw)
+        assert "S01" in by_obj.open_sites and "S04" not in by_obj.open_sites
     with pytest.raises(ga.InputError, match="not both.*must_close"):
-        ga.p_median(tt, areas, p=3, rules=rules, must_close=["S05"])
-    with pytest.raises(ga.InputError, match="set_cover takes no equity rule"):
-        ga.set_cover(tt, areas, rules=ga.Rules(equity=Equity(group="deprived",
-                                                             max_mean_minutes=30)))
-    with pytest.raises(ga.InputError, match="rules must be a geoaccess.Rules"):
-        ga.p_median(tt, areas, p=2, rules={"must_keep": ["S01"]})
+        ga.p_median(tt, areas, p=3, constraints=constraints, must_close=["S05"])
+    with pytest.raises(ga.InputError, match="set_cover takes no equity constraint"):
+        ga.set_cover(tt, areas, constraints=ga.Constraints(
+            equity=Equity(group="deprived", max_mean_minutes=30)))
+    with pytest.raises(ga.InputError, match="constraints must be a geoaccess.Constraints"):
+        ga.p_median(tt, areas, p=2, constraints={"must_keep": ["S01"]})
+
+
+def test_old_name_rules_still_builds_constraints_with_a_warning():
+    """``Rules`` is the old name of ``Constraints`` (``rules=`` of evaluate means access
+    standards): it still works, is a Constraints, and warns at the caller's line."""
+    with pytest.warns(FutureWarning, match="Rules is now geoaccess.Constraints") as rec:
+        old = ga.Rules(must_keep=["S01"], must_close=("S04",))
+    assert rec[0].filename == __file__
+    assert isinstance(old, ga.Constraints)
+    assert (old.must_keep, old.must_close) == (("S01",), ("S04",))
+    # given to an optimiser that adjusts a copy (here the equity probe), no second warning
+    tt, areas, _, _ = random_instance(27, n=12, m=6, nan_share=0.0)
+    kw = {"p": 3, "group": "deprived", "threshold_minutes": 60, "steps": 2,
+          "population": "children"}
+    pd.testing.assert_frame_equal(
+        ga.equity_frontier(tt, areas, constraints=old, **kw),
+        ga.equity_frontier(tt, areas, must_keep=["S01"], must_close=["S04"], **kw))
+
+
+_ALL_OPTIMISERS = [
+    (ga.p_median, {"p": 3}),
+    (ga.max_coverage, {"p": 3, "threshold_minutes": 60}),
+    (ga.set_cover, {"threshold_minutes": 60}),
+    (ga.p_center, {"p": 3}),
+    (ga.trade_off, {"p_values": [3], "threshold_minutes": 60}),
+    (ga.equity_frontier, {"p": 3, "group": "deprived", "threshold_minutes": 60, "steps": 2}),
+    (ga.proposal_vs_best, {"proposal": ga.Scenario("Three", {"S00": "hub", "S01": "hub",
+                                                             "S02": "hub"}),
+                           "thresholds": [60]}),
+]
+
+
+def _comparable(out):
+    """The part of an optimiser's answer that must not depend on how it was asked."""
+    if isinstance(out, pd.DataFrame):
+        return out.drop(columns=[c for c in ("seconds",) if c in out.columns])
+    if isinstance(out, ga.ProposalGap):
+        return out.table
+    return pd.Series(out.open_sites)
+
+
+@pytest.mark.parametrize("fn, kw", _ALL_OPTIMISERS, ids=lambda x: getattr(x, "__name__", ""))
+def test_old_keyword_rules_warns_and_gives_what_constraints_gives(fn, kw):
+    """``rules=`` is the old spelling of ``constraints=`` in every optimiser: the same
+    answer (here with S05 closed, which every answer must then leave out), a FutureWarning
+    naming the new keyword at the caller's line, and both at once refused."""
+    tt, areas, _, _ = random_instance(26, n=14, m=6, nan_share=0.0)
+    c = ga.Constraints(must_close=["S05"])
+    new = fn(tt, areas, population="children", constraints=c, **kw)
+    with pytest.warns(FutureWarning, match="rules= is now constraints=") as rec:
+        old = fn(tt, areas, population="children", rules=c, **kw)
+    assert rec[0].filename == __file__
+    a, b = _comparable(old), _comparable(new)
+    if isinstance(a, pd.DataFrame):
+        pd.testing.assert_frame_equal(a, b)
+        if "sites" in a.columns:
+            assert not any("S05" in str(x).split(", ") for x in a["sites"])
+    else:
+        pd.testing.assert_series_equal(a, b)
+        assert "S05" not in list(a)
+    with pytest.raises(ga.InputError, match="constraints= only"):
+        fn(tt, areas, population="children", constraints=c, rules=c, **kw)
 
 
 @pytest.mark.parametrize("deciles, chosen, words", [

@@ -10,13 +10,13 @@ because the module itself is private.
 from __future__ import annotations
 
 import logging
-import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
+from .._deprecate import renamed_option
 from .._validate import show_ids
 from ..errors import InputError
 from ..evaluate import Comparison, Result, compare
@@ -55,14 +55,9 @@ T = TypeVar("T")
 # ------------------------------------------------------------------ renamed keywords
 def renamed(new_value: T | None, old_value: T | None, *, new: str, old: str, what: str
             ) -> T | None:
-    """The value of a renamed keyword: the new one, or the old one with a FutureWarning."""
-    if old_value is None:
-        return new_value
-    if new_value is not None:
-        raise InputError(f"{what}: give {new}= only ({old}= is its old name)", column=new)
-    warnings.warn(f"{what}: {old}= is now called {new}=; the old name will be removed in "
-                  "a future release", FutureWarning, stacklevel=3)
-    return old_value
+    """:func:`geoaccess._deprecate.renamed_option` with ``what`` naming the function."""
+    value: T | None = renamed_option(new_value, old_value, new=new, old=old, func=what)
+    return value
 
 
 # --------------------------------------------------------------------- arrays per area

@@ -27,10 +27,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._deprecate import renamed_option
 from .._validate import show_ids
 from ..errors import InputError
 from ._format import num
-from ._inputs import ArrayLike, aligned, as_float, check_weights, ratio, renamed
+from ._inputs import ArrayLike, aligned, as_float, check_weights, ratio
 
 __all__ = ["RelativeRisk", "indices", "relative_risk"]
 
@@ -443,7 +444,8 @@ def relative_risk(
     RR 3 (95% CI 1.92 to 4.69, katz)
     """
     what = "relative_risk"
-    people: Any = renamed(weights, population, new="weights", old="population", what=what)
+    people: Any = renamed_option(weights, population, new="weights", old="population",
+                                  func=what)
     if people is None or exposed is None:
         raise TypeError("relative_risk() needs events, weights (people per area) and "
                         "exposed")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +18,7 @@ from ..scenario import Scenario, as_scenario, catchment_times
 
 __all__ = ["MEASURES", "STATUSES", "Setup", "areas_frame", "catchment_reasons",
            "join_geometry", "label", "measure_kwargs", "pick_table", "population_column",
-           "renamed", "scenario_list", "thresholds_of"]
+           "scenario_list", "thresholds_of"]
 
 log = logging.getLogger("geoaccess.evaluate")
 
@@ -30,17 +29,6 @@ MEASURES = ("gravity", "two_step_fca", "enhanced_two_step_fca", "sessions")
 
 #: Statuses of an area (or origin) in a :class:`Comparison`.
 STATUSES = ("gain", "loss", "unchanged", "unknown")
-
-
-def renamed(old: str, new: str, old_value: Any, new_value: Any) -> Any:
-    """The value of a renamed keyword: the new one, or the old with a FutureWarning."""
-    if old_value is None:
-        return new_value
-    if new_value is not None:
-        raise InputError(f"give {new}= only ({old}= is its old name)", column=new)
-    warnings.warn(f"{old}= is renamed {new}=; {old}= will stop working in the next release",
-                  FutureWarning, stacklevel=3)
-    return old_value
 
 
 def thresholds_of(thresholds: Any, what: str = "thresholds") -> tuple[float, ...]:

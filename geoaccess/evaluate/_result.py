@@ -9,9 +9,10 @@ from typing import Any
 
 import pandas as pd
 
+from .._deprecate import renamed_option
 from .._fs import write_csv, write_excel, write_parquet
 from ..scenario import Scenario, scenario_table
-from ._common import join_geometry, label, pick_table, renamed
+from ._common import join_geometry, label, pick_table
 
 __all__ = ["Comparison", "Result"]
 
@@ -313,7 +314,8 @@ class Comparison:
         pandas.DataFrame
             The proposal's rows (as ``comparison[scenario]``) of the losing areas.
         """
-        minutes = renamed("threshold", "threshold_minutes", threshold, threshold_minutes)
+        minutes = renamed_option(threshold_minutes, threshold, new="threshold_minutes",
+                                 old="threshold", func="Comparison.losers")
         rows = self[scenario]
         if minutes is None:
             return rows[rows["status"] == "loss"]

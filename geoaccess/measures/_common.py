@@ -48,14 +48,19 @@ AreasLike = pd.DataFrame | pd.Series | np.ndarray | Sequence[float]
 
 # ========================================================================= thresholds
 def as_thresholds(thresholds: Iterable[float] | float | None, *,
-                  param: str = "thresholds") -> tuple[float, ...]:
+                  param: str = "thresholds", at_least_one: bool = False
+                  ) -> tuple[float, ...]:
     """Minutes, sorted and unique: ``None`` → the settings' default; ``15`` → ``(15.0,)``.
+
+    The one reading of ``thresholds`` for every module (measures, evaluate, optimise,
+    plot, sensitivity). ``at_least_one=True`` refuses an empty sequence.
 
     Raises
     ------
     InputError
         For text (``"15"`` would otherwise read as 1 and 5 minutes), or a value that is
-        not a positive number of minutes; the message names ``param``.
+        not a positive number of minutes, or (with ``at_least_one``) no threshold at all;
+        the message names ``param``.
 
     Examples
     --------
@@ -79,6 +84,8 @@ def as_thresholds(thresholds: Iterable[float] | float | None, *,
     if bad:
         raise InputError(f"{param} must be positive numbers of minutes, got {bad}",
                          column=param)
+    if at_least_one and not values:
+        raise InputError(f"{param}: give at least one threshold", column=param)
     return tuple(sorted(set(values)))
 
 

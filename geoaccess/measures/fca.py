@@ -30,7 +30,7 @@ from ._common import (
     matrix_arrays,
     open_mask,
 )
-from .hours import FULL_WEEK_SESSIONS, sessions_of
+from .hours import FULL_WEEK_SESSIONS, sessions_of, site_numbers
 
 __all__ = [
     "E2SFCA_BANDS",
@@ -110,15 +110,7 @@ def site_supply(scenario: Scenario, *, sites: pd.DataFrame | None = None,
         order = [str(s) for s in site_ids]
         keep = set(ids)
         ids = [s for s in order if s in keep]
-    base_cap: dict[str, float] = {}
-    if sites is not None:
-        if "site_id" not in sites.columns:
-            raise InputError("sites: no 'site_id' column; load them with geoaccess.read_sites()",
-                             column="site_id")
-        if "capacity" in sites.columns:
-            vals = pd.to_numeric(sites["capacity"], errors="coerce")
-            base_cap = {str(k): float(v) for k, v in zip(sites["site_id"], vals, strict=True)
-                        if pd.notna(v)}
+    base_cap = site_numbers(sites, "capacity")
     sessions = sessions_of(scenario, ids, sites)
     part = {s: min(sessions[s] / full_week_sessions, 1.0) if s in sessions else 1.0
             for s in ids}

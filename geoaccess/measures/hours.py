@@ -34,7 +34,8 @@ from ..scenario import Scenario
 from ._common import TravelLike, as_roles, as_thresholds, matrix_arrays, open_mask
 from .proximity import threshold_label
 
-__all__ = ["FULL_WEEK_SESSIONS", "sessions_of", "sessions_within", "site_sessions"]
+__all__ = ["FULL_WEEK_SESSIONS", "sessions_of", "sessions_within", "site_numbers",
+           "site_sessions"]
 
 log = logging.getLogger("geoaccess.measures")
 
@@ -44,18 +45,33 @@ log = logging.getLogger("geoaccess.measures")
 FULL_WEEK_SESSIONS: float = 10.0
 
 
+def site_numbers(sites: pd.DataFrame | None, column: str) -> dict[str, float]:
+    """``site_id`` → the number in ``column`` of the sites table, for the sites that have one.
+
+    No table, or no such column: ``{}``. Text that is not a number counts as unknown.
+
+    Examples
+    --------
+    >>> site_numbers(pd.DataFrame({"site_id": ["S1", "S2"], "capacity": [30, None]}),
+    ...              "capacity")
+    {'S1': 30.0}
+    """
+    if sites is None:
+        return {}
+    if "site_id" not in sites.columns:
+        raise InputError("sites: no 'site_id' column; load them with geoaccess.read_sites()",
+                         column="site_id")
+    if column not in sites.columns:
+        return {}
+    vals = pd.to_numeric(sites[column], errors="coerce")
+    return {str(k): float(v) for k, v in zip(sites["site_id"], vals, strict=True)
+            if pd.notna(v)}
+
+
 def sessions_of(scenario: Scenario, ids: Iterable[str], sites: pd.DataFrame | None
                 ) -> dict[str, float]:
     """Known sessions a week of ``ids``: the scenario's, else the sites table's."""
-    base: dict[str, float] = {}
-    if sites is not None:
-        if "site_id" not in sites.columns:
-            raise InputError("sites: no 'site_id' column; load them with geoaccess.read_sites()",
-                             column="site_id")
-        if "sessions_per_week" in sites.columns:
-            vals = pd.to_numeric(sites["sessions_per_week"], errors="coerce")
-            base = {str(k): float(v) for k, v in zip(sites["site_id"], vals, strict=True)
-                    if pd.notna(v)}
+    base = site_numbers(sites, "sessions_per_week")
     out = {}
     for s in ids:
         v = scenario.sessions_per_week.get(s, base.get(s))

@@ -12,14 +12,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyproj
 
 from .. import settings
 from .._staging import Staging
 from .._version import __version__
 from ..errors import InputError
 from ..network import Network
-from ..travel import travel_times
+from ..travel import points_in, travel_times
 from ._dask import executor
 from ._tiles import (
     Part,
@@ -96,22 +95,6 @@ class _Out:
     cost: dict[str, float]
 
 
-def _xy(frame: Any, crs: str, *, use_origin: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Points of a frame in ``crs`` as :func:`geoaccess.travel_times` takes them."""
-    if use_origin and {"origin_x", "origin_y"} <= set(frame.columns):
-        x = frame["origin_x"].to_numpy(np.float64)
-        y = frame["origin_y"].to_numpy(np.float64)
-    else:
-        geom = frame.geometry
-        pts = geom.where(geom.geom_type == "Point", geom.representative_point())
-        x, y = pts.x.to_numpy(np.float64), pts.y.to_numpy(np.float64)
-    source = pyproj.CRS.from_user_input(frame.crs)
-    target = pyproj.CRS.from_user_input(crs)
-    if source != target:
-        x, y = pyproj.Transformer.from_crs(source, target, always_xy=True).transform(x, y)
-    return np.asarray(x, np.float64), np.asarray(y, np.float64)
-
-
 def _points(x: np.ndarray, y: np.ndarray, crs: str, columns: dict[str, Any]) -> Any:
     import geopandas as gpd
 
@@ -137,7 +120,7 @@ def _prepare_rows(origins: Any, crs: str, region: str | None
         dup = ids[ids.duplicated()].unique().tolist()
         what = "origin_id" if is_origin else "area_id"
         raise InputError(f"origins: duplicate {what}s {dup[:5]}", column=what, rows=dup)
-    x, y = _xy(origins, crs, use_origin=not is_origin)
+    x, y = points_in(origins, crs, origin=not is_origin)
     table = pd.DataFrame({"origin_id": ids.to_numpy(),
                           "area_id": origins["area_id"].astype(str).to_numpy(),
                           "region": (origins[region].astype(str).to_numpy() if region
@@ -404,7 +387,7 @@ def national_travel_times(
     max_snap = float(settings.max_snap_m if max_snap_m is None else max_snap_m)
     access_kmh = float(settings.access_speed_kmh if access_speed_kmh is None
                        else access_speed_kmh)
-    sx, sy = _xy(sites, network.crs, use_origin=False)
+    sx, sy = points_in(sites, network.crs, origin=False)
     site_points = _points(sx, sy, network.crs, {"site_id": site_ids.to_numpy()})
     ox, oy, weights, rows, kind = _prepare_rows(origins, network.crs, region)
     n_rows = len(rows)

@@ -1,7 +1,7 @@
 """Which sites to keep: location-allocation on the precomputed travel-time matrix.
 
 Councils publish one proposal ("keep 18 of our 36 centres"); this module finds the best
-achievable configuration under the same rules, so the proposal can be judged against it.
+achievable configuration under the same constraints, so the proposal can be judged against it.
 Every function works on the :class:`~geoaccess.TravelTimes` matrix already computed (no
 new shortest-path search) and returns a :class:`Solution` whose ``.scenario`` goes
 straight into :func:`geoaccess.evaluate` and :func:`geoaccess.compare`.
@@ -20,8 +20,10 @@ access for each running-cost budget      :func:`cost_frontier`, :func:`geoaccess
 the proposal against the best            :func:`proposal_vs_best`
 =======================================  ===========================================================
 
-Rules every function accepts, as keywords or all at once as ``rules=Rules(...)`` (see
-:class:`Rules`): ``must_keep`` / ``must_close`` site ids, ``candidates`` (the sites that
+Constraints every function accepts, as keywords or all at once as
+``constraints=Constraints(...)`` (see :class:`Constraints`; ``Rules`` and ``rules=`` are
+their old names, deprecated: in :func:`geoaccess.evaluate`, ``rules=`` are access
+standards): ``must_keep`` / ``must_close`` site ids, ``candidates`` (the sites that
 may be chosen), ``zones`` with ``min_per_zone`` / ``max_per_zone`` (e.g. one hub per
 locality), ``catchment="zone"`` (families use a site of their own zone),
 ``capacity`` (assignment within each site's capacity), ``equity`` (an :class:`Equity`
@@ -41,8 +43,8 @@ module              what it holds
 ``costs``           today's configuration, running and one-off costs, the roles of the
                     chosen sites and the table of sites kept, added and closed
 ``solution``        :class:`Solution`, and how one is built from a choice of sites
-``problem``         :class:`Rules`, :class:`InfeasibleError`, and the ``Instance``
-                    (matrix, areas and rules as arrays) the solvers work on
+``problem``         :class:`Constraints`, :class:`InfeasibleError`, and the ``Instance``
+                    (matrix, areas and constraints as arrays) the solvers work on
 ``equity``          :class:`Equity` and its groups of areas
 ``solve``           one question solved: heuristic, exact model, better answer
 ``exact``           the mixed-integer models (HiGHS) and the p-center search
@@ -106,7 +108,7 @@ from __future__ import annotations
 
 from .equity import Equity
 from .locate import max_coverage, p_center, p_median, set_cover
-from .problem import InfeasibleError, Rules
+from .problem import Constraints, InfeasibleError, Rules
 from .proposal import ProposalGap, proposal_vs_best
 from .savings import cost_frontier
 from .solution import Solution
@@ -115,6 +117,7 @@ from .tradeoff import equity_frontier, trade_off
 
 __all__ = [
     "METHODS",
+    "Constraints",
     "Equity",
     "InfeasibleError",
     "ProposalGap",

@@ -2,7 +2,7 @@
 
 :func:`solve_model` assembles a model for an :class:`~geoaccess.optimise.problem.Instance`
 from the blocks of :mod:`geoaccess.optimise.milp` (the radius formulation for distance,
-set rows for coverage and cover, assignment variables under capacities), adds the rules
+set rows for coverage and cover, assignment variables under capacities), adds the constraints
 (p, must-keep, zones, equity constraints), and solves it with a time limit.
 :func:`p_center_search` finds the best worst case by a binary search over the matrix's
 times, each step a feasibility model.
@@ -14,10 +14,10 @@ extended until the answer prices every area exactly.
 Examples
 --------
 >>> import pandas as pd, geoaccess as ga
->>> from geoaccess.optimise.problem import Instance, Rules
+>>> from geoaccess.optimise.problem import Constraints, Instance
 >>> tt = ga.TravelTimes.from_frame(pd.DataFrame(
 ...     {"S1": [2.0, 9, 8], "S2": [10.0, 3, 9]}, index=["E1", "E2", "E3"]))
->>> inst = Instance.build(tt, None, population=None, rules=Rules())
+>>> inst = Instance.build(tt, None, population=None, constraints=Constraints())
 >>> ex = solve_model(inst, objective="distance", p=1, time_limit=10, mip_rel_gap=1e-6)
 >>> ex.outcome.status, ex.outcome.objective, ex.open_.tolist()
 ('optimal', 19.0, [True, False])

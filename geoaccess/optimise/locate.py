@@ -10,7 +10,7 @@ function                keeps
 ======================  ==========================================================
 
 Each builds the :class:`~geoaccess.optimise.problem.Instance` of its call once (the
-matrix, the areas and the :class:`~geoaccess.Rules`) and solves it
+matrix, the areas and the :class:`~geoaccess.Constraints`) and solves it
 (:func:`geoaccess.optimise.solve.solve`).
 
 Examples
@@ -32,7 +32,7 @@ import pandas as pd
 from ..matrix import TravelTimes
 from ..scenario import Scenario
 from .equity import Equity
-from .problem import Instance, Rules, minutes_value, population_name, rules_of
+from .problem import Constraints, instance_of, minutes_value
 from .solution import Solution
 from .solve import SolverOptions, solve
 
@@ -41,9 +41,9 @@ __all__ = ["max_coverage", "p_center", "p_median", "set_cover"]
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
-def _rule_parameters() -> str:
-    """The parameters section of :class:`Rules`, shared by every optimiser's docstring."""
-    doc = Rules.__doc__ or ""
+def _constraint_parameters() -> str:
+    """The parameters section of :class:`Constraints`, shared by every optimiser's docstring."""
+    doc = Constraints.__doc__ or ""
     start = doc.find("----------\n")
     end = doc.find("\n\n    Examples")
     return doc[start + len("----------\n"):end].strip() if start >= 0 and end > start else ""
@@ -61,7 +61,7 @@ COMMON_PARAMETERS = f"""tt : TravelTimes
         Population column of ``areas`` (default: the first of
         ``areas.attrs["population"]``). A Series indexed by ``area_id`` still works but
         is deprecated (FutureWarning): add it to the areas as a column.
-    {_rule_parameters()}
+    {_constraint_parameters()}
     method : {{"auto", "exact", "heuristic"}}
         ``"auto"`` runs the heuristic, then HiGHS, and keeps the better answer (with
         the solver's bound); ``"exact"`` only HiGHS; ``"heuristic"`` only greedy +
@@ -75,9 +75,12 @@ COMMON_PARAMETERS = f"""tt : TravelTimes
         Name of the returned scenario.
     seed : int, optional
         Randomises the order in which the heuristic tries sites (default: site order).
-    rules : Rules, optional
-        The rules above (``must_keep`` to ``equity``) given at once; their keywords are
-        then left unset."""
+    constraints : Constraints, optional
+        The constraints above (``must_keep`` to ``equity``) given at once; their keywords
+        are then left unset.
+    rules : Constraints, optional
+        Old name of ``constraints`` (FutureWarning; in :func:`geoaccess.evaluate`,
+        ``rules=`` are access standards)."""
 
 
 def _doc(func: _F) -> _F:
@@ -115,7 +118,8 @@ def p_median(
     mip_rel_gap: float = 1e-6,
     name: str | None = None,
     seed: int | None = None,
-    rules: Rules | None = None,
+    constraints: Constraints | None = None,
+    rules: Constraints | None = None,
 ) -> Solution:
     """Keep ``p`` sites so that the population-weighted mean journey is shortest.
 
@@ -147,7 +151,7 @@ def p_median(
     Raises
     ------
     InfeasibleError
-        When the rules cannot all hold.
+        When the constraints cannot all hold.
 
     Examples
     --------
@@ -167,8 +171,7 @@ def p_median(
     (4.0, True, 0.0)
     """
     options = SolverOptions(method, time_limit, mip_rel_gap, seed)
-    inst = Instance.build(tt, areas, population=population_name(population, "p_median"),
-                          rules=rules_of(rules, locals(), what="p_median"))
+    inst = instance_of(tt, areas, locals(), what="p_median")
     return solve(inst, "p_median", p=inst.optional_p(p, "p_median"),
                  unserved_minutes=unserved_minutes,
                  tie_break=False, name=name, options=options)
@@ -204,7 +207,8 @@ def max_coverage(
     mip_rel_gap: float = 1e-6,
     name: str | None = None,
     seed: int | None = None,
-    rules: Rules | None = None,
+    constraints: Constraints | None = None,
+    rules: Constraints | None = None,
 ) -> Solution:
     """Keep ``p`` sites so that the most people are within ``threshold_minutes``.
 
@@ -250,8 +254,7 @@ def max_coverage(
     (['S2'], 150.0)
     """
     options = SolverOptions(method, time_limit, mip_rel_gap, seed)
-    inst = Instance.build(tt, areas, population=population_name(population, "max_coverage"),
-                          rules=rules_of(rules, locals(), what="max_coverage"))
+    inst = instance_of(tt, areas, locals(), what="max_coverage")
     return solve(inst, "max_coverage", p=inst.optional_p(p, "max_coverage"),
                  threshold=minutes_value(threshold_minutes), tie_break=tie_break, name=name,
                  options=options)
@@ -285,7 +288,8 @@ def set_cover(
     mip_rel_gap: float = 1e-6,
     name: str | None = None,
     seed: int | None = None,
-    rules: Rules | None = None,
+    constraints: Constraints | None = None,
+    rules: Constraints | None = None,
 ) -> Solution:
     """The fewest sites that leave everyone within ``threshold_minutes`` of one.
 
@@ -327,8 +331,7 @@ def set_cover(
     (['S3'], ['E3'])
     """
     options = SolverOptions(method, time_limit, mip_rel_gap, seed)
-    inst = Instance.build(tt, areas, population=population_name(population, "set_cover"),
-                          rules=rules_of(rules, locals(), what="set_cover"))
+    inst = instance_of(tt, areas, locals(), what="set_cover")
     return solve(inst, "set_cover", threshold=minutes_value(threshold_minutes),
                  tie_break=tie_break, name=name, options=options)
 
@@ -361,7 +364,8 @@ def p_center(
     mip_rel_gap: float = 1e-6,
     name: str | None = None,
     seed: int | None = None,
-    rules: Rules | None = None,
+    constraints: Constraints | None = None,
+    rules: Constraints | None = None,
 ) -> Solution:
     """Keep ``p`` sites so that the longest journey of anyone is shortest.
 
@@ -395,7 +399,6 @@ def p_center(
     12.0
     """
     options = SolverOptions(method, time_limit, mip_rel_gap, seed)
-    inst = Instance.build(tt, areas, population=population_name(population, "p_center"),
-                          rules=rules_of(rules, locals(), what="p_center"))
-    return solve(inst, "p_center", p=inst.optional_p(p, "p_center"), tie_break=tie_break, name=name,
-                 options=options)
+    inst = instance_of(tt, areas, locals(), what="p_center")
+    return solve(inst, "p_center", p=inst.optional_p(p, "p_center"), tie_break=tie_break,
+                 name=name, options=options)

@@ -1,11 +1,13 @@
-"""The optimisation problem: its rules, and the instance built once from the matrix.
+"""The optimisation problem: its constraints, and the instance built once from the matrix.
 
-:class:`Rules` holds what a choice of sites must respect (must-keep and must-close sites,
-the candidates, zones with their minimum and maximum of open sites, capacities, equity
-constraints) and how the chosen sites are labelled (``sites``, ``role``). Every optimiser
-takes them as keywords or all at once as ``rules=Rules(...)``.
+:class:`Constraints` holds what a choice of sites must respect (must-keep and must-close
+sites, the candidates, zones with their minimum and maximum of open sites, capacities,
+equity constraints) and how the chosen sites are labelled (``sites``, ``role``). Every
+optimiser takes them as keywords or all at once as ``constraints=Constraints(...)``.
+(``Rules`` and ``rules=`` are their old names, kept for one release with a FutureWarning:
+in :func:`geoaccess.evaluate`, ``rules=`` means the council's access standards.)
 
-:class:`Instance` is what the solvers work on: the rules checked against the matrix and
+:class:`Instance` is what the solvers work on: the constraints checked against the matrix and
 the areas, turned into arrays (minutes areas × candidate sites, weights, zones,
 capacities, equity groups). It is built once per call (once for a whole
 :func:`~geoaccess.optimise.trade_off`), never per solve.
@@ -15,7 +17,8 @@ Examples
 >>> import pandas as pd, geoaccess as ga
 >>> tt = ga.TravelTimes.from_frame(pd.DataFrame(
 ...     {"S1": [1.0, 9, 8], "S2": [9.0, 2, 7], "S3": [5.0, 6, 5]}, index=["E1", "E2", "E3"]))
->>> inst = Instance.build(tt, None, population=None, rules=Rules(must_close=["S2"]))
+>>> inst = Instance.build(tt, None, population=None,
+...                       constraints=Constraints(must_close=["S2"]))
 >>> inst.cand, inst.D.tolist()
 (['S1', 'S3'], [[1.0, 5.0], [9.0, 6.0], [8.0, 5.0]])
 """
@@ -24,7 +27,6 @@ from __future__ import annotations
 
 import logging
 import math
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -32,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import settings
+from .._deprecate import renamed_option, warn_old
 from .._validate import (
     area_ids,
     check_population_column,
@@ -48,25 +50,26 @@ from .costs import COST_COLUMNS, Baseline, money_value
 from .equity import Equity, Groups, equity_groups, equity_items
 
 __all__ = [
+    "Constraints",
     "InfeasibleError",
     "Instance",
     "Rules",
     "Zones",
     "as_travel_times",
+    "constraints_of",
+    "instance_of",
     "minutes_value",
     "population_name",
-    "rules_of",
     "site_ids",
-    "thresholds_of",
 ]
 
 log = logging.getLogger(__name__)
 
 
 class InfeasibleError(InputError):
-    """The rules cannot all hold at once (e.g. more must-keep sites than ``p``).
+    """The constraints cannot all hold at once (e.g. more must-keep sites than ``p``).
 
-    The message names the rules in conflict and how to relax them.
+    The message names the constraints in conflict and how to relax them.
     """
 
 
@@ -108,48 +111,28 @@ def minutes_value(value: Any, what: str = "threshold_minutes") -> float:
     return v
 
 
-def thresholds_of(values: Any, what: str = "thresholds") -> tuple[float, ...]:
-    """Thresholds in minutes, sorted and distinct (default :data:`settings.thresholds_minutes`).
-
-    One number is taken as a list of one; a string is refused ("15" is not (1, 5)).
-    """
-    if values is None:
-        values = settings.thresholds_minutes
-    if isinstance(values, (str, bytes)):
-        raise InputError(f"{what} must be numbers of minutes, e.g. [15, 30], got the text "
-                         f"{values!r}")
-    if isinstance(values, (int, float, np.number)):
-        values = [values]
-    try:
-        items = list(values)
-    except TypeError as exc:
-        raise InputError(f"{what} must be numbers of minutes, got {values!r}") from exc
-    out = tuple(sorted({minutes_value(x, what) for x in items}))
-    if not out:
-        raise InputError(f"{what}: give at least one threshold")
-    return out
-
-
 def population_name(population: Any, what: str) -> Any:
     """``population`` as given, warning when it is a Series rather than a column name.
 
-    Call it from the public function (the warning points at its caller).
+    The warning points at the user's line (:func:`geoaccess._deprecate.warn_old`).
     """
     if isinstance(population, pd.Series):
         name = population.name if population.name is not None else "population"
-        warnings.warn(f"{what}: population as a Series is deprecated and will be refused in "
-                      f"a future release; add it to the areas table as a column and pass "
-                      f"population={str(name)!r}", FutureWarning, stacklevel=3)
+        warn_old(f"{what}: population as a Series is deprecated and will be refused in "
+                 f"a future release; add it to the areas table as a column and pass "
+                 f"population={str(name)!r}")
     return population
 
 
-# ============================================================================= rules
+# ======================================================================= constraints
 @dataclass(frozen=True, eq=False)
-class Rules:
+class Constraints:
     """What a choice of sites must respect, and how the chosen sites are labelled.
 
     Every optimiser takes these as keywords (``must_keep=[...]``) or all at once as
-    ``rules=Rules(...)``, which is handy when the same rules serve several questions.
+    ``constraints=Constraints(...)``, which is handy when the same constraints serve
+    several questions. (Not to be confused with the ``rules=`` of
+    :func:`geoaccess.evaluate`, the council's access standards.)
 
     Parameters
     ----------
@@ -218,8 +201,8 @@ class Rules:
     >>> tt = ga.TravelTimes.from_frame(pd.DataFrame(
     ...     {"S1": [1.0, 9, 8], "S2": [9.0, 2, 7], "S3": [5.0, 6, 5]},
     ...     index=["E1", "E2", "E3"]))
-    >>> rules = ga.Rules(must_keep=["S3"], must_close=["S2"])
-    >>> ga.p_median(tt, p=2, rules=rules).open_sites
+    >>> constraints = ga.Constraints(must_keep=["S3"], must_close=["S2"])
+    >>> ga.p_median(tt, p=2, constraints=constraints).open_sites
     ['S1', 'S3']
     """
 
@@ -241,7 +224,7 @@ class Rules:
     catchment: str = "nearest"
 
     def __post_init__(self) -> None:
-        # lists and generators become tuples, so one Rules serves any number of calls
+        # lists and generators become tuples, so one Constraints serves any number of calls
         object.__setattr__(self, "must_keep", site_ids(self.must_keep, "must_keep"))
         object.__setattr__(self, "must_close", site_ids(self.must_close, "must_close"))
         if self.candidates is not None:
@@ -257,11 +240,30 @@ class Rules:
                              "choose)", column="catchment")
 
 
-_DEFAULTS = {f.name: f.default for f in fields(Rules)}
+class Rules(Constraints):
+    """Old name of :class:`Constraints` (FutureWarning; it will be removed).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always"); old = Rules(must_keep=["S3"])
+    >>> isinstance(old, Constraints), caught[0].category.__name__
+    (True, 'FutureWarning')
+    """
+
+    def __post_init__(self) -> None:
+        warn_old("geoaccess.Rules is now geoaccess.Constraints (in geoaccess.evaluate, "
+                 "rules= means access standards); the old name will be removed in a future "
+                 "release")
+        super().__post_init__()
+
+
+_DEFAULTS = {f.name: f.default for f in fields(Constraints)}
 
 
 def _is_default(value: Any, default: Any) -> bool:
-    """True if a rule keyword was left as it was (an empty list counts as ``()``)."""
+    """True if a constraint keyword was left as it was (an empty list counts as ``()``)."""
     if value is default:
         return True
     if default == ():
@@ -269,28 +271,60 @@ def _is_default(value: Any, default: Any) -> bool:
     return default is not None and type(value) is type(default) and value == default
 
 
-def rules_of(rules: Rules | None, given: Mapping[str, Any], *, what: str) -> Rules:
-    """The rules of one call: ``rules=`` or the rule keywords, not both.
+def constraints_of(given: Mapping[str, Any], *, what: str) -> Constraints:
+    """The constraints of one call: ``constraints=`` or the constraint keywords, not both.
 
-    ``given`` holds the calling function's arguments (its ``locals()``); those named like a
-    field of :class:`Rules` are its rule keywords. A rule the function does not take (e.g.
-    ``equity`` for :func:`~geoaccess.optimise.set_cover`) must be left unset in ``rules``.
+    ``given`` holds the calling function's arguments (its ``locals()``): ``constraints``
+    (or its old name ``rules``, with a FutureWarning), and those named like a field of
+    :class:`Constraints`, its constraint keywords. A constraint the function does not
+    take (e.g. ``equity`` for :func:`~geoaccess.optimise.set_cover`) must be left unset
+    in ``constraints``.
+
+    Examples
+    --------
+    >>> constraints_of({"constraints": None, "must_keep": ["S1"]}, what="p_median").must_keep
+    ('S1',)
     """
+    given_c = renamed_option(given.get("constraints"), given.get("rules"), new="constraints",
+                             old="rules", func=what, note="evaluate's rules= are access standards")
     keywords = {k: given[k] for k in _DEFAULTS if k in given}
-    if rules is None:
-        return Rules(**keywords)
-    if not isinstance(rules, Rules):
-        raise InputError(f"{what}: rules must be a geoaccess.Rules, got {type(rules).__name__}")
+    if given_c is None:
+        return Constraints(**keywords)
+    if not isinstance(given_c, Constraints):
+        raise InputError(f"{what}: constraints must be a geoaccess.Constraints, got "
+                         f"{type(given_c).__name__}", column="constraints")
+    if type(given_c) is not Constraints:  # the old Rules: copies (replace) must not warn
+        given_c = Constraints(**{k: getattr(given_c, k) for k in _DEFAULTS})
     clash = [k for k, v in keywords.items() if not _is_default(v, _DEFAULTS[k])]
     if clash:
-        raise InputError(f"{what}: give the rules either as rules= or as keywords, not both "
-                         f"(keywords given: {', '.join(clash)})")
+        raise InputError(f"{what}: give the constraints either as constraints= or as "
+                         f"keywords, not both (keywords given: {', '.join(clash)})")
     unused = [k for k in _DEFAULTS if k not in keywords
-              and not _is_default(getattr(rules, k), _DEFAULTS[k])]
+              and not _is_default(getattr(given_c, k), _DEFAULTS[k])]
     if unused:
-        raise InputError(f"{what} takes no {' or '.join(unused)} rule; leave "
-                         f"{'it' if len(unused) == 1 else 'them'} out of rules=")
-    return rules
+        raise InputError(f"{what} takes no {' or '.join(unused)} constraint; leave "
+                         f"{'it' if len(unused) == 1 else 'them'} out of constraints=")
+    return given_c
+
+
+def instance_of(tt: Any, areas: Any, given: Mapping[str, Any], *, what: str,
+                constraints: Constraints | None = None) -> Instance:
+    """The :class:`Instance` of one optimiser call from its arguments (``locals()``).
+
+    ``given["population"]``: see :func:`population_name`; the constraints are read by
+    :func:`constraints_of`, unless given (already read and adjusted) as ``constraints``.
+
+    Examples
+    --------
+    >>> import pandas as pd, geoaccess as ga
+    >>> tt = ga.TravelTimes.from_frame(pd.DataFrame({"S1": [1.0], "S2": [2.0]}, index=["E1"]))
+    >>> instance_of(tt, None, {"population": None, "must_close": ["S2"]}, what="x").cand
+    ['S1']
+    """
+    if constraints is None:
+        constraints = constraints_of(given, what=what)
+    return Instance.build(tt, areas, population=population_name(given.get("population"), what),
+                          constraints=constraints)
 
 
 # ============================================================================= instance
@@ -364,18 +398,19 @@ class Instance:
         return len(self.cand)
 
     @classmethod
-    def build(cls, tt: Any, areas: Any, *, population: Any, rules: Rules) -> Instance:
-        """Check the rules against the matrix and the areas, and make the arrays."""
+    def build(cls, tt: Any, areas: Any, *, population: Any,
+              constraints: Constraints) -> Instance:
+        """Check the constraints against the matrix and the areas, and make the arrays."""
         tt = as_travel_times(tt)
         if getattr(tt, "origins", None) is not None:
             tt, areas = _homes_as_areas(tt, areas, population)
         ids, w, pop_name, table = _weights(areas, tt, population)
         matrix_sites = [str(s) for s in tt.site_ids]
-        cand, keep_ids, close_ids = _candidates(rules, matrix_sites)
-        _check_sites_table(rules.sites, cand)
+        cand, keep_ids, close_ids = _candidates(constraints, matrix_sites)
+        _check_sites_table(constraints.sites, cand)
         site_zone: dict[str, Any] = {}
-        if rules.catchment == "zone":
-            cand, site_zone = _zoned_candidates(rules, cand, keep_ids, table, areas)
+        if constraints.catchment == "zone":
+            cand, site_zone = _zoned_candidates(constraints, cand, keep_ids, table, areas)
         M = tt.minutes.copy()
         M.index = M.index.astype(str)
         M.columns = M.columns.astype(str)
@@ -396,31 +431,33 @@ class Instance:
                 reason[i] = area_r[i]
             else:
                 reason[i] = f"no time to any candidate site ({tt.pair_reason})"
-        zone_obj, zone_names = _zones(rules, cand, areas)
-        if rules.catchment == "zone" and table is not None:
-            D = _own_zone(D, str(rules.zones), cand, site_zone, table, reason)
-        cap = _capacity(rules.capacity, cand, rules.sites, rules.capacity_scale)
+        zone_obj, zone_names = _zones(constraints, cand, areas)
+        if constraints.catchment == "zone" and table is not None:
+            D = _own_zone(D, str(constraints.zones), cand, site_zone, table, reason)
+        cap = _capacity(constraints.capacity, cand, constraints.sites, constraints.capacity_scale)
         used: dict[str, Any] = {"candidates": len(cand), "must_keep": sorted(keep_ids),
                                 "must_close": sorted(close_ids)}
-        baseline = Baseline.build(rules.current, rules.sites, matrix_sites, role=rules.role)
+        baseline = Baseline.build(constraints.current, constraints.sites, matrix_sites,
+                                  role=constraints.role)
         cost = cost_cap = None
-        if rules.budget is not None or rules.min_saving is not None:
+        if constraints.budget is not None or constraints.min_saving is not None:
             cost = baseline.check_costs(cand, "budget/min_saving")
-            cost_cap = baseline.cap(rules.budget, rules.min_saving)
-            used.update({"budget": rules.budget, "min_saving": rules.min_saving,
+            cost_cap = baseline.cap(constraints.budget, constraints.min_saving)
+            used.update({"budget": constraints.budget, "min_saving": constraints.min_saving,
                          "current_running_cost": baseline.current_cost,
                          "running_cost_cap": cost_cap})
             floor = float(cost[keep].sum())
             if cost_cap is not None and floor > cost_cap + 1e-9:
                 raise InfeasibleError(
                     f"the must-keep sites alone cost {floor:,.0f} a year, more than the "
-                    f"{cost_cap:,.0f} allowed by {_cost_rules(rules, baseline)}; keep fewer "
+                    f"{cost_cap:,.0f} allowed by {_cost_rules(constraints, baseline)}; keep fewer "
                     "or lower the saving", column="running_cost")
         return cls(tt, ids, w, pop_name, D, cand, keep, zone_obj, zone_names, cap, reason,
-                   table, rules.sites, rules.role, equity_groups(rules.equity, ids, table),
-                   bool(rules.single_source), used, baseline=baseline, cost=cost,
-                   cost_cap=cost_cap, catchment=rules.catchment,
-                   zone_column=str(rules.zones) if rules.catchment == "zone" else None,
+                   table, constraints.sites, constraints.role,
+                   equity_groups(constraints.equity, ids, table),
+                   bool(constraints.single_source), used, baseline=baseline, cost=cost,
+                   cost_cap=cost_cap, catchment=constraints.catchment,
+                   zone_column=str(constraints.zones) if constraints.catchment == "zone" else None,
                    site_zone=site_zone)
 
     # ------------------------------------------------------------------ checks
@@ -441,7 +478,7 @@ class Instance:
         return None
 
     def check_p(self, p: Any) -> int:
-        """``p`` as a number of sites these rules allow (else InputError/InfeasibleError)."""
+        """``p`` as a number of sites these constraints allow (else InputError/InfeasibleError)."""
         if isinstance(p, bool) or not isinstance(p, (int, np.integer)):
             raise InputError(f"p must be a whole number of sites, got {p!r}")
         p = int(p)
@@ -467,31 +504,31 @@ class Instance:
         return float(finite.max()) + 1.0 if len(finite) else 1.0
 
     def infeasible(self, problem: str, p: int | None, extra: str = "") -> InfeasibleError:
-        """The error for rules that cannot all hold, naming each rule in play."""
-        rules = []
+        """The error for constraints that cannot all hold, naming each one in play."""
+        conflicts = []
         if self.keep.any():
-            rules.append(f"{int(self.keep.sum())} must-keep sites")
+            conflicts.append(f"{int(self.keep.sum())} must-keep sites")
         if len(self.zone_names):
-            rules.append(f"zones ({len(self.zone_names)})")
+            conflicts.append(f"zones ({len(self.zone_names)})")
         if self.capacity is not None:
             total = float(self.capacity.sum())
             need = float(self.w[self.reach].sum())
-            rules.append(f"capacities (all candidates together hold {total:,.0f} for a "
+            conflicts.append(f"capacities (all candidates together hold {total:,.0f} for a "
                          f"population of {need:,.0f})")
         if self.groups.items:
-            rules.append("equity: " + "; ".join(e.describe(lab) for e, lab in zip(
+            conflicts.append("equity: " + "; ".join(e.describe(lab) for e, lab in zip(
                 self.groups.items, self.groups.labels, strict=True)))
         if self.cost_cap is not None:
-            rules.append(f"running cost at most {self.cost_cap:,.0f} a year")
+            conflicts.append(f"running cost at most {self.cost_cap:,.0f} a year")
         if self.catchment == "zone":
-            rules.append(f"families use a site of their own {self.zone_column}")
+            conflicts.append(f"families use a site of their own {self.zone_column}")
         if problem in ("p_median", "p_center"):
-            rules.append("every area with people that some candidate reaches must be served "
+            conflicts.append("every area with people that some candidate reaches must be served "
                          "(areas with no time to most sites restrict the choice; "
                          "unserved_minutes= relaxes this for p_median)")
         ptxt = f" with p={p}" if p is not None else ""
-        return InfeasibleError(f"{problem}{ptxt}: no choice of sites meets every rule "
-                               f"({'; '.join(rules) or 'none'}){extra}; relax one of them")
+        return InfeasibleError(f"{problem}{ptxt}: no choice of sites meets every constraint "
+                               f"({'; '.join(conflicts) or 'none'}){extra}; relax one of them")
 
     def evaluate(self, areas: Any, scenarios: list[Scenario], thresholds: Sequence[float]
                  ) -> Result:
@@ -543,11 +580,11 @@ def _weights(areas: Any, tt: TravelTimes, population: Any
     return ids, values, name, table
 
 
-def _candidates(rules: Rules, matrix_sites: list[str]
+def _candidates(constraints: Constraints, matrix_sites: list[str]
                 ) -> tuple[list[str], list[str], list[str]]:
     """Candidate sites (matrix order), must-keep and must-close ids, checked."""
-    keep_ids, close_ids = list(rules.must_keep), list(rules.must_close)
-    given = None if rules.candidates is None else list(rules.candidates)
+    keep_ids, close_ids = list(constraints.must_keep), list(constraints.must_close)
+    given = None if constraints.candidates is None else list(constraints.candidates)
     known = set(matrix_sites)
     for what, lst in (("must_keep", keep_ids), ("must_close", close_ids),
                       ("candidates", given or [])):
@@ -606,11 +643,11 @@ def _zone_of(zones: Any, sites: Any, areas: Any) -> tuple[dict[str, Any], list[A
     raise InputError(f"zones={zones!r}: no such column in {places}", column=zones)
 
 
-def _zones(rules: Rules, cand: list[str], areas: Any) -> tuple[Zones, list[str]]:
+def _zones(constraints: Constraints, cand: list[str], areas: Any) -> tuple[Zones, list[str]]:
     m = len(cand)
-    if rules.zones is None:
+    if constraints.zones is None:
         return Zones.none(m), []
-    zone_of, required = _zone_of(rules.zones, rules.sites, areas)
+    zone_of, required = _zone_of(constraints.zones, constraints.sites, areas)
     names: list[Any] = list(required)
     for s in cand:
         z = zone_of.get(s)
@@ -635,8 +672,8 @@ def _zones(rules: Rules, cand: list[str], areas: Any) -> tuple[Zones, list[str]]
             return np.array([int(spec.get(z, default)) for z in names], dtype=np.int64)
         return np.full(len(names), int(spec), dtype=np.int64)
 
-    lo = bound(rules.min_per_zone, 0)
-    hi = bound(rules.max_per_zone, m)
+    lo = bound(constraints.min_per_zone, 0)
+    hi = bound(constraints.max_per_zone, m)
     has = np.bincount(of[of >= 0], minlength=len(names))
     empty = [str(names[k]) for k in range(len(names)) if lo[k] > has[k]]
     if empty:
@@ -650,24 +687,24 @@ def _zones(rules: Rules, cand: list[str], areas: Any) -> tuple[Zones, list[str]]
     return Zones(of, lo, hi), [str(z) for z in names]
 
 
-def _cost_rules(rules: Rules, baseline: Baseline) -> str:
+def _cost_rules(constraints: Constraints, baseline: Baseline) -> str:
     parts = []
-    if rules.budget is not None:
-        parts.append(f"budget={rules.budget:,.0f}")
-    if rules.min_saving is not None:
-        parts.append(f"min_saving={rules.min_saving:,.0f} (today's sites cost "
+    if constraints.budget is not None:
+        parts.append(f"budget={constraints.budget:,.0f}")
+    if constraints.min_saving is not None:
+        parts.append(f"min_saving={constraints.min_saving:,.0f} (today's sites cost "
                      f"{baseline.current_cost:,.0f})")
     return " and ".join(parts)
 
 
-def _zoned_candidates(rules: Rules, cand: list[str], keep_ids: list[str], table: Any,
+def _zoned_candidates(constraints: Constraints, cand: list[str], keep_ids: list[str], table: Any,
                       areas: Any) -> tuple[list[str], dict[str, Any]]:
     """Candidates with a zone (a site of no zone serves no one under the zone rule)."""
-    column = rules.zones
+    column = constraints.zones
     if not isinstance(column, str) or table is None or column not in table.columns:
         raise InputError("catchment='zone' needs zones= naming a column of the areas (e.g. "
                          f"zones='ward'), got zones={column!r}", column="zones")
-    zone_of = site_zones(rules.sites, column, areas)
+    zone_of = site_zones(constraints.sites, column, areas)
     none = [s for s in cand if s not in zone_of]
     kept = [s for s in none if s in keep_ids]
     if kept:

@@ -1,7 +1,7 @@
 """A proposal against the best achievable with the same number of sites.
 
 :func:`proposal_vs_best` finds, for the proposal's number of open sites, the optimum of
-each measure under the same rules, how much better each is, and the single swaps (close
+each measure under the same constraints, how much better each is, and the single swaps (close
 one of the proposal's sites, keep one it closes) that gain most. The answer, a
 :class:`ProposalGap`, reads as sentences (``str(gap)``) and its ``.result`` goes to
 :func:`geoaccess.compare`, maps and reports.
@@ -32,16 +32,9 @@ from .._validate import show_ids
 from ..errors import InputError
 from ..evaluate import Result
 from ..matrix import TravelTimes
-from ..measures import NearestIndex, threshold_label
+from ..measures import NearestIndex, as_thresholds, threshold_label
 from ..scenario import Scenario
-from .problem import (
-    Instance,
-    Rules,
-    as_travel_times,
-    population_name,
-    rules_of,
-    thresholds_of,
-)
+from .problem import Constraints, Instance, as_travel_times, constraints_of, instance_of
 from .solution import Solution
 from .solve import SolverOptions, solve
 
@@ -167,20 +160,21 @@ def proposal_vs_best(
     method: str = "auto",
     time_limit: float = 60.0,
     mip_rel_gap: float = 1e-6,
-    rules: Rules | None = None,
+    constraints: Constraints | None = None,
+    rules: Constraints | None = None,
 ) -> ProposalGap:
     """How a proposal compares with the best achievable using the same number of sites.
 
     For the proposal's number of open sites *p*: the p-median optimum (shortest mean
     journey) and, for each threshold, the maximal-coverage optimum, under the same
-    rules; how many more people each would reach within each threshold; and the single
+    constraints; how many more people each would reach within each threshold; and the single
     swaps (close one of the proposal's sites, keep one it closes) that gain most.
 
     Parameters
     ----------
     tt, areas, population, must_keep, must_close, candidates, sites, role, zones,
-    min_per_zone, max_per_zone, method, time_limit, mip_rel_gap, rules
-        As for :func:`~geoaccess.p_median` (no capacity or equity rules). The proposal's
+    min_per_zone, max_per_zone, method, time_limit, mip_rel_gap, constraints, rules
+        As for :func:`~geoaccess.p_median` (no capacity or equity constraints). The proposal's
         own sites are always candidates.
     proposal : Scenario or Solution
         The configuration proposed (every open site must be in the matrix); a Solution
@@ -227,7 +221,7 @@ def proposal_vs_best(
                          f"got {type(proposal).__name__}")
     proposal = scenario
     options = SolverOptions(method, time_limit, mip_rel_gap)
-    given = rules_of(rules, locals(), what="proposal_vs_best")
+    given = constraints_of(locals(), what="proposal_vs_best")
     t = as_travel_times(tt)
     known = set(map(str, t.site_ids))
     outside = [s for s in proposal.open_sites if s not in known]
@@ -241,9 +235,8 @@ def proposal_vs_best(
     if closing:
         raise InputError(f"proposal {proposal.name!r} opens must-close sites "
                          f"{show_ids(closing)}", rows=closing)
-    inst = Instance.build(t, areas, population=population_name(population, "proposal_vs_best"),
-                          rules=given)
-    thr = thresholds_of(thresholds)
+    inst = instance_of(t, areas, locals(), what="proposal_vs_best", constraints=given)
+    thr = as_thresholds(thresholds, param="thresholds", at_least_one=True)
     p = inst.check_p(len(proposal.open_sites))
     best: dict[str, Solution] = {}
     best["mean_minutes"] = solve(inst, "p_median", p=p, tie_break=False,

@@ -2,10 +2,10 @@
 
 :func:`cost_frontier` answers a savings review ("we must save £150k: how much access does
 each level of saving cost?"): for a range of budgets (pounds a year to run the sites
-kept), the best achievable access under the same rules, and the cheapest configuration
+kept), the best achievable access under the same constraints, and the cheapest configuration
 giving it, with today's configuration and any proposals placed on the same axes. Draw it
 with :func:`geoaccess.plot_cost_frontier`. Budgets and savings for one question are the
-``budget=`` and ``min_saving=`` rules of :func:`~geoaccess.p_median` and the other
+``budget=`` and ``min_saving=`` constraints of :func:`~geoaccess.p_median` and the other
 optimisers.
 
 Examples
@@ -50,12 +50,12 @@ from ..scenario import Scenario
 from .costs import money_value
 from .exact import solve_model
 from .problem import (
+    Constraints,
     InfeasibleError,
     Instance,
-    Rules,
+    constraints_of,
+    instance_of,
     minutes_value,
-    population_name,
-    rules_of,
 )
 from .solution import Solution
 from .solve import SolverOptions, solve
@@ -70,7 +70,7 @@ _PROBLEMS = ("p_median", "max_coverage")
 
 def _budgets(inst: Instance, problem: str, p: int | None, budgets: Any, steps: int,
              penalty: float | None, options: SolverOptions) -> list[float]:
-    """The budgets given, or ``steps`` from the cheapest the rules allow to all open."""
+    """The budgets given, or ``steps`` from the cheapest the constraints allow to all open."""
     if budgets is not None:
         values = [money_value(b, "budgets") for b in np.atleast_1d(np.asarray(
             budgets, dtype=object))]
@@ -133,7 +133,8 @@ def cost_frontier(
     unserved_minutes: float | None = None,
     time_limit: float = 60.0,
     mip_rel_gap: float = 1e-6,
-    rules: Rules | None = None,
+    constraints: Constraints | None = None,
+    rules: Constraints | None = None,
 ) -> pd.DataFrame:
     """The best access for each running-cost budget, and what today's sites achieve.
 
@@ -148,7 +149,7 @@ def cost_frontier(
     ----------
     tt, areas, population, must_keep, must_close, candidates, sites, role, zones,
     min_per_zone, max_per_zone, current, catchment, unserved_minutes, time_limit,
-    mip_rel_gap, rules
+    mip_rel_gap, constraints, rules
         As for :func:`~geoaccess.p_median`. ``sites`` must hold a ``running_cost``
         column (pounds a year; ``closure_cost``/``opening_cost`` give the one-off
         costs); savings are against ``current``.
@@ -156,7 +157,7 @@ def cost_frontier(
         Access measured as the mean journey, or as people within ``threshold_minutes``.
     budgets : iterable of float, optional
         Running-cost budgets in pounds a year. Default: ``steps`` budgets from the
-        cheapest configuration the rules allow to every candidate open.
+        cheapest configuration the constraints allow to every candidate open.
     steps : int
         Number of default budgets (at least 2).
     threshold_minutes : float
@@ -189,11 +190,10 @@ def cost_frontier(
         raise InputError(f"steps must be a whole number >= 2, got {steps!r}")
     threshold = minutes_value(threshold_minutes)
     options = SolverOptions("exact", time_limit, mip_rel_gap)
-    given = rules_of(rules, locals(), what="cost_frontier")
+    given = constraints_of(locals(), what="cost_frontier")
     # a budget of 0 makes the instance read and check the running costs once
-    inst = Instance.build(tt, areas, population=population_name(population, "cost_frontier"),
-                          rules=replace(given, budget=0.0 if given.budget is None
-                                        else given.budget))
+    inst = instance_of(tt, areas, locals(), what="cost_frontier", constraints=replace(
+        given, budget=0.0 if given.budget is None else given.budget))
     inst = replace(inst, cost_cap=None)
     pp = None if p is None else inst.check_p(p)
     penalty = None if unserved_minutes is None else minutes_value(unserved_minutes,

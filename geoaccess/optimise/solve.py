@@ -10,10 +10,10 @@ break ties among equally good choices by the shortest mean journey.
 Examples
 --------
 >>> import pandas as pd, geoaccess as ga
->>> from geoaccess.optimise.problem import Instance, Rules
+>>> from geoaccess.optimise.problem import Constraints, Instance
 >>> tt = ga.TravelTimes.from_frame(pd.DataFrame(
 ...     {"S1": [10.0, 30, 25], "S2": [20.0, 12, 14]}, index=["E1", "E2", "E3"]))
->>> inst = Instance.build(tt, None, population=None, rules=Rules())
+>>> inst = Instance.build(tt, None, population=None, constraints=Constraints())
 >>> sol = solve(inst, "max_coverage", p=1, threshold=15, options=SolverOptions())
 >>> sol.open_sites, sol.objective, sol.method
 (['S2'], 2.0, 'exact')
@@ -88,7 +88,7 @@ def solve(inst: Instance, problem: str, *, p: int | None = None, threshold: floa
     tie-break keeps most running (the dearest of the equally good answers: nothing
     closes that the target does not need), or with ``cheapest`` picks the cheapest; for
     coverage, ``cheapest`` picks the cheapest instead of the shortest mean journey.
-    Raises :class:`InfeasibleError` when the rules cannot all hold, and
+    Raises :class:`InfeasibleError` when the constraints cannot all hold, and
     :class:`~geoaccess.GeoaccessError` when the solver finds no answer in time and no
     heuristic answer is at hand.
     """

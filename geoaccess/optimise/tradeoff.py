@@ -36,12 +36,12 @@ from ..measures import summarise_minutes, threshold_label
 from ..scenario import Scenario, as_scenario
 from .equity import Equity, Groups
 from .problem import (
+    Constraints,
     InfeasibleError,
     Instance,
-    Rules,
+    constraints_of,
+    instance_of,
     minutes_value,
-    population_name,
-    rules_of,
 )
 from .solution import Solution
 from .solve import SolverOptions, solve
@@ -143,12 +143,13 @@ def trade_off(
     time_limit: float = 60.0,
     mip_rel_gap: float = 1e-6,
     progress: bool = False,
-    rules: Rules | None = None,
+    constraints: Constraints | None = None,
+    rules: Constraints | None = None,
 ) -> pd.DataFrame:
     """The best achievable mean journey and coverage for each number of sites kept.
 
     For each ``p`` the p-median optimum (shortest mean journey) and the maximal-coverage
-    optimum (most people within ``threshold_minutes``) are found under the same rules,
+    optimum (most people within ``threshold_minutes``) are found under the same constraints,
     so a council can see what keeping 8, 12, 18... sites could at best achieve, and
     where its proposals sit (``proposals``, evaluated with :func:`geoaccess.evaluate`).
 
@@ -156,12 +157,12 @@ def trade_off(
     ----------
     tt, areas, population, must_keep, must_close, candidates, sites, role, zones,
     min_per_zone, max_per_zone, capacity, capacity_scale, equity, unserved_minutes,
-    method, time_limit, mip_rel_gap, rules
+    method, time_limit, mip_rel_gap, constraints, rules
         As for :func:`~geoaccess.p_median` and :func:`~geoaccess.max_coverage`.
     p_values : iterable of int, optional
-        Numbers of sites to keep (default: every value from the smallest the rules allow
+        Numbers of sites to keep (default: every value from the smallest the constraints allow
         to all candidates; 30 values spread over that range beyond 60 candidates).
-        Values the rules make impossible give rows with ``status="infeasible"``.
+        Values the constraints make impossible give rows with ``status="infeasible"``.
     threshold_minutes : float
         Threshold of the coverage optimum and of the ``*_within_<T>`` columns.
     problems : iterable of str
@@ -193,8 +194,7 @@ def trade_off(
     {'p': [1, 2, 3], 'population_within_5': [1.0, 2.0, 3.0]}
     """
     options = SolverOptions(method, time_limit, mip_rel_gap)
-    inst = Instance.build(tt, areas, population=population_name(population, "trade_off"),
-                          rules=rules_of(rules, locals(), what="trade_off"))
+    inst = instance_of(tt, areas, locals(), what="trade_off")
     threshold = minutes_value(threshold_minutes)
     wanted = [str(x) for x in ([problems] if isinstance(problems, str) else problems)]
     unknown = [x for x in wanted if x not in ("p_median", "max_coverage")]
@@ -258,7 +258,8 @@ def equity_frontier(
     capacity_scale: float = 1.0,
     time_limit: float = 60.0,
     mip_rel_gap: float = 1e-6,
-    rules: Rules | None = None,
+    constraints: Constraints | None = None,
+    rules: Constraints | None = None,
 ) -> pd.DataFrame:
     """Efficiency against equity: the best overall access for each level of group access.
 
@@ -271,9 +272,10 @@ def equity_frontier(
     Parameters
     ----------
     tt, areas, population, must_keep, must_close, candidates, sites, role, zones,
-    min_per_zone, max_per_zone, capacity, capacity_scale, time_limit, mip_rel_gap, rules
-        As for :func:`~geoaccess.p_median` (no ``equity`` or ``single_source`` rule: the
-        group is ``group``).
+    min_per_zone, max_per_zone, capacity, capacity_scale, time_limit, mip_rel_gap,
+    constraints, rules
+        As for :func:`~geoaccess.p_median` (no ``equity`` or ``single_source``
+        constraint: the group is ``group``).
     p : int
         Number of sites to keep.
     group : optional
@@ -325,9 +327,9 @@ def equity_frontier(
     threshold = minutes_value(threshold_minutes)
     probe = Equity(group=group, threshold_minutes=threshold, min_share=0.0)
     options = SolverOptions("exact", time_limit, mip_rel_gap)
-    given = rules_of(rules, locals(), what="equity_frontier")
-    inst = Instance.build(tt, areas, population=population_name(population, "equity_frontier"),
-                          rules=replace(given, equity=probe))
+    given = constraints_of(locals(), what="equity_frontier")
+    inst = instance_of(tt, areas, locals(), what="equity_frontier",
+                       constraints=replace(given, equity=probe))
     p = inst.check_p(p)
     mask = inst.groups.masks[0]
     label = inst.groups.labels[0]

@@ -1,16 +1,14 @@
 """Helpers shared by the modules of :mod:`geoaccess.plot` (private).
 
-Input checks (results, scenario names, sites' CRS, renamed keywords, thresholds), the
+Input checks (results, scenario names, sites' CRS), the
 house style of charts and the colours every map shares.
 """
 
 from __future__ import annotations
 
 import logging
-import warnings
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
 from ..errors import InputError
@@ -23,12 +21,10 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "EDGE",
     "NO_DATA",
-    "as_thresholds",
     "in_crs",
     "mpl_text",
     "new_axes",
     "pyplot",
-    "renamed",
     "result_of",
     "scenario_name",
     "scenario_names",
@@ -73,49 +69,6 @@ def tidy_chart(ax: Axes, *, grid_below: bool = True) -> None:
         ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-
-
-def renamed(where: str, new: str, new_value: Any, old: str, old_value: Any) -> Any:
-    """The value of a renamed keyword: the new one, or the old one with a FutureWarning.
-
-    Examples
-    --------
-    >>> import warnings
-    >>> with warnings.catch_warnings(record=True) as caught:
-    ...     warnings.simplefilter("always")
-    ...     renamed("plot_x", "threshold_minutes", None, "threshold", 15)
-    15
-    >>> print(caught[0].category.__name__, caught[0].message)  # doctest: +ELLIPSIS
-    FutureWarning plot_x: threshold= is renamed threshold_minutes=; the old name ...
-    """
-    if old_value is None:
-        return new_value
-    if new_value is not None:
-        raise InputError(f"{where}: give {new}= only ({old}= is its old name)", column=new)
-    warnings.warn(f"{where}: {old}= is renamed {new}=; the old name will stop working in a "
-                  "future release", FutureWarning, stacklevel=3)
-    return old_value
-
-
-def as_thresholds(thresholds: Any, where: str, name: str = "thresholds") -> tuple[float, ...]:
-    """Minutes as a tuple of floats: a sequence, or one number (wrapped); never a string.
-
-    Examples
-    --------
-    >>> as_thresholds([10, 15], "plot_x"), as_thresholds(20, "plot_x")
-    ((10.0, 15.0), (20.0,))
-    """
-    if isinstance(thresholds, (str, bytes)):
-        raise InputError(f"{where}: {name} must be numbers of minutes, got the text "
-                         f"{thresholds!r}; write {name}=[15] or {name}=[10, 15, 20]",
-                         column=name)
-    if isinstance(thresholds, (int, float, np.number)):
-        thresholds = (thresholds,)
-    try:
-        return tuple(float(t) for t in thresholds)
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"{where}: {name} must be numbers of minutes, got {thresholds!r}",
-                         column=name) from exc
 
 
 def in_crs(frame: Any, crs: Any) -> Any:

@@ -6,17 +6,73 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ._common import in_crs, site_roles
+from .cartography import finish_map
 from .context import MapContext, as_context, draw_context
 from .labels import data_words, travel_words
-from .page import add_heading
+from .page import add_heading, font_scale, map_figure
 from .sites import KEY_HANDLERS, key_handles, plot_sites
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
     from matplotlib.axes import Axes
 
-__all__ = ["context_handles", "furnish", "heading_lines", "key_rows", "map_legend",
-           "page_heading", "want_numbers"]
+__all__ = ["close_map", "context_handles", "furnish", "heading_lines", "key_rows",
+           "map_legend", "one_map", "page_heading", "want_numbers"]
+
+
+def one_map(ax: Axes | None, frame: Any, layout: str | None) -> tuple[Axes, bool, float]:
+    """The axes of a map of one panel, whether the function made its figure, the font scale.
+
+    ``ax`` as given, else the axes of a new figure shaped to ``frame``'s bounds on the
+    ``layout`` page.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> frame = gpd.GeoDataFrame(geometry=[box(0, 0, 2000, 1000)], crs="EPSG:27700")
+    >>> ax, owns, fs = one_map(None, frame, "A3")
+    >>> owns, fs
+    (True, 1.3)
+    >>> import matplotlib.pyplot as plt; plt.close(ax.figure)
+    """
+    owns = ax is None
+    if ax is None:
+        b = frame.total_bounds
+        _, (ax,) = map_figure(layout, aspect=(b[3] - b[1]) / max(b[2] - b[0], 1.0),
+                              panel_size=7.0)
+    return ax, owns, font_scale(layout)
+
+
+def close_map(ax: Axes, handles: list[Any], *, title: str, legend: bool, legend_title: str,
+              heading: str, source: Any, owns: bool, fontscale: float, sites: Any,
+              numbers: bool, population_year: Any, layout: str | None,
+              credits: Any) -> None:
+    """Finish a map of one panel: title, legend, page heading, scale bar and credits.
+
+    The legend is drawn if ``legend``; the page heading (``heading`` and how ``source``
+    was modelled) when the function made the figure; then :func:`finish_map`.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> frame = gpd.GeoDataFrame(geometry=[box(0, 0, 2000, 1000)], crs="EPSG:27700")
+    >>> ax, owns, fs = one_map(None, frame, None)
+    >>> close_map(ax, [], title="A map", legend=False, legend_title="", heading="Minutes",
+    ...           source=None, owns=owns, fontscale=fs, sites=None, numbers=False,
+    ...           population_year=None, layout=None, credits=None)
+    >>> ax.get_title(loc="left")
+    'A map'
+    >>> import matplotlib.pyplot as plt; plt.close(ax.figure)
+    """
+    ax.set_title(title, fontsize=10.5 * fontscale, loc="left")
+    if legend:
+        map_legend(ax, handles, title=legend_title, fontscale=fontscale, sites=sites,
+                   numbers=numbers)
+    if owns:
+        page_heading(ax.figure, heading, source, population_year, layout)
+    finish_map(ax, credits)
 
 
 def want_numbers(numbers: bool | None, sites: Any, owns_figure: bool) -> bool:

@@ -23,14 +23,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._deprecate import renamed_option
 from ..errors import InputError
 from ..evaluate import Comparison
-from ._common import NO_DATA, mpl_text, renamed, scenario_name
-from ._furnish import context_handles, furnish, map_legend, page_heading, want_numbers
-from .cartography import areas_for_map, draw_geometries, finish_map
+from ._common import NO_DATA, mpl_text, scenario_name
+from ._furnish import close_map, context_handles, furnish, one_map, want_numbers
+from .cartography import areas_for_map, draw_geometries
 from .context import as_context
 from .labels import default_threshold_minutes, minutes_text, population_words
-from .page import check_layout, font_scale, map_figure
+from .page import check_layout
 from .sites import role_handles
 from .style import CHANGE_BINS, CHANGE_COLOURS, class_index
 
@@ -214,8 +215,8 @@ def plot_change(
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    threshold_minutes = renamed("plot_change", "threshold_minutes", threshold_minutes,
-                                "threshold", threshold)
+    threshold_minutes = renamed_option(threshold_minutes, threshold, new="threshold_minutes",
+                                       old="threshold", func="plot_change")
     if not isinstance(comparison, Comparison):
         raise InputError(f"plot_change: expected a Comparison from geoaccess.compare, got "
                          f"{type(comparison).__name__}")
@@ -234,12 +235,7 @@ def plot_change(
     rows = comparison[scenario].reindex(geo["area_id"])
     labels, colours = _labels_and_colours(bins)
     cls = _classes(rows, bins)
-    owns = ax is None
-    if ax is None:
-        b = geo.total_bounds
-        _, (ax,) = map_figure(layout, aspect=(b[3] - b[1]) / max(b[2] - b[0], 1.0),
-                              panel_size=7.0)
-    fs = font_scale(layout)
+    ax, owns, fs = one_map(ax, geo, layout)
     no_time = len(colours) - 1
     draw_geometries(ax, geo.geometry, facecolor=[colours[c] for c in cls],
                     edgecolor="#bdbdbd", linewidth=0.5)
@@ -275,12 +271,9 @@ def plot_change(
         if lab is not None and f"population_loses_{lab}" in summary.index:
             sub += f" · {summary[f'population_loses_{lab}']:,.0f} lose {lab}-minute access"
         title = f"{mpl_text(scenario)} against {mpl_text(comparison.baseline)}\n{sub}"
-    ax.set_title(title, fontsize=10.5 * fs, loc="left")
-    if legend:
-        map_legend(ax, handles, title="Change in minutes to\nthe nearest open site",
-                   fontscale=fs, sites=sites, numbers=numbered)
-    if owns:
-        page_heading(ax.figure, "Change in minutes to the nearest open site", res,
-                     population_year, layout)
-    finish_map(ax, credits)
+    close_map(ax, handles, title=title, legend=legend,
+              legend_title="Change in minutes to\nthe nearest open site",
+              heading="Change in minutes to the nearest open site", source=res, owns=owns,
+              fontscale=fs, sites=sites, numbers=numbered, population_year=population_year,
+              layout=layout, credits=credits)
     return ax

@@ -31,10 +31,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._deprecate import renamed_option
 from ..equality import breakdown
 from ..errors import InputError
 from ..measures import threshold_label
-from ._common import mpl_text, new_axes, renamed, result_of, scenario_names, tidy_chart
+from ._common import mpl_text, new_axes, result_of, scenario_names, tidy_chart
 from .labels import default_threshold_minutes, mode_words, population_words
 from .style import SCENARIO_COLOURS
 
@@ -104,8 +105,8 @@ def plot_equality(
     >>> [round(p.get_height()) for p in ax.patches]
     [100, 100, 100, 0]
     """
-    threshold_minutes = renamed("plot_equality", "threshold_minutes", threshold_minutes,
-                                "threshold", threshold)
+    threshold_minutes = renamed_option(threshold_minutes, threshold, new="threshold_minutes",
+                                       old="threshold", func="plot_equality")
     res = result_of(result)
     names = scenario_names(res, scenarios)
     thr = (default_threshold_minutes(res) if threshold_minutes is None
@@ -192,8 +193,8 @@ def plot_cumulative(
     >>> line.get_xdata()[:3].tolist(), line.get_ydata()[:3].tolist()
     ([0.0, 5.0, 25.0], [0.0, 25.0, 100.0])
     """
-    axis_max_minutes = renamed("plot_cumulative", "axis_max_minutes", axis_max_minutes,
-                               "max_minutes", max_minutes)
+    axis_max_minutes = renamed_option(axis_max_minutes, max_minutes, new="axis_max_minutes",
+                                      old="max_minutes", func="plot_cumulative")
     res = result_of(result)
     names = scenario_names(res, scenarios)
     weight = res.weight_column

@@ -26,23 +26,25 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._deprecate import renamed_option
 from ..errors import InputError
+from ..measures import as_thresholds
 from ..scenario import Scenario, as_scenario
 from ._common import (
     EDGE,
     NO_DATA,
-    as_thresholds,
     mpl_text,
-    renamed,
     result_of,
     scenario_names,
     values_of,
 )
 from ._furnish import (
+    close_map,
     context_handles,
     furnish,
     key_rows,
     map_legend,
+    one_map,
     page_heading,
     want_numbers,
 )
@@ -210,12 +212,7 @@ def plot_minutes(
         log.info("plot_minutes: %d areas have no value and are drawn as 'no time'", missing)
     upper = classify_minutes(v, bins=bins, scheme=scheme, k=k)
     colours = class_colours(len(upper) + 1, cmap)
-    owns = ax is None
-    if ax is None:
-        b = geo.total_bounds
-        _, (ax,) = map_figure(layout, aspect=(b[3] - b[1]) / max(b[2] - b[0], 1.0),
-                              panel_size=7.0)
-    fs = font_scale(layout)
+    ax, owns, fs = one_map(ax, geo, layout)
     numbered = want_numbers(numbers, sites, owns)
     _draw_classes(ax, geo, v, upper, colours)
     # the scenario drawn is the one scored: open sites as open, in their roles
@@ -228,14 +225,11 @@ def plot_minutes(
     if title is None:
         title = (_scenario_title(result, scenario, default_threshold_minutes(result))
                  if result is not None and scenario else "Minutes to the nearest open site")
-    ax.set_title(title, fontsize=10.5 * fs, loc="left")
-    if legend:
-        map_legend(ax, handles, title=_minutes_legend_title(result), fontscale=fs,
-                   sites=sites, numbers=numbered)
-    if owns:
-        page_heading(ax.figure, "Minutes to the nearest open site", result, population_year,
-                     layout)
-    finish_map(ax, credits)
+    close_map(ax, handles, title=title, legend=legend,
+              legend_title=_minutes_legend_title(result),
+              heading="Minutes to the nearest open site", source=result, owns=owns,
+              fontscale=fs, sites=sites, numbers=numbered, population_year=population_year,
+              layout=layout, credits=credits)
     return ax
 
 
@@ -317,8 +311,8 @@ def plot_scenarios(
     >>> [ax.get_title(loc="left").splitlines()[0] for ax in axes]
     ['Now', 'Close S2']
     """
-    threshold_minutes = renamed("plot_scenarios", "threshold_minutes", threshold_minutes,
-                                "threshold", threshold)
+    threshold_minutes = renamed_option(threshold_minutes, threshold, new="threshold_minutes",
+                                       old="threshold", func="plot_scenarios")
     res = result_of(result)
     geo = areas_for_map(areas, "plot_scenarios")
     layout = check_layout(layout)
@@ -441,7 +435,7 @@ def plot_service_areas(
     from matplotlib.patches import Patch, PathPatch
     from matplotlib.path import Path as MPath
 
-    ts_wanted = as_thresholds(thresholds, "plot_service_areas")
+    ts_wanted = as_thresholds(thresholds, param="thresholds")
     scenario = None if scenario is None else as_scenario(scenario)
     if bands is None:
         if network is None:
@@ -460,12 +454,7 @@ def plot_service_areas(
     ts = [float(t) for t in bands["threshold_minutes"]]
     colours = _band_colours(ts, cmap)
     layout = check_layout(layout)
-    owns = ax is None
-    if ax is None:
-        b = geo.total_bounds if geo is not None else bands.total_bounds
-        _, (ax,) = map_figure(layout, aspect=(b[3] - b[1]) / max(b[2] - b[0], 1.0),
-                              panel_size=7.0)
-    fs = font_scale(layout)
+    ax, owns, fs = one_map(ax, geo if geo is not None else bands, layout)
     outline = None
     if geo is not None:
         outline = geo.union_all()
@@ -518,14 +507,11 @@ def plot_service_areas(
         within = ", ".join(minutes_text(t) for t in sorted(ts))
         title = (f"{name}\nLand within {within} minutes "
                  f"{mode + ' ' if mode else ''}of an open site")
-    ax.set_title(title, fontsize=10.5 * fs, loc="left")
-    if legend:
-        map_legend(ax, handles, title="Service areas", fontscale=fs, sites=sites,
-                   numbers=numbered)
-    if owns:
-        page_heading(ax.figure, "Service areas: land within reach of an open site",
-                     _Provenance(network, bands), population_year, layout)
-    finish_map(ax, credits)
+    close_map(ax, handles, title=title, legend=legend, legend_title="Service areas",
+              heading="Service areas: land within reach of an open site",
+              source=_Provenance(network, bands), owns=owns, fontscale=fs, sites=sites,
+              numbers=numbered, population_year=population_year, layout=layout,
+              credits=credits)
     return ax
 
 
