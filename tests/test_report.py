@@ -237,7 +237,7 @@ def test_report_reads_in_plain_words_with_the_method_in_an_appendix(rutland_walk
 
 def test_no_infinity_or_empty_interval_in_tables():
     """An interval with no upper limit and one not estimated, in words."""
-    from geoaccess.report import _interval, _num
+    from geoaccess.report._format import _interval, _num
 
     assert _interval(1.5, float("inf")) == "1.50 or more (no upper limit)"
     assert _interval(float("nan"), float("nan")) == "not estimated"
