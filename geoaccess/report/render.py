@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._deprecate import renamed_option
 from .._fs import atomic_write_text
 from ..errors import InputError
 from ..plot import ATTRIBUTION, mode_words, population_words
@@ -99,7 +100,7 @@ def render_report(
     title: str | None = None,
     place: str | None = None,
     service: str = "an open site",
-    threshold: float | None = None,
+    threshold_minutes: float | None = None,
     by: Sequence[str] | None = None,
     shares: Sequence[str] | Mapping[str, str] | None = None,
     credits: str | Sequence[str] | None = None,
@@ -111,6 +112,7 @@ def render_report(
     service_bands: Mapping[str, Any] | None = None,
     context: Any = None,
     population_year: int | str | None = None,
+    threshold: float | None = None,
 ) -> str:
     """The report as one HTML string (see :func:`write_report`).
 
@@ -133,7 +135,7 @@ def render_report(
         Name of the place ("Rutland"), used in titles and findings.
     service : str
         What is reached, with its article ("a centre", "a family hub").
-    threshold : float, optional
+    threshold_minutes : float, optional
         Threshold the findings and the equality tables quote (default 15 minutes when
         evaluated).
     by : sequence of str, optional
@@ -161,6 +163,8 @@ def render_report(
         (:func:`geoaccess.plot.map_context`, or the OSM extract to read them from).
     population_year : int or str, optional
         Year of the population counts, for the maps' headings ("mid-2020").
+    threshold : float, optional
+        Old name of ``threshold_minutes`` (FutureWarning).
 
     Returns
     -------
@@ -174,6 +178,8 @@ def render_report(
     from ..evaluate import Comparison, compare
     from ..travel import service_areas
 
+    threshold_minutes = renamed_option(threshold_minutes, threshold, new="threshold_minutes",
+                                       old="threshold", func="render_report")
     env = _environment()
     if figure_format not in ("png", "svg"):
         raise InputError(f"figure_format must be 'png' or 'svg', got {figure_format!r}")
@@ -185,10 +191,12 @@ def render_report(
     else:
         comp = None
     geo = gp.areas_for_map(areas, "report")
-    lab = f"{gp.default_threshold_minutes(res) if threshold is None else float(threshold):g}"
+    minutes = (gp.default_threshold_minutes(res) if threshold_minutes is None
+               else float(threshold_minutes))
+    lab = f"{minutes:g}"
     if f"within_{lab}" not in res.areas.columns:
         raise InputError(f"report: threshold {lab} minutes was not evaluated; thresholds are "
-                         f"{[float(t) for t in res.thresholds]}", column="threshold")
+                         f"{[float(t) for t in res.thresholds]}", column="threshold_minutes")
     words = population_words(res.population)
     mode = res.mode
     service_noun = eq.service_noun(service)
