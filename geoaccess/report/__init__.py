@@ -22,6 +22,9 @@ Modules
 -------
 - :mod:`~geoaccess.report.render`: :func:`~geoaccess.render_report`,
   :func:`~geoaccess.write_report` and :class:`~geoaccess.DataSource`;
+- :mod:`~geoaccess.report.savings`: :func:`~geoaccess.savings_and_losses`, what each
+  proposal saves beside the access it costs families (a section of the report when the
+  sites carry costs);
 - :mod:`~geoaccess.report.export`: :func:`~geoaccess.report.round_for_export`, the
   precision of the tables written beside the report.
 
@@ -48,6 +51,7 @@ from __future__ import annotations
 
 from .export import EXPORT_DECIMALS, round_for_export
 from .render import OSM_SOURCE, DataSource, render_report, write_report
+from .savings import has_costs, savings_and_losses
 
-__all__ = ["EXPORT_DECIMALS", "OSM_SOURCE", "DataSource", "render_report", "round_for_export",
-           "write_report"]
+__all__ = ["EXPORT_DECIMALS", "OSM_SOURCE", "DataSource", "has_costs", "render_report",
+           "round_for_export", "savings_and_losses", "write_report"]

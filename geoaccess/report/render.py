@@ -30,6 +30,7 @@ from ._tables import (
     _scenario_sites_table,
     _summary_table,
 )
+from .savings import has_costs, savings_and_losses, savings_table
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -125,7 +126,10 @@ def render_report(
         The areas (``area_id``, geometry, the population column, ``imd_decile`` and other
         attributes used in the breakdowns).
     sites : geopandas.GeoDataFrame, optional
-        Sites, drawn on the maps and listed with their role in each scenario.
+        Sites, drawn on the maps and listed with their role in each scenario. With
+        ``running_cost``, ``closure_cost`` or ``opening_cost`` columns
+        (:func:`geoaccess.read_sites`), the findings add what each proposal saves beside
+        the access it costs (:func:`geoaccess.report.savings_and_losses`).
     network : Network, optional
         The network of the result's mode: adds the service-area maps.
     baseline : str, optional
@@ -299,6 +303,12 @@ def render_report(
         _inequality_table(tables["inequality"])) if t is not None]
     tbl["losers"] = _losers_table(comp, geo, lab, top_losers) if comp is not None else None
     tbl["sites"] = _scenario_sites_table(res, sites)
+    tbl["savings"], savings = None, []
+    if comp is not None and sites is not None and has_costs(sites):  # money beside access
+        money = savings_and_losses(comp, sites, areas, threshold_minutes=float(lab),
+                                   service=service, place=place)
+        tbl["savings"] = savings_table(money, lab=lab, words=words, baseline=comp.baseline)
+        savings = money["sentence"].tolist()
     findings = tables.get("findings")
     by_scenario: list[tuple[str, list[str]]] = []
     caveats: list[str] = []
@@ -320,7 +330,7 @@ def render_report(
         scenarios=[(n, res.scenarios[n].describe(), res.scenarios[n].description)
                    for n in names],
         baseline=comp.baseline if comp is not None else None,
-        findings=by_scenario, caveats=caveats, figures=figures, tables=tbl,
+        findings=by_scenario, caveats=caveats, figures=figures, tables=tbl, savings=savings,
         method=_method_items(res, comp, geo, lab, network, walk_in_m),
         provenance=_provenance_items(res),
         definitions=[(r["item"].removeprefix("definition: "), r["value"])
