@@ -76,8 +76,8 @@ def _parse(text: str) -> _Tables:
     return p
 
 
-@pytest.fixture()
-def tiny():
+@pytest.fixture(name="tiny")
+def tiny_fixture():
     """Three areas; closing S2 takes E2 (30 kids, decile 2) from 3 to 22 minutes."""
     areas = gpd.GeoDataFrame(
         {"area_id": ["E1", "E2", "E3"], "name": ["North", "South", "East"],
