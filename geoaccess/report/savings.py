@@ -252,7 +252,7 @@ def savings_table(frame: pd.DataFrame, *, lab: str, words: str,
         rows.append(row)
     note = ("Money from the running, closure and opening costs of the sites table, in "
             "pounds; a dash: a site open under the proposal has no running cost.")
-    return _Table("savings", "What each proposal saves, and what it costs families", cols,
+    return _Table("savings", f"Saving and access lost against {baseline} ({words})", cols,
                   rows, [False] + [True] * (len(cols) - 1), note=note)
 
 
