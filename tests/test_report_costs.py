@@ -177,3 +177,21 @@ def test_savings_without_running_costs_and_bad_input(tiny):
                       areas.iloc[:1], ga.Scenario("Now", {"S1": "hub"}), population="kids")
     with pytest.raises(InputError, match="one scenario"):
         ga.savings_and_losses(one, sites.assign(running_cost=1.0))
+
+
+def test_a_run_with_costed_sites_reports_the_saving(tiny, tmp_path):
+    """write_outputs passes the sites on: their costs reach the run's report."""
+    from geoaccess.pipeline import write_outputs
+
+    areas, sites, result = tiny
+    tt = ga.TravelTimes.from_frame(pd.DataFrame(
+        {"S1": [4.0, 22.0, 30.0], "S2": [9.0, 3.0, np.nan]}, index=["E1", "E2", "E3"]),
+        mode="walk")
+    sites = sites.assign(running_cost=[50_000.0, 30_000.0])
+    out = write_outputs(tmp_path / "out", sites=sites, areas=areas, matrices={"walk": tt},
+                        scenarios=list(result.scenarios.values()), population="kids",
+                        thresholds=[10, 15], maps=(), interactive=False, explorer=False,
+                        service="a centre")
+    savings = _parse(out["report"].read_text(encoding="utf-8")).tables["savings"]
+    # no closure or opening costs given: the one-off costs are not known (not £0)
+    assert savings[1][:5] == ["<b>Close</b> S2 & co", "£50,000", "£30,000", "–", "30"]

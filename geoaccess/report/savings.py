@@ -129,8 +129,10 @@ def savings_and_losses(
         under the proposal), ``share_within_<t>_change`` (proposal minus baseline, a
         proportion), ``mean_minutes_change``, with ``imd_decile`` in the areas
         ``most_deprived_loses_<t>`` and ``most_deprived`` (the group in words), and
-        ``sentence``. Money is NaN where a site open under the scenario has no running
-        cost.
+        ``sentence``. The running cost and saving are NaN where a site open under the
+        scenario has no running cost; the one-off costs are NaN when the sites table
+        gives no closure or opening cost (a site without one costs nothing to close or
+        open when others have one).
 
     Raises
     ------
@@ -171,11 +173,14 @@ def savings_and_losses(
            if areas is not None and "imd_decile" in areas.columns else None)
     words = describe_population(res.population) if res.population else "areas"
     within = _within_phrase(lab, res.mode)
+    one_offs_given = has_costs(sites.drop(columns=["running_cost"], errors="ignore"))
     rows = []
     for name in comp.scenario_names:
         open_ids = res.scenarios[name].open_sites
         money = base.money(open_ids)
-        if not base.has_costs:  # one-off costs known, running costs not
+        if not one_offs_given:  # unknown, not nothing
+            money["one_off_costs"] = float("nan")
+        elif not base.has_costs:  # one-off costs known, running costs not
             money["one_off_costs"] = float(base.changes(open_ids)["one_off_cost"].sum())
         row: dict[str, Any] = {"scenario": name, **money}
         lost = losing[name]
@@ -251,7 +256,8 @@ def savings_table(frame: pd.DataFrame, *, lab: str, words: str,
             row.append(_people(r[f"most_deprived_loses_{lab}"]))
         rows.append(row)
     note = ("Money from the running, closure and opening costs of the sites table, in "
-            "pounds; a dash: a site open under the proposal has no running cost.")
+            "pounds; a dash: not known (a site open under the proposal has no running cost, "
+            "or the table gives no closure or opening costs).")
     return _Table("savings", f"Saving and access lost against {baseline} ({words})", cols,
                   rows, [False] + [True] * (len(cols) - 1), note=note)
 
