@@ -5,6 +5,8 @@ configurations into one HTML file an equality assessor can read, print and attac
 cabinet paper, with no code and no internet connection:
 
 1. the question and the findings in plain English (:func:`geoaccess.equality.findings`);
+   when the sites carry running, closure or opening costs, what each proposal saves
+   beside the access it costs families (:func:`~geoaccess.savings_and_losses`);
 2. the summary per scenario and the change per proposal;
 3. maps: minutes to the nearest open site per scenario on one shared scale, the change
    under each proposal, and the service areas (land within 10/15/20 minutes);
