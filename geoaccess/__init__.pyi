@@ -109,6 +109,7 @@ from .explore import explore as explore
 from .explorer import write_explorer as write_explorer
 from .report import DataSource as DataSource
 from .report import render_report as render_report
+from .report import savings_and_losses as savings_and_losses
 from .report import write_report as write_report
 
 __all__: list[str]

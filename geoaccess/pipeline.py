@@ -360,7 +360,7 @@ def write_outputs(
             written["report"] = write_report(
                 comp if comp is not None else res, areas, st.path("report.html"),
                 sites=sites, network=(networks or {}).get(main_mode), baseline=base,
-                title=title, place=place, service=service, threshold=eq_thr,
+                title=title, place=place, service=service, threshold_minutes=eq_thr,
                 by=equality_by, shares=equality_shares, credits=credit_text,
                 context=ctx, population_year=population_year,
                 data_sources=sources,
@@ -372,7 +372,7 @@ def write_outputs(
                 written[f"report_{mode}"] = write_report(
                     other, areas, st.path(f"report_{safe_name(mode, what='mode')}.html"),
                     sites=sites, network=(networks or {}).get(mode), baseline=base,
-                    title=title, place=place, service=service, threshold=eq_thr,
+                    title=title, place=place, service=service, threshold_minutes=eq_thr,
                     by=equality_by, shares=equality_shares, credits=credit_text,
                     context=ctx, population_year=population_year, data_sources=sources)
             bar.update()

@@ -77,6 +77,26 @@ def test_eia_exports_neutralise_formulas(tmp_path):
             assert not line.startswith(("=", "+", "@"))
 
 
+@pytest.mark.parametrize("name", FORMULAS[:3])
+def test_scenario_tables_neutralise_formulas(tmp_path, name):
+    """write_scenarios: a scenario called ``=...`` (a column header of the table) and a
+    site named ``=...`` are written as text in CSV and Excel; the roles stay as they are."""
+    sites = pd.DataFrame({"site_id": ["S01", "S02"], "name": [name, "Hall"],
+                          "kind": ["hub", "centre"]})
+    scenarios = [ga.Scenario("Now", {"S01": "hub", "S02": "centre"}),
+                 ga.Scenario(name, {"S01": "hub"})]
+    back = pd.read_csv(ga.write_scenarios(scenarios, tmp_path / "s.csv", sites=sites),
+                       keep_default_na=False)
+    assert back.columns.tolist() == ["site_id", "name", "Now", "'" + name]
+    assert back["name"].tolist() == ["'" + name, "Hall"]
+    assert back["'" + name].tolist() == ["hub", ""]
+    cells = _cells_of_xlsx(ga.write_scenarios(scenarios, tmp_path / "s.xlsx", sites=sites))
+    assert all(c.data_type != "f" for c in cells)
+    texts = [c.value for c in cells if isinstance(c.value, str)]
+    assert texts.count("'" + name) == 2  # the header and the site's name
+    assert not [t for t in texts if t.startswith(("=", "+", "@"))]
+
+
 def test_neutralise_keeps_negative_numbers_numeric():
     frame = pd.DataFrame({"name": ["-2+3", "Oakham", "-"], "change_minutes": [-2.5, 0.0, 1.0]})
     out = neutralise_frame(frame)

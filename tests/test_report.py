@@ -76,8 +76,8 @@ def _parse(text: str) -> _Tables:
     return p
 
 
-@pytest.fixture()
-def tiny():
+@pytest.fixture(name="tiny")
+def tiny_fixture():
     """Three areas; closing S2 takes E2 (30 kids, decile 2) from 3 to 22 minutes."""
     areas = gpd.GeoDataFrame(
         {"area_id": ["E1", "E2", "E3"], "name": ["North", "South", "East"],
@@ -187,12 +187,28 @@ def test_single_scenario_report_and_errors(tiny, tmp_path, monkeypatch):
     with pytest.raises(InputError, match="does not exist"):
         ga.write_report(one, areas, tmp_path / "missing" / "r.html")
     with pytest.raises(InputError, match="not evaluated"):
-        ga.render_report(result, areas, threshold=12)
+        ga.render_report(result, areas, threshold_minutes=12)
     with pytest.raises(InputError, match="figure_format"):
         ga.render_report(result, areas, figure_format="gif")
     monkeypatch.setitem(sys.modules, "jinja2", None)
     with pytest.raises(ImportError, match=r"geoaccess\[report\]"):
         ga.render_report(result, areas)
+
+
+def test_old_threshold_keyword_still_works_with_a_future_warning(tiny):
+    """``threshold=`` is the old name of ``threshold_minutes=``: the report quotes the
+    threshold given under either name; giving both is an error."""
+    areas, _, result = tiny
+    def question(text: str) -> str:
+        return html.unescape(re.search(r'<p class="question">(.*?)</p>', text).group(1))
+
+    with pytest.warns(FutureWarning, match="threshold= is now threshold_minutes="):
+        old = question(ga.render_report(result, areas, threshold=10))
+    new = question(ga.render_report(result, areas, threshold_minutes=10))
+    assert old == new
+    assert "who would no longer have an open site within 10 minutes" in old
+    with pytest.raises(InputError, match="give threshold_minutes= only"):
+        ga.render_report(result, areas, threshold=10, threshold_minutes=10)
 
 
 # ---------------------------------------------------------- plain words, method after
@@ -237,7 +253,7 @@ def test_report_reads_in_plain_words_with_the_method_in_an_appendix(rutland_walk
 
 def test_no_infinity_or_empty_interval_in_tables():
     """An interval with no upper limit and one not estimated, in words."""
-    from geoaccess.report import _interval, _num
+    from geoaccess.report._format import _interval, _num
 
     assert _interval(1.5, float("inf")) == "1.50 or more (no upper limit)"
     assert _interval(float("nan"), float("nan")) == "not estimated"
