@@ -22,7 +22,7 @@ from ._common import TravelLike, as_travel, matrix_arrays, open_mask
 from .hours import site_sessions
 
 __all__ = ["RULE_MODES", "AccessRule", "Condition", "aligned_matrix", "meets_rule",
-           "mode_phrase"]
+           "mode_phrase", "rule_matrices"]
 
 
 #: One condition of a rule: (roles or None for any, minutes) or, asking for hours,
@@ -351,8 +351,18 @@ def _with_origins(b: TravelTimes, minutes: pd.DataFrame, a: TravelTimes) -> Trav
                        provenance=b.provenance, origins=a.origins)
 
 
-def _matrices(tt: Any, rule: AccessRule) -> dict[str | None, TravelLike]:
-    """The matrix of each mode the rule names, and the main one (key None)."""
+def rule_matrices(tt: Any, rule: AccessRule) -> dict[str | None, TravelLike]:
+    """The matrix of each mode the rule names, and the main one (key None).
+
+    ``tt`` is one matrix or a mapping mode → matrix (the first is the main one); the
+    others are aligned on the main one (:func:`aligned_matrix`).
+
+    Raises
+    ------
+    InputError
+        A mode the rule names with no matrix, several modes named with one matrix, or a
+        matrix of another mode.
+    """
     named = rule.named_modes
     if isinstance(tt, Mapping):
         if not tt:
@@ -450,7 +460,7 @@ def meets_rule(tt: TravelLike | Mapping[str, TravelLike], scenario: Scenario,
     [True, True, False]
     """
     parsed = rule if isinstance(rule, AccessRule) else AccessRule.parse(str(rule))
-    mats = _matrices(tt, parsed)
+    mats = rule_matrices(tt, parsed)
     values, area_ids, site_ids = matrix_arrays(mats[None])
     arrays = {None: values}
     for m in parsed.named_modes:
