@@ -408,8 +408,10 @@ def _standard_entries(res: Result, comp: Comparison, ids: pd.Index, w: np.ndarra
                       rule: AccessRule, label: str, service: str, dep: DeprivedAreas | None,
                       share_cols: Mapping[str, tuple[str, np.ndarray]], confidence: float
                       ) -> list[tuple[str, str | None, str]]:
-    """The findings when the measure is a standard ("a centre within 15 minutes on foot or
-    10 by car"): who meets it now and under each proposal, who would lose it, where."""
+    """The findings when the measure is a standard ("a centre within 15 minutes on foot").
+
+    Who meets it now and under each proposal, who would lose it, and where.
+    """
     words = rule.phrase(service)
     total = float(w.sum())
     base = comp.baseline
@@ -422,8 +424,8 @@ def _standard_entries(res: Result, comp: Comparison, ids: pd.Index, w: np.ndarra
         lose = people_of(ch, f"loses_{name}", w)
         gain = people_of(ch, f"gains_{name}", w)
         n_lose, n_gain = float(lose.sum()), float(gain.sum())
-        text = [f"{now}, {pct(met_b / total)} of {label} ({people(met_b)}) can reach {words}; "
-                f"under {scenario}, {pct(met_p / total)} ({people(met_p)}) could."]
+        text = [(f"{now}, {pct(met_b / total)} of {label} ({people(met_b)}) can reach "
+                 f"{words}; under {scenario}, {pct(met_p / total)} ({people(met_p)}) could.")]
         if n_lose > 0:
             loss = f"{capital(people(n_lose))} {label} ({pct(n_lose / total)}) would lose that"
             if dep is not None and dep.mask.any():
@@ -441,12 +443,12 @@ def _standard_entries(res: Result, comp: Comparison, ids: pd.Index, w: np.ndarra
                         _risk_sentence(lose, w, dep, label, "", confidence, access=words)))
         for _col, (glabel, s) in share_cols.items():
             if n_lose > 0:
-                out.append(("finding", scenario,
-                            f"An estimated {pct((s * lose).sum() / n_lose)} of the {label} "
-                            f"losing it under {scenario} are {glabel}, against "
-                            f"{pct((s * w).sum() / total)} of all {label}. This is an "
-                            f"estimate: it applies each area's share of residents who are "
-                            f"{glabel} (of all ages) to its {label}."))
+                group = (f"An estimated {pct((s * lose).sum() / n_lose)} of the {label} "
+                         f"losing it under {scenario} are {glabel}, against "
+                         f"{pct((s * w).sum() / total)} of all {label}. This is an "
+                         f"estimate: it applies each area's share of residents who are "
+                         f"{glabel} (of all ages) to its {label}.")
+                out.append(("finding", scenario, group))
     return out
 
 
@@ -462,7 +464,7 @@ def _standard_caveat(res: Result, rule: AccessRule, label: str, service: str) ->
                  f"on maps and in area tables an area meets it when at least half of its "
                  f"{label} do")
     else:
-        text += f". Everyone in an area is counted as meeting it or not, as the area does"
+        text += ". Everyone in an area is counted as meeting it or not, as the area does"
     return text + "."
 
 

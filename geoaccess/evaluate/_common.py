@@ -203,9 +203,11 @@ class Setup:
 
     def rule_matrices(self, main: TravelTimes, scenario: Scenario,
                       subset: Callable[[TravelTimes], TravelTimes]) -> Any:
-        """What :func:`~geoaccess.measures.meets_rule` takes: the main matrix as given
-        (``main``: subset, catchment applied), or with the other modes' matrices cut
-        the same way (``subset``) under the scenario's catchment rule."""
+        """What :func:`~geoaccess.measures.meets_rule` takes for one scenario.
+
+        The main matrix as given (``main``: subset, catchment applied), or with the other
+        modes' matrices cut the same way (``subset``) under the scenario's catchment rule.
+        """
         if not self.modes:
             return main
         out: dict[str, TravelTimes] = {self.main_mode: main}

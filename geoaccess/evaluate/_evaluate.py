@@ -13,6 +13,7 @@ from .. import measures as _m
 from .._validate import show_ids
 from ..errors import InputError
 from ..matrix import TravelTimes
+from ..measures.rules import rule_matrices as matrices_of
 from ..scenario import Scenario
 from ._common import (
     Setup,
@@ -23,7 +24,6 @@ from ._common import (
     scenario_list,
     thresholds_of,
 )
-from ..measures.rules import rule_matrices as matrices_of
 from ._origins import score_origins
 from ._result import Result
 
