@@ -462,7 +462,7 @@ def meets_rule(tt: TravelLike | Mapping[str, TravelLike], scenario: Scenario,
     parsed = rule if isinstance(rule, AccessRule) else AccessRule.parse(str(rule))
     mats = rule_matrices(tt, parsed)
     values, area_ids, site_ids = matrix_arrays(mats[None])
-    arrays = {None: values}
+    arrays: dict[str | None, np.ndarray] = {None: values}
     for m in parsed.named_modes:
         arrays[m] = values if mats[m] is mats[None] else matrix_arrays(mats[m])[0]
     open_mask(scenario, site_ids, None)
