@@ -71,6 +71,7 @@ from .equality import eia_tables as eia_tables
 from .equality import findings as findings
 from .equality import group_exposure as group_exposure
 from .equality import relative_risk as relative_risk
+from .equality import standard_table as standard_table
 
 # 7. optimise
 from . import optimise as optimise

@@ -130,6 +130,8 @@ class RunConfig:
     explorer: bool = True
     screenshots: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    #: access standards (name → rule text) evaluated over every mode's matrix
+    standard: dict[str, str] = field(default_factory=dict)
 
     def output_settings(self) -> OutputSettings:
         """The fields of this configuration that say what to compute and write."""
@@ -331,7 +333,7 @@ def load_config(path: str | os.PathLike[str] | Mapping[str, Any], *,
     top = c.keys(data, "", ["title", "place", "service", "credits", "data_sources", "network",
                             "sites", "areas", "population", "scenarios", "baseline",
                             "thresholds", "tolerance_minutes", "equality", "outputs",
-                            *sections],
+                            "standard", *sections],
                  required=["network", "sites", "areas"])
     # network
     net = c.keys(top.get("network"), "network",
@@ -465,6 +467,8 @@ def load_config(path: str | os.PathLike[str] | Mapping[str, Any], *,
              for k in ("matrix", "report", "interactive", "explorer", "screenshots")}
     for key in ("title", "place", "service"):
         c.text(top.get(key), key)
+    standard = _standards(c, top.get("standard"), list(modes) + (["transit"] if "transit"
+                                                                 in top else []))
     c.raise_if_any()
     if source is None or sites is None or areas is None:  # pragma: no cover - reported above
         raise InputError(f"{where}: network.source, sites and areas are required", path=where)
@@ -481,5 +485,38 @@ def load_config(path: str | os.PathLike[str] | Mapping[str, Any], *,
         equality_shares=eqc.get("shares"), equality_threshold=eq_thr, out=folder,
         write_matrix=flags["matrix"], tables=tables, maps=maps, dpi=int(dpi),
         report=flags["report"], interactive=flags["interactive"], explorer=flags["explorer"],
-        screenshots=flags["screenshots"], extra={k: top[k] for k in sections if k in top})
+        screenshots=flags["screenshots"], extra={k: top[k] for k in sections if k in top},
+        standard=standard)
+
+
+def _standards(c: _Checker, value: Any, modes: list[str]) -> dict[str, str]:
+    """``standard:``: one rule's text, or a mapping name → text; each mode it names run."""
+    from .measures import AccessRule
+
+    if value is None:
+        return {}
+    items = {"standard": value} if isinstance(value, str) else value
+    if not isinstance(items, Mapping) or not items:
+        c.add("standard", "standard must be a rule in words (e.g. 'a centre within 15 "
+                          "minutes on foot or 10 by car') or a mapping name → rule")
+        return {}
+    out: dict[str, str] = {}
+    for name, text in items.items():
+        key = "standard" if isinstance(value, str) else f"standard.{name}"
+        if not isinstance(text, str) or not str(name).replace("_", "").isalnum():
+            c.add(key, f"{key}: give a name of letters, digits and _ and a rule in words, "
+                       f"found {short(name)}: {short(text)}")
+            continue
+        try:
+            rule = AccessRule.parse(text)
+        except InputError as exc:
+            c.add(key, f"{key}: {exc}")
+            continue
+        missing = [m for m in rule.named_modes if m not in modes]
+        if missing:
+            c.add(key, f"{key}: the rule names travel by {', '.join(missing)}, which the run "
+                       f"does not compute; add it to network.modes (modes: {modes})")
+            continue
+        out[str(name)] = text
+    return out
 

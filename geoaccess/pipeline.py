@@ -108,6 +108,7 @@ def write_outputs(
     progress: bool = False,
     context: Any = None,
     population_year: int | str | None = None,
+    standard: Mapping[str, str] | None = None,
     **overrides: Any,
 ) -> dict[str, Path]:
     """Evaluate and compare scenarios and write every output to a folder, atomically.
@@ -144,6 +145,12 @@ def write_outputs(
         boundary on every map.
     population_year : int or str, optional
         Year of the population counts, in the maps' headings ("mid-2020").
+    standard : mapping, optional
+        Name → access standard in words ("a centre within 15 minutes on foot or 10 by
+        car"), evaluated over every mode's matrix (the main one first): each gets its
+        equality tables (``eia_tables_standard.xlsx`` and the folder
+        ``eia_tables_standard``; ``_<name>`` after ``standard`` when there are several)
+        and a section of the report.
     **overrides
         Any field of :class:`~geoaccess.config.OutputSettings` given by name, overriding
         ``settings``:
@@ -294,6 +301,14 @@ def write_outputs(
             other_eia[mode] = eq.eia_tables(other, areas, by=equality_by,
                                             shares=equality_shares, threshold_minutes=eq_thr,
                                             place=place, service=service)
+        std_tables = _standard_tables(matrices, areas, scenarios, standard, base, cfg)
+        for key, t in std_tables.items():
+            stem = "eia_tables_standard" + ("" if len(std_tables) == 1 else f"_{key}")
+            if "excel" in tables:
+                written[f"eia_excel_standard_{key}"] = eq.to_excel(t, st.path(f"{stem}.xlsx"))
+            if "csv" in tables:
+                for name, p in eq.to_csv(t, st.folder(stem)).items():
+                    written[f"eia_standard_{key}_{name}"] = p
         if "excel" in tables:
             sheets = {"summary": res.summary, "areas": res.areas}
             if comp is not None:
@@ -363,7 +378,7 @@ def write_outputs(
                 title=title, place=place, service=service, threshold_minutes=eq_thr,
                 by=equality_by, shares=equality_shares, credits=credit_text,
                 context=ctx, population_year=population_year,
-                data_sources=sources,
+                data_sources=sources, standard=std_tables or None,
                 service_bands={n: bands_of(n) for n in names} if net is not None else None)
             for mode in modes[1:]:  # each other mode of the run: its own report
                 other = (compare(results[mode], baseline=base,
@@ -420,6 +435,35 @@ def write_outputs(
             "made_by": f"geoaccess {__version__}", "python": platform.python_version(),
             "started_at": started, "finished_at": _now()}, indent=1) + "\n")
         return st.commit(written)
+
+
+def _standard_tables(matrices: Mapping[str, Any], areas: Any, scenarios: Sequence[Any],
+                     standard: Mapping[str, str] | None, baseline: str,
+                     cfg: OutputSettings) -> dict[str, dict[str, Any]]:
+    """The equality tables of each access standard, evaluated over every mode's matrix.
+
+    ``standard``: name → rule in words; the modes it names must be among ``matrices``
+    (the first is the main one). Returns name → :func:`geoaccess.equality.eia_tables`
+    ``(..., standard=name)``, rounded for export; empty without a standard.
+    """
+    if not standard:
+        return {}
+    from . import equality as eq
+    from .evaluate import compare, evaluate
+    from .report import round_for_export
+
+    res = evaluate(dict(matrices), areas, scenarios, population=cfg.population,
+                   thresholds=cfg.thresholds, rules=dict(standard))
+    source: Any = (compare(res, baseline=baseline, tolerance_minutes=cfg.tolerance_minutes)
+                   if len(res.scenario_names) > 1 else res)
+    out = {}
+    for name in standard:
+        t = eq.eia_tables(source, areas, by=cfg.equality_by, shares=cfg.equality_shares,
+                          place=cfg.place, service=cfg.service, standard=name)
+        out[safe_name(name, what="standard name")] = {k: round_for_export(v)
+                                                      for k, v in t.items()}
+    log.info("evaluated the access standards %s over %s", list(standard), list(matrices))
+    return out
 
 
 def _now() -> str:
@@ -570,5 +614,6 @@ def run(cfg: RunConfig, *, progress: bool = True) -> dict[str, Path]:
     context = osm if osm.name.lower().endswith((".pbf", ".osm", ".osm.bz2")) else None
     return write_outputs(cfg.out, sites=sites, areas=areas, matrices=matrices, networks=networks,
                          scenarios=scenarios, settings=cfg.output_settings(), progress=progress,
-                         one_point_matrices=per_area or None, context=context)
+                         one_point_matrices=per_area or None, context=context,
+                         standard=getattr(cfg, "standard", None) or None)
 

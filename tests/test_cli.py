@@ -115,6 +115,7 @@ def test_run_example_end_to_end(tmp_path, capsys, rutland_walk_tt, rutland_areas
     text = EXAMPLE.read_text(encoding="utf-8")
     text = (text.replace("origins: homes", "origins: residential")
             .replace("modes: [walk, drive]", "modes: [walk]")
+            .replace("standard: any site", "# standard: any site")  # it names driving
             .replace("file: rutland_scenarios.csv",
                      f"file: {EXAMPLE.parent / 'rutland_scenarios.csv'}"))
     cfg = tmp_path / "rutland.yaml"

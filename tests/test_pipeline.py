@@ -77,3 +77,40 @@ def test_a_two_mode_run_writes_an_eia_for_each_mode(tmp_path):
     walk15 = summary[summary["mode"] == "walk"]["share_within_15"].to_numpy()
     drive15 = summary[summary["mode"] == "drive"]["share_within_15"].to_numpy()
     assert (drive15 >= walk15 - 1e-9).all() and (drive15 > walk15).any()
+    _check_standard(cfg, written)
+
+
+def _check_standard(cfg, written):
+    """The configuration's standard, "any site within 15 minutes on foot or 5 by car", is
+    one measure over both modes: its table (eia_tables_standard.xlsx) gives the share of
+    children meeting it and those losing it, as computed home by home from the two saved
+    matrices (met = nearest open walk <= 15 or nearest open drive <= 5)."""
+    from geoaccess import pipeline
+
+    assert cfg.standard == {"standard": "any site within 15 minutes on foot or 5 by car"}
+    _, areas, scenarios = pipeline.read_inputs(cfg)
+    walk = ga.TravelTimes.load(written["matrix_walk"])
+    drive = ga.TravelTimes.load(written["matrix_drive"])
+    pop = areas.set_index("area_id")["children_0_4"].astype(float)
+    people = walk.origins["weight"].to_numpy() * pop.reindex(
+        walk.origins["area_id"]).to_numpy()
+    d = drive.minutes.reindex(index=walk.minutes.index, columns=walk.minutes.columns)
+
+    def met(scen):
+        cols = np.isin(walk.site_ids.astype(str), list(scen.open_sites))
+        near = [np.where(np.isnan(v), np.inf, v).min(axis=1)
+                for v in (walk.minutes.to_numpy(np.float64)[:, cols], d.to_numpy()[:, cols])]
+        return (near[0] <= 15) | (near[1] <= 5)
+
+    table = pd.read_excel(written["eia_excel_standard_standard"], sheet_name="standard")
+    table = table.set_index(table.columns[0])
+    share = next(c for c in table.columns if str(c).startswith("share_meeting"))
+    losing = next(c for c in table.columns if str(c).startswith("population_losing"))
+    base = met(scenarios[0])
+    for scen in scenarios:
+        assert table.loc[scen.name, share] == pytest.approx(
+            people[met(scen)].sum() / pop.sum(), abs=6e-4), scen.name
+        if scen is not scenarios[0]:
+            assert table.loc[scen.name, losing] == pytest.approx(
+                people[base & ~met(scen)].sum(), abs=0.51), scen.name
+    assert table[losing].max() > 0

@@ -20,6 +20,10 @@ they can paste:
   interval (Katz log method, or an area-clustered interval);
   :func:`~geoaccess.equality.risk_table` tabulates it per proposal and outcome;
 - :func:`~geoaccess.equality.findings`: plain-English sentences with their caveats;
+- :func:`~geoaccess.equality.standard_table`: who meets an access standard (e.g. "a
+  centre within 15 minutes on foot or 10 by car", over a matrix per mode) and who would
+  lose it; ``standard=`` of :func:`~geoaccess.equality.findings` and
+  :func:`~geoaccess.equality.eia_tables` makes it the measure of an EIA;
 - :func:`~geoaccess.equality.eia_tables`, :func:`~geoaccess.equality.to_excel`,
   :func:`~geoaccess.equality.to_csv`: the tables of an EIA, written one sheet (or one
   CSV) per table with units in the column names.
@@ -76,12 +80,14 @@ from .narrative import (
     findings,
     service_noun,
 )
+from .standard import STANDARD_COLUMNS, standard_table
 from .stats import RelativeRisk, indices, relative_risk
 from .tables import NOT_RECORDED, TOTAL, breakdown, eia_tables, group_exposure
 
 __all__ = [
     "NOT_RECORDED",
     "SHARE_LABELS",
+    "STANDARD_COLUMNS",
     "TOTAL",
     "TRAVEL_WORDS",
     "DeprivedAreas",
@@ -101,6 +107,7 @@ __all__ = [
     "relative_risk",
     "risk_table",
     "service_noun",
+    "standard_table",
     "to_csv",
     "to_excel",
 ]

@@ -40,6 +40,7 @@ __all__ = [
     "result_ids",
     "row_labels",
     "share_columns",
+    "standard_rule",
     "threshold_labels",
     "unpack",
     "weighted_areas",
@@ -253,6 +254,25 @@ def weighted_areas(res: Result, areas: Any, population: str | None, what: str
 def threshold_labels(res: Result) -> list[str]:
     """The result's thresholds as they appear in column names (``"15"``, ``"7.5"``)."""
     return [threshold_label(t) for t in res.thresholds]
+
+
+def standard_rule(res: Result, standard: str, what: str) -> tuple[str, Any]:
+    """The rule column a findings or table is about, and its :class:`AccessRule`.
+
+    ``standard`` is the name of a rule evaluated (``rules=`` of :func:`geoaccess.evaluate`)
+    or its text as written.
+    """
+    rules = dict(getattr(res, "rules", {}) or {})
+    if standard in rules and standard in res.areas.columns:
+        return standard, rules[standard]
+    wanted = " ".join(str(standard).lower().split())
+    for name, rule in rules.items():
+        if " ".join(str(rule.text).lower().split()) == wanted and name in res.areas.columns:
+            return name, rule
+    raise InputError(f"{what}: standard {standard!r} was not evaluated; evaluate with "
+                     f"rules={{'standard': 'a centre within 15 minutes on foot or 10 by "
+                     f"car'}} (and a matrix per mode) and pass standard='standard'; rules "
+                     f"evaluated: {list(rules) or 'none'}", column="standard")
 
 
 # ------------------------------------------------------------------- groups by share

@@ -103,6 +103,17 @@ _MEANINGS: dict[str, str] = {
                      "values among the more deprived)",
     "palma": "Palma ratio: share of the top 10% / share of the bottom 40% (0.25 = equal)",
     "theil": "Theil T index (0 = everyone equal)",
+    "standard": "the access standard's name (a rule evaluated)",
+    "rule": "the access standard in words",
+    "population_meeting": "people meeting the access standard",
+    "share_meeting": "share of all people meeting the access standard",
+    "change_share_meeting": "change in the share meeting the standard (proposal - baseline)",
+    "share_losing": "share of all people meeting the standard under the baseline, not the "
+                    "proposal",
+    "population_gaining": "people meeting the standard under the proposal, not the baseline",
+    "share_gaining": "share of all people gaining the standard",
+    "exposed_share_of_population": "the most deprived group's share of all people",
+    "exposed_share_of_losing": "the most deprived group's share of everyone with the outcome",
     "item": "setting, provenance or definition",
     "value": "its value",
     "column": "column name in the tables (pandas)",
@@ -172,6 +183,12 @@ def _meaning(col: str) -> str:
                  r"(\d+(?:\.\d+)?)$", col)
     if m:
         return _THRESHOLD_MEANINGS[m[1]].format(t=m[2])
+    m = re.match(r"^(population_loses|share_loses|share_of_losers|population_gains|"
+                 r"areas_loses|areas_gains|loses|gains)_(.+)$", col)
+    if m:  # an access standard (rules=) rather than a threshold
+        if m[1] in ("loses", "gains"):
+            return f"{'losing' if m[1] == 'loses' else 'gaining'} the standard '{m[2]}'"
+        return _THRESHOLD_MEANINGS[m[1]].replace("{t}-minute access", f"the standard '{m[2]}'")
     return ""
 
 

@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..evaluate import Comparison, Result
-from ..measures import threshold_label
+from ..measures import AccessRule, threshold_label
 from ._format import capital, date_text, minutes_text, pct, people, ratio_text
 from ._inputs import (
     comparison_of,
@@ -33,6 +33,7 @@ from ._inputs import (
     people_of,
     renamed,
     share_columns,
+    standard_rule,
     threshold_labels,
     weighted_areas,
 )
@@ -211,6 +212,7 @@ def findings(
     population_label: str | None = None,
     confidence: float = 0.95,
     threshold: float | None = None,
+    standard: str | None = None,
 ) -> Findings:
     """Plain-English findings for an Equality Impact Assessment, with caveats.
 
@@ -266,6 +268,12 @@ def findings(
         Confidence level of the relative risk's intervals.
     threshold : float, optional
         Deprecated name of ``threshold_minutes``; still works, with a FutureWarning.
+    standard : str, optional
+        Make the measure an access standard instead of "within *t* minutes": the name
+        (or text) of a rule evaluated (``rules=`` of :func:`geoaccess.evaluate`), e.g.
+        "a centre within 15 minutes on foot or 10 by car" over a walking and a driving
+        matrix. The sentences then give the share meeting it under the baseline and each
+        proposal, who would lose it and where, the relative risk and the groups.
 
     Returns
     -------
@@ -288,6 +296,26 @@ def findings(
     Under Proposal B, 300 children aged 0–4 (60%) would no longer have a centre within
     15 minutes' walk; 100% of them live in the most deprived areas of Rutland,
     which nationally are in IMD decile 6, against 80% of all children aged 0–4.
+
+    A standard over two modes, "a hub within 10 minutes on foot or 5 by car". Now: E1
+    walks 5 and E2 walks 8 (met), E3 walks 14 and drives 6 (not met): 400 of 500
+    children. Proposal B: E2 walks 25 and drives 9, so only E1 (100) meets it; E2's 300
+    lose it, all in decile 6 (E1 and E2: 400 of 500 children).
+
+    >>> drive = ga.TravelTimes.from_frame(pd.DataFrame(
+    ...     {"S1": [2.0, 9.0, 6.0], "S2": [4.0, 3.0, 11.0]}, index=["E1", "E2", "E3"]),
+    ...     mode="drive")
+    >>> r = ga.evaluate({"walk": tt, "drive": drive}, areas,
+    ...                 [ga.Scenario("Now", {"S1": "hub", "S2": "hub"}),
+    ...                  ga.Scenario("Proposal B", {"S1": "hub"})],
+    ...                 population="children_0_4", thresholds=[15],
+    ...                 rules={"standard": "a hub within 10 minutes on foot or 5 by car"})
+    >>> f = findings(ga.compare(r), areas, place="Rutland", standard="standard")
+    >>> print(f.sentences[0])  # doctest: +NORMALIZE_WHITESPACE
+    Today, 80% of children aged 0–4 (400) can reach a hub within 10 minutes on foot or
+    5 minutes by car; under Proposal B, 20% (100) could. 300 children aged 0–4 (60%)
+    would lose that, 100% of them in the most deprived areas of Rutland, which
+    nationally are in IMD decile 6, against 80% of all children aged 0–4.
     """
     what = "findings"
     threshold_minutes = renamed(threshold_minutes, threshold, new="threshold_minutes",
@@ -313,7 +341,12 @@ def findings(
     def add(scenario: str, text: str) -> None:
         entries.append(("finding", scenario, text))
 
-    for scenario in comp.scenario_names:
+    rule_name = None
+    if standard is not None:  # the measure is a standard, perhaps over several modes
+        rule_name, rule = standard_rule(res, standard, what)
+        entries += _standard_entries(res, comp, ids, w, rule_name, rule, label, service, dep,
+                                     share_cols, confidence)
+    for scenario in (comp.scenario_names if standard is None else []):
         ch = comp[scenario].reindex(ids)
         lose = people_of(ch, f"loses_{lab}", w)  # at their homes when the matrix has them
         gain = people_of(ch, f"gains_{lab}", w)
@@ -355,7 +388,84 @@ def findings(
                               f"residents who are {glabel} (of all ages) to its {label}.")
     for text in _caveats(res, comp, table, ids, w, label, pop_col, dep, share_cols, place):
         entries.append(("caveat", None, text))
+    if rule_name is not None:
+        entries.append(("caveat", None, _standard_caveat(res, rule, label, service)))
     return Findings(pd.DataFrame(entries, columns=["kind", "scenario", "text"]))
+
+
+#: Baseline names read as "today" in the findings about a standard.
+_TODAY = {"current", "today", "now", "existing", "current network", "as now", "status quo"}
+
+
+def people_meeting(rows: pd.DataFrame, rule: str, w: np.ndarray) -> np.ndarray:
+    """People per area meeting a rule: at their homes (``<rule>_share``) or the whole area."""
+    col = f"{rule}_share" if f"{rule}_share" in rows.columns else rule
+    share = pd.to_numeric(rows[col].astype(np.float64), errors="coerce").fillna(0.0)
+    return w * share.to_numpy(np.float64)
+
+
+def _standard_entries(res: Result, comp: Comparison, ids: pd.Index, w: np.ndarray, name: str,
+                      rule: AccessRule, label: str, service: str, dep: DeprivedAreas | None,
+                      share_cols: Mapping[str, tuple[str, np.ndarray]], confidence: float
+                      ) -> list[tuple[str, str | None, str]]:
+    """The findings when the measure is a standard ("a centre within 15 minutes on foot").
+
+    Who meets it now and under each proposal, who would lose it, and where.
+    """
+    words = rule.phrase(service)
+    total = float(w.sum())
+    base = comp.baseline
+    now = "Today" if base.strip().lower() in _TODAY else f"Under {base}"
+    met_b = float(people_meeting(res[base].reindex(ids), name, w).sum())
+    out: list[tuple[str, str | None, str]] = []
+    for scenario in comp.scenario_names:
+        ch = comp[scenario].reindex(ids)
+        met_p = float(people_meeting(res[scenario].reindex(ids), name, w).sum())
+        lose = people_of(ch, f"loses_{name}", w)
+        gain = people_of(ch, f"gains_{name}", w)
+        n_lose, n_gain = float(lose.sum()), float(gain.sum())
+        text = [(f"{now}, {pct(met_b / total)} of {label} ({people(met_b)}) can reach "
+                 f"{words}; under {scenario}, {pct(met_p / total)} ({people(met_p)}) could.")]
+        if n_lose > 0:
+            loss = f"{capital(people(n_lose))} {label} ({pct(n_lose / total)}) would lose that"
+            if dep is not None and dep.mask.any():
+                loss += (f", {pct(lose[dep.mask].sum() / n_lose)} of them in {dep.phrase}, "
+                         f"against {pct(w[dep.mask].sum() / total)} of all {label}")
+            text.append(loss + ".")
+        else:
+            text.append(f"No {label} would lose that.")
+        if n_gain > 0:
+            text.append(f"{capital(people(n_gain))} {label} ({pct(n_gain / total)}) would "
+                        "newly have it.")
+        out.append(("finding", scenario, " ".join(text)))
+        if dep is not None and n_lose > 0 and dep.mask.any() and (~dep.mask).any():
+            out.append(("finding", scenario,
+                        _risk_sentence(lose, w, dep, label, "", confidence, access=words)))
+        for _col, (glabel, s) in share_cols.items():
+            if n_lose > 0:
+                group = (f"An estimated {pct((s * lose).sum() / n_lose)} of the {label} "
+                         f"losing it under {scenario} are {glabel}, against "
+                         f"{pct((s * w).sum() / total)} of all {label}. This is an "
+                         f"estimate: it applies each area's share of residents who are "
+                         f"{glabel} (of all ages) to its {label}.")
+                out.append(("finding", scenario, group))
+    return out
+
+
+def _standard_caveat(res: Result, rule: AccessRule, label: str, service: str) -> str:
+    """How the standard is counted, in words (for the caveats)."""
+    text = f"Meeting the standard means having {rule.phrase(service)}"
+    modes = rule.named_modes
+    if len(modes) > 1:
+        text += ("; each part of it uses the journey times of the way of travelling it "
+                 "names, each modelled separately")
+    if getattr(res, "origins", None) is not None:
+        text += (f". It is judged home by home and the {label} counted where they live; "
+                 f"on maps and in area tables an area meets it when at least half of its "
+                 f"{label} do")
+    else:
+        text += ". Everyone in an area is counted as meeting it or not, as the area does"
+    return text + "."
 
 
 #: Words for the roles of sites in sentences.
@@ -420,17 +530,19 @@ def _journey_sentence(ch: pd.DataFrame, w: np.ndarray, label: str, noun: str,
 
 
 def _risk_sentence(events: np.ndarray, w: np.ndarray, dep: DeprivedAreas, label: str,
-                   lab: str, confidence: float) -> str:
+                   lab: str, confidence: float, *, access: str | None = None) -> str:
+    """The relative risk of losing ``access`` (default "<lab>-minute access") in words."""
+    what = access or f"{lab}-minute access"
     katz = relative_risk(events, w, dep.mask, confidence=confidence)
     clus = relative_risk(events, w, dep.mask, confidence=confidence, method="cluster")
     # the phrase may end in a clause ("..., which nationally are in IMD deciles 6–7"):
     # close it with a comma before the verb
     who = f"{label} in {dep.phrase}" + ("" if dep.national else ",")
     if katz.exposed_events == 0:
-        return (f"None of the {who} would lose {lab}-minute access, against "
+        return (f"None of the {who} would lose {what}, against "
                 f"{pct(katz.other_risk)} of other {label}.")
     if katz.other_events == 0:
-        return (f"Everyone losing {lab}-minute access lives in {dep.phrase}: "
+        return (f"Everyone losing {what} lives in {dep.phrase}: "
                 f"{pct(katz.exposed_risk)} of the {label} there, none elsewhere.")
     rr = katz.risk_ratio
     conf = f"{confidence:.0%}"
@@ -442,14 +554,14 @@ def _risk_sentence(events: np.ndarray, w: np.ndarray, dep: DeprivedAreas, label:
     intervals = (f"{conf} confidence interval {ratio_text(best.lower)} to {upper}"
                  if math.isfinite(best.lower) else "confidence interval not estimated")
     if rr >= 1.05:
-        head = (f"{capital(who)} would be {ratio_text(rr)} times as likely to lose {lab}-minute "
-                f"access as other {label}")
+        head = (f"{capital(who)} would be {ratio_text(rr)} times as likely to lose "
+                f"{what} as other {label}")
     elif rr <= 0.95:
-        head = (f"{capital(who)} would be less likely to lose {lab}-minute access than "
-                f"other {label}")
+        head = (f"{capital(who)} would be less likely to lose {what} "
+                f"than other {label}")
     else:
-        head = (f"{capital(who)} would be about as likely to lose {lab}-minute access as "
-                f"other {label}")
+        head = (f"{capital(who)} would be about as likely to lose {what} "
+                f"as other {label}")
     return (f"{head} ({pct(katz.exposed_risk)} against {pct(katz.other_risk)}; relative "
             f"risk {ratio_text(rr)}, {intervals}).")
 

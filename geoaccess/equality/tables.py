@@ -43,6 +43,7 @@ from ._inputs import (
 from .deprivation import inequality, quintile_from_decile, risk_table
 from .export import column_glossary
 from .narrative import findings
+from .standard import standard_table
 
 __all__ = ["NOT_RECORDED", "TOTAL", "breakdown", "eia_tables", "group_exposure"]
 
@@ -220,7 +221,8 @@ def breakdown(
           within *t* minutes under the baseline but not the proposal),
           ``share_loses_<t>`` (of the group), ``share_of_losers_<t>`` (the group's share
           of everyone who loses *t*-minute access; compare with ``share_of_population``)
-          and ``population_gains_<t>``.
+          and ``population_gains_<t>``; and the same four for each rule *r*
+          (``population_loses_<r>``...: meeting it under the baseline, not the proposal).
 
         ``attrs`` holds ``population`` (the column used), ``by`` and ``baseline``.
 
@@ -258,14 +260,17 @@ def breakdown(
     by_cols = _by_list(by)
     groups = _groups(table, by_cols, ids, what, total)
     labs = threshold_labels(res)
+    # thresholds, then access standards (rules=): who loses and gains each
+    change_labs = labs + ([r for r in getattr(res, "rules", {})
+                           if f"loses_{r}" in comp.areas.columns] if comp is not None else [])
     total_pop = float(w.sum())
     rows: list[dict[str, Any]] = []
     for scenario in res.scenario_names:
         minutes = res[scenario]["nearest_minutes"].reindex(ids).to_numpy(np.float64)
         extra = _measure_table(res, scenario, ids, w)
         rows_ = _proposal_rows(comp, scenario, ids)
-        change = _change_arrays(rows_, labs, w) if rows_ is not None else None
-        losers_all = ({lab: float(change[f"people_loses_{lab}"].sum()) for lab in labs}
+        change = _change_arrays(rows_, change_labs, w) if rows_ is not None else None
+        losers_all = ({lab: float(change[f"people_loses_{lab}"].sum()) for lab in change_labs}
                       if change is not None else {})
         homes = _home_rows(res, scenario, ids, pop_col)
         for key, mask in groups:
@@ -288,7 +293,7 @@ def breakdown(
                 more = summarise_measures(extra[0][mask], population="weight",
                                           rules=extra[1], measures=extra[2])
                 row.update({str(k): v for k, v in more.items()})
-            row.update(_change_stats(change, mask, wm, labs, losers_all, comp))
+            row.update(_change_stats(change, mask, wm, change_labs, losers_all, comp))
             rows.append(row)
     out = pd.DataFrame(rows)
     for c in by_cols:
@@ -513,6 +518,7 @@ def eia_tables(
     population_label: str | None = None,
     confidence: float = 0.95,
     threshold: float | None = None,
+    standard: str | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Every table of an Equality Impact Assessment, ready for an Excel workbook.
 
@@ -537,11 +543,18 @@ service, population_label, confidence
         As in :func:`~geoaccess.equality.findings` and :func:`breakdown`.
     threshold : float, optional
         Deprecated name of ``threshold_minutes``; still works, with a FutureWarning.
+    standard : str, optional
+        Make the measure an access standard (the name or text of a rule evaluated,
+        e.g. "a centre within 15 minutes on foot or 10 by car" over a walking and a
+        driving matrix): the findings are about it and a ``standard`` table
+        (:func:`~geoaccess.equality.standard_table`) follows them; the breakdowns hold
+        its columns (``share_<r>``, ``population_loses_<r>``...) with every rule's.
 
     Returns
     -------
     dict of str to pandas.DataFrame
-        In order: ``findings`` (text and caveats), ``summary`` (per scenario),
+        In order: ``findings`` (text and caveats), with ``standard=`` ``standard``,
+        ``summary`` (per scenario),
         ``change`` (per proposal against the baseline), ``by_<column>`` for each
         breakdown, ``group_exposure``, ``relative_risk``, ``inequality``, ``method``
         (settings, provenance and definitions) and ``columns`` (what every column means,
@@ -585,7 +598,13 @@ service, population_label, confidence
             comp, areas, threshold_minutes=threshold_minutes, population=population,
             deprivation=deprivation, deprived_deciles=deprived_deciles,
             shares=shares or None, place=place, service=service,
-            population_label=population_label, confidence=confidence).to_frame()
+            population_label=population_label, confidence=confidence,
+            standard=standard).to_frame()
+    if standard is not None:
+        tables["standard"] = standard_table(
+            source, areas, standard, population=population, deprivation=deprivation,
+            deprived_deciles=deprived_deciles, place=place, service=service,
+            confidence=confidence)
     tables["summary"] = res.summary.copy()
     if comp is not None:
         tables["change"] = comp.summary.copy()
@@ -632,6 +651,8 @@ def _method_table(res: Result, comp: Comparison | None) -> pd.DataFrame:
     if comp is not None:
         extra += [("baseline", comp.baseline),
                   ("tolerance_minutes", f"{comp.tolerance_minutes:g}")]
+    extra += [(f"standard: {name}", rule.text or rule.describe())
+              for name, rule in getattr(res, "rules", {}).items()]
     extra += _DEFINITIONS
     return pd.concat([rows, pd.DataFrame(extra, columns=["item", "value"])],
                      ignore_index=True)

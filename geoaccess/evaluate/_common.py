@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -185,6 +185,25 @@ class Setup:
     measures: dict[str, dict[str, Any]]
     sites: pd.DataFrame | None
     areas: pd.DataFrame | None = None     # for the zones of a catchment rule
+    #: the matrices of other modes the rules name (aligned on ``tt``), and tt's mode
+    modes: dict[str, TravelTimes] = field(default_factory=dict)
+    main_mode: str = "unknown"
+
+    def rule_matrices(self, main: TravelTimes, scenario: Scenario,
+                      subset: Callable[[TravelTimes], TravelTimes]) -> Any:
+        """What :func:`~geoaccess.measures.meets_rule` takes for one scenario.
+
+        The main matrix as given (``main``: subset, catchment applied), or with the other
+        modes' matrices cut the same way (``subset``) under the scenario's catchment rule.
+        """
+        if not self.modes:
+            return main
+        out: dict[str, TravelTimes] = {self.main_mode: main}
+        for mode, other in self.modes.items():
+            part = subset(other)
+            out[mode] = (part if scenario.catchment == "nearest"
+                         else self.catchment(part, scenario)[0])
+        return out
 
     @property
     def labels(self) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
 import numpy as np
@@ -101,6 +101,8 @@ def compare(result: Result, baseline: str | None = None, *, tolerance_minutes: f
     weight = result.weight_column
     labels = [label(t) for t in result.thresholds]
     base = result[baseline]
+    # access standards (rules=): met under the baseline and not the proposal, or the reverse
+    rules = [r for r in getattr(result, "rules", {}) if r in base.columns]
     tol = float(tolerance_minutes) + 1e-9
     frames = []
     rows = []
@@ -135,6 +137,11 @@ def compare(result: Result, baseline: str | None = None, *, tolerance_minutes: f
             crossing([lab for lab in labels if lose_cols[lab][i]],
                       [lab for lab in labels if gain_cols[lab][i]])
             for i in range(len(out))]
+        for rule in rules:
+            mb, mp = base[rule].to_numpy(bool), prop[rule].to_numpy(bool)
+            lose_cols[rule], gain_cols[rule] = mb & ~mp, ~mb & mp
+            out[f"loses_{rule}"] = lose_cols[rule]
+            out[f"gains_{rule}"] = gain_cols[rule]
         w = prop[weight].to_numpy(np.float64)
         out[weight] = w
         prop_reason = prop["reason"].to_numpy(dtype=object)
@@ -154,21 +161,23 @@ def compare(result: Result, baseline: str | None = None, *, tolerance_minutes: f
         row["mean_change_minutes"] = (float((w[both] * change[both]).sum() / wsum)
                                       if wsum > 0 else float("nan"))
         row["max_change_minutes"] = float(change[both].max()) if both.any() else float("nan")
-        for lab in labels:
+        for lab in [*labels, *rules]:
             row[f"population_loses_{lab}"] = float(w[lose_cols[lab]].sum())
             row[f"population_gains_{lab}"] = float(w[gain_cols[lab]].sum())
             row[f"areas_loses_{lab}"] = int(lose_cols[lab].sum())
             row[f"areas_gains_{lab}"] = int(gain_cols[lab].sum())
         if result.origins is not None:
-            origin_frames.append(_by_origin(result, baseline, name, tol, labels, out, row))
+            origin_frames.append(_by_origin(result, baseline, name, tol, labels, out, row,
+                                            rules))
         rows.append(row)
     columns = (["area_id", "scenario", "baseline", "baseline_minutes", "nearest_minutes",
                 "change_minutes", "baseline_site", "nearest_site", "status"]
                + [c for lab in labels for c in (f"loses_{lab}", f"gains_{lab}")]
                + ["crossing"]
+               + [c for rule in rules for c in (f"loses_{rule}", f"gains_{rule}")]
                + ([f"population_{st}" for st in STATUSES]
-                  + [c for lab in labels for c in (f"population_loses_{lab}",
-                                                   f"population_gains_{lab}")]
+                  + [c for lab in [*labels, *rules] for c in (f"population_loses_{lab}",
+                                                              f"population_gains_{lab}")]
                   if result.origins is not None else [])
                + [weight, "reason"])
     table = (pd.concat(frames, ignore_index=True)[columns] if frames
@@ -176,7 +185,7 @@ def compare(result: Result, baseline: str | None = None, *, tolerance_minutes: f
     summary_columns = (["scenario", "baseline"] + [f"areas_{st}" for st in STATUSES]
                        + [f"population_{st}" for st in STATUSES]
                        + ["mean_change_minutes", "max_change_minutes"]
-                       + [c for lab in labels for c in (
+                       + [c for lab in [*labels, *rules] for c in (
                            f"population_loses_{lab}", f"population_gains_{lab}",
                            f"areas_loses_{lab}", f"areas_gains_{lab}")])
     summary = pd.DataFrame(rows, columns=summary_columns)
@@ -202,7 +211,7 @@ def _status(b: np.ndarray, p: np.ndarray, tol: float) -> np.ndarray:
 
 
 def _by_origin(result: Result, baseline: str, name: str, tol: float, labels: list[str],
-               out: pd.DataFrame, row: dict[str, Any]) -> pd.DataFrame:
+               out: pd.DataFrame, row: dict[str, Any], rules: Sequence[str] = ()) -> pd.DataFrame:
     """Origin-level comparison: people counted at their origins.
 
     Fills the area table's ``population_loses_<t>``/``population_gains_<t>`` and the
@@ -252,5 +261,16 @@ def _by_origin(result: Result, baseline: str, name: str, tol: float, labels: lis
         out[f"population_gains_{lab}"] = np.bincount(code, w * gains, minlength=n_areas)
         row[f"population_loses_{lab}"] = float(w[loses].sum())
         row[f"population_gains_{lab}"] = float(w[gains].sum())
+    for rule in rules:  # homes meeting the standard before and not after, or the reverse
+        if rule not in base.columns:
+            continue
+        mb, mp = base[rule].to_numpy(bool), prop[rule].to_numpy(bool)
+        loses, gains = mb & ~mp, ~mb & mp
+        frame[f"loses_{rule}"] = loses
+        frame[f"gains_{rule}"] = gains
+        out[f"population_loses_{rule}"] = np.bincount(code, w * loses, minlength=n_areas)
+        out[f"population_gains_{rule}"] = np.bincount(code, w * gains, minlength=n_areas)
+        row[f"population_loses_{rule}"] = float(w[loses].sum())
+        row[f"population_gains_{rule}"] = float(w[gains].sum())
     frame[weight] = w
     return frame

@@ -13,6 +13,7 @@ from .. import measures as _m
 from .._validate import show_ids
 from ..errors import InputError
 from ..matrix import TravelTimes
+from ..measures.rules import rule_matrices as matrices_of
 from ..scenario import Scenario
 from ._common import (
     Setup,
@@ -32,7 +33,7 @@ log = logging.getLogger("geoaccess.evaluate")
 
 
 def evaluate(
-    tt: TravelTimes | pd.DataFrame,
+    tt: TravelTimes | pd.DataFrame | Mapping[str, TravelTimes],
     areas: pd.DataFrame | None,
     scenarios: Scenario | Iterable[Scenario] | Mapping[str, Scenario],
     *,
@@ -54,6 +55,11 @@ def evaluate(
         :func:`geoaccess.build_origins`): each origin is scored, then its area gets the
         population-weighted share within each threshold, mean and percentiles of
         minutes (see :class:`Result`). Every site a scenario opens must be a column.
+        For ``rules`` naming several modes ("a centre within 15 minutes on foot or 10 by
+        car"), a mapping mode → matrix (``{"walk": tt_walk, "drive": tt_drive}``): the
+        first is the main one, for every other measure; the others serve only the rules'
+        conditions naming their mode, and must hold the same rows (areas, or the same
+        homes) and sites.
     areas : pandas.DataFrame or None
         Areas (:func:`geoaccess.read_areas`): ``area_id`` and the population column.
         Every area appears in every scenario's rows; an area missing from the matrix gets
@@ -74,7 +80,9 @@ def evaluate(
     rules : mapping, optional
         Column name → access standard (:class:`~geoaccess.measures.AccessRule` text),
         e.g. ``{"meets_standard": "a hub within 20 minutes or an outreach site within
-        10"}``.
+        10"}``, or over several modes, ``{"standard": "a centre within 15 minutes on
+        foot or 10 by car"}`` (with a matrix per mode). With homes, each home meets the
+        rule or not and its area gets the share of its people who do.
     measures : mapping or iterable, optional
         Extra measures among ``"gravity"``, ``"two_step_fca"``,
         ``"enhanced_two_step_fca"``, with keyword arguments for each, e.g.
@@ -126,6 +134,19 @@ def evaluate(
     1      E2              8.0             1.00
     >>> r.summary.loc[0, ["population_within_10", "share_within_10"]].tolist()
     [40.0, 0.8]
+
+    One standard over two modes, "a centre within 15 minutes on foot or 10 by car": E1
+    walks 12 (met), E2 walks 20 but drives 8 (met), E3 walks 30 and drives 11 (not met).
+
+    >>> walk = ga.TravelTimes.from_frame(pd.DataFrame({"S1": [12.0, 20, 30]},
+    ...                                  index=["E1", "E2", "E3"]), mode="walk")
+    >>> drive = ga.TravelTimes.from_frame(pd.DataFrame({"S1": [4.0, 8, 11]},
+    ...                                   index=["E1", "E2", "E3"]), mode="drive")
+    >>> r = ga.evaluate({"walk": walk, "drive": drive}, None,
+    ...                 ga.Scenario("Now", {"S1": "centre"}), thresholds=[15],
+    ...                 rules={"standard": "a centre within 15 minutes on foot or 10 by car"})
+    >>> r.areas["standard"].tolist(), r.mode
+    ([True, True, False], 'walk')
     """
     setup = _setup(tt, areas, scenarios, population=population, thresholds=thresholds,
                    roles=roles, by_role=by_role, rules=rules, measures=measures, sites=sites)
@@ -156,15 +177,24 @@ def evaluate(
             or "defaults"
     for name, rule in setup.rules.items():
         provenance[f"rule_{name}"] = rule.describe()
+    if setup.modes:
+        provenance["rules_modes"] = ", ".join(
+            [f"{setup.main_mode} (main)"] + [m for m in setup.modes])
     log.info("evaluated %d scenarios over %d areas", len(setup.scenarios),
              len(setup.area_ids))
     return Result(table, summary, {s.name: s for s in setup.scenarios}, setup.thresholds,
                   setup.population, mode=t.mode, provenance=provenance,
-                  origins=origin_rows, sites=pd.concat(site_rows, ignore_index=True))
+                  origins=origin_rows, sites=pd.concat(site_rows, ignore_index=True),
+                  rules=setup.rules)
 
 
 def _setup(tt: Any, areas: Any, scenarios: Any, *, population: Any, thresholds: Any,
            roles: Any, by_role: Any, rules: Any, measures: Any, sites: Any) -> Setup:
+    given = tt
+    if isinstance(tt, Mapping):
+        if not tt:
+            raise InputError("evaluate: no travel-time matrix given (an empty mapping)")
+        main_key, tt = next(iter(tt.items()))
     t = tt if isinstance(tt, TravelTimes) else _m.as_travel(tt)
     items = scenario_list(scenarios)
     thr = thresholds_of(thresholds)
@@ -192,9 +222,33 @@ def _setup(tt: Any, areas: Any, scenarios: Any, *, population: Any, thresholds: 
                  for k, v in (rules or {}).items()}
     for scen in items:
         _m.open_mask(scen, t.site_ids.astype(str), None)
+    modes = _rule_modes(given, t, rule_objs)
     return Setup(t, items, thr, ids, weights, pop_col, weight_name, roles,
                  _m.as_roles(by_role) if by_role else (), rule_objs, measure_kwargs(measures),
-                 sites, frame)
+                 sites, frame, modes=modes,
+                 main_mode=str(main_key) if isinstance(given, Mapping) else t.mode)
+
+
+def _rule_modes(given: Any, main: TravelTimes, rules: Mapping[str, _m.AccessRule]
+                ) -> dict[str, TravelTimes]:
+    """The matrices of the modes the rules name besides the main one, aligned on it.
+
+    Checked once: a mode with no matrix, or a matrix over other rows or sites, is an
+    InputError (see :func:`geoaccess.measures.meets_rule`).
+    """
+    out: dict[str, TravelTimes] = {}
+    main_key = str(next(iter(given))) if isinstance(given, Mapping) else None
+    for rule in rules.values():
+        mats = matrices_of(given if isinstance(given, Mapping) else main, rule)
+        for mode in rule.named_modes:
+            if main_key is not None and mode != main_key and mode not in out:
+                out[mode] = _m.as_travel(mats[mode])
+    if isinstance(given, Mapping) and len(given) > 1:
+        unused = [str(k) for k in list(given)[1:] if str(k) not in out]
+        if unused:
+            log.info("evaluate: no rule names %s; only the main matrix (%s) is scored",
+                     unused, main_key)
+    return out
 
 
 def _score_areas(s: Setup) -> tuple[list[pd.DataFrame], list[dict[str, Any]],
@@ -234,7 +288,9 @@ def _score_areas(s: Setup) -> tuple[list[pd.DataFrame], list[dict[str, Any]],
                 cols[f"nearest_minutes_{role}"] = nr["nearest_minutes"]
                 cols[f"nearest_site_{role}"] = nr["nearest_site"]
             for name, rule in s.rules.items():
-                cols[name] = _m.meets_rule(tsub, scen, rule, sites=s.sites)
+                mats = s.rule_matrices(tsub, scen, lambda o: o if sub is t
+                                       else o.subset(areas=list(present)))
+                cols[name] = _m.meets_rule(mats, scen, rule, sites=s.sites)
             if "gravity" in s.measures:
                 cols["gravity"] = _m.gravity(tsub, scen, roles=s.roles, sites=s.sites,
                                              **s.measures["gravity"])

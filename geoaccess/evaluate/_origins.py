@@ -160,7 +160,7 @@ def score_origins(s: Setup) -> tuple[list[pd.DataFrame], list[dict[str, Any]],
             *_, rmean, rmodal = _by_area(r, _m.open_mask(scen, site_ids, [role]), site_ids)
             part[f"nearest_minutes_{role}"] = rmean
             part[f"nearest_site_{role}"] = rmodal[:, 0]
-        _extra_measures(s, r, sub, scen, part)
+        met = _extra_measures(s, r, sub, scen, part)
         if "sessions" in s.measures:
             _hours(s, r, sub, scen, part, col, site_ids)
         part["origins"] = r.count
@@ -172,7 +172,7 @@ def score_origins(s: Setup) -> tuple[list[pd.DataFrame], list[dict[str, Any]],
         frames.append(part.reset_index()[s.columns(origins=True)])
         summaries.append({**_summary_row(s, r, scen, minutes, np.isfinite(mean), n_missing),
                           **s.measure_summary(part)})
-        origin_frames.append(_origin_frame(s, r, scen, minutes, col, site_ids))
+        origin_frames.append(_origin_frame(s, r, scen, minutes, col, site_ids, met))
         people = np.bincount(col[col >= 0], r.people[col >= 0], minlength=len(site_ids))
         site_rows.append(s.site_rows(scen, site_ids, mask, people[mask]))
     return frames, summaries, pd.concat(origin_frames, ignore_index=True), site_rows
@@ -205,10 +205,16 @@ def _hours(s: Setup, r: _Rows, sub: TravelTimes, scen: Scenario, part: pd.DataFr
 
 
 def _extra_measures(s: Setup, r: _Rows, sub: TravelTimes, scen: Scenario,
-                    part: pd.DataFrame) -> None:
-    """Rules, gravity and 2SFCA, origin by origin, then to areas by weight."""
+                    part: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Rules, gravity and 2SFCA, origin by origin, then to areas by weight.
+
+    Returns whether each origin meets each rule (for ``Result.origins``).
+    """
+    met_by_origin: dict[str, np.ndarray] = {}
     for name, rule in s.rules.items():
-        ok = r.align(_m.meets_rule(sub, scen, rule, sites=s.sites).astype(np.float64))
+        mats = s.rule_matrices(sub, scen, r.subset_tt)
+        ok = r.align(_m.meets_rule(mats, scen, rule, sites=s.sites).astype(np.float64))
+        met_by_origin[name] = ok > 0
         met = np.bincount(r.code, r.share * ok, minlength=r.n_areas)
         total = np.bincount(r.code, r.share, minlength=r.n_areas)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -224,6 +230,7 @@ def _extra_measures(s: Setup, r: _Rows, sub: TravelTimes, scen: Scenario,
             demand = pd.Series(r.people, index=pd.Index(r.ids, name="area_id"))
             v = fn(sub, scen, demand, roles=s.roles, sites=s.sites, **s.measures[name])
             part[name] = group_mean(r.code, r.align(v), r.share, r.n_areas)
+    return met_by_origin
 
 
 def _summary_row(s: Setup, r: _Rows, scen: Scenario, minutes: np.ndarray,
@@ -242,8 +249,12 @@ def _summary_row(s: Setup, r: _Rows, scen: Scenario, minutes: np.ndarray,
 
 
 def _origin_frame(s: Setup, r: _Rows, scen: Scenario, minutes: np.ndarray,
-                  col: np.ndarray, site_ids: pd.Index) -> pd.DataFrame:
-    """``Result.origins`` rows of one scenario (categoricals keep a million rows small)."""
+                  col: np.ndarray, site_ids: pd.Index,
+                  met: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
+    """``Result.origins`` rows of one scenario (categoricals keep a million rows small).
+
+    With rules, a bool column per rule (whether the home meets it) before the people.
+    """
     n = len(minutes)
     return pd.DataFrame({
         "origin_id": pd.Series(r.ids, copy=False),
@@ -252,5 +263,6 @@ def _origin_frame(s: Setup, r: _Rows, scen: Scenario, minutes: np.ndarray,
                                               categories=pd.Index([scen.name])),
         "nearest_minutes": minutes,
         "nearest_site": pd.Categorical.from_codes(col, categories=site_ids),
+        **(met or {}),
         s.weight_name: r.people,
     })

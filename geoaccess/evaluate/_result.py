@@ -34,7 +34,8 @@ class Result:
           0-1: share of the area's people within *t*) and ``sites_within_<t>`` (int:
           open sites within *t*);
         - with ``by_role=``: ``nearest_minutes_<role>`` and ``nearest_site_<role>``;
-        - with ``rules=``: one bool column per rule, named by its key;
+        - with ``rules=``: one bool column per rule, named by its key (with origins,
+          followed by ``<rule>_share``, the share of the area's people meeting it);
         - with ``measures=``: ``gravity``, ``two_step_fca``, ``enhanced_two_step_fca``;
         - the population column (named as in the areas, e.g. ``children_0_4``; see
           :attr:`population`), float;
@@ -71,8 +72,9 @@ class Result:
         a time, and a last column ``origins`` counts origins.
     origins : pandas.DataFrame or None
         With origins, one row per origin and scenario: ``origin_id``, ``area_id``,
-        ``scenario``, ``nearest_minutes``, ``nearest_site`` and the population column
-        (the origin's people). None when the rows of the matrix are areas.
+        ``scenario``, ``nearest_minutes``, ``nearest_site``, with ``rules=`` a bool column
+        per rule (whether the home meets it), and the population column (the origin's
+        people). None when the rows of the matrix are areas.
     sites : pandas.DataFrame
         One row per scenario and open site: ``scenario``, ``site_id``,
         ``population_nearest`` (people whose nearest open site it is) and
@@ -85,9 +87,12 @@ class Result:
         Name of the population column used as weights (None: every area weighs 1 and the
         summary's population columns count areas).
     mode : str
-        Travel mode of the matrix.
+        Travel mode of the (main) matrix.
     provenance : dict
         The matrix's provenance plus the settings of this evaluation.
+    rules : dict
+        Rule column name → :class:`~geoaccess.measures.AccessRule` evaluated
+        (``rules=`` of :func:`evaluate`), in order.
     """
 
     def __init__(self, areas: pd.DataFrame, summary: pd.DataFrame,
@@ -95,7 +100,8 @@ class Result:
                  population: str | None, mode: str = "unknown",
                  provenance: Mapping[str, Any] | None = None, *,
                  origins: pd.DataFrame | None = None,
-                 sites: pd.DataFrame | None = None) -> None:
+                 sites: pd.DataFrame | None = None,
+                 rules: Mapping[str, Any] | None = None) -> None:
         self.areas = areas
         self.summary = summary
         self.scenarios = dict(scenarios)
@@ -104,6 +110,7 @@ class Result:
         self.mode = mode
         self.provenance = dict(provenance or {})
         self.origins = origins
+        self.rules = dict(rules or {})
         self.sites = sites if sites is not None else pd.DataFrame(
             columns=["scenario", "site_id", "population_nearest", "share_nearest"])
 
@@ -222,6 +229,9 @@ class Comparison:
           under the proposal) and ``gains_<t>``;
         - ``crossing`` (str): e.g. ``"loses 15-minute access"``, ``"loses 10- and
           15-minute access"``, ``"gains 20-minute access"``, or ``""``;
+        - with rules (``rules=`` of :func:`evaluate`), for each rule *r*: ``loses_<r>``
+          (bool: the area meets it under the baseline, not under the proposal) and
+          ``gains_<r>``;
         - the population column (named as in the areas; see :attr:`population`);
         - ``reason`` (str; missing where both times exist): why a time is missing.
 
@@ -234,8 +244,10 @@ class Comparison:
         the population column, ``population_gain``, ``population_loss``,
         ``population_unchanged``, ``population_unknown`` (the area's people by the
         status of their origin; an area with no origin is all unknown),
-        ``population_loses_<t>`` and ``population_gains_<t>`` count the area's people
-        origin by origin: sum them over a group of areas for exact counts of people.
+        ``population_loses_<t>`` and ``population_gains_<t>`` (and per rule
+        ``population_loses_<r>``, ``population_gains_<r>``: homes meeting it before and
+        not after, or the reverse) count the area's people origin by origin: sum them
+        over a group of areas for exact counts of people.
 
     summary : pandas.DataFrame
         One row per proposal: ``scenario``, ``baseline``, ``areas_gain``, ``areas_loss``,
@@ -243,7 +255,8 @@ class Comparison:
         ``population_loss``, ``population_unchanged``, ``population_unknown``,
         ``mean_change_minutes`` (population-weighted over areas with both times),
         ``max_change_minutes``, and per threshold ``population_loses_<t>``,
-        ``population_gains_<t>``, ``areas_loses_<t>``, ``areas_gains_<t>``. With
+        ``population_gains_<t>``, ``areas_loses_<t>``, ``areas_gains_<t>``, and the same
+        four per rule *r* (``population_loses_<r>``...). With
         origins, every ``population_*`` figure and the mean change count people at
         their origins (``areas_*`` still count areas), and ``max_change_minutes`` is
         the largest change of any origin with people.

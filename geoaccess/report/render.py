@@ -18,6 +18,7 @@ from ..errors import InputError
 from ..plot import ATTRIBUTION, mode_words, population_words
 from ._format import _labels, _num
 from ._method import _method_items, _provenance_items
+from ._standard import _standard_block
 from ._tables import (
     _change_table,
     _exposure_table,
@@ -34,6 +35,7 @@ from .savings import has_costs, savings_and_losses, savings_table
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
+    import pandas as pd
 
     from ..evaluate import Comparison, Result
     from ..network import Network
@@ -113,6 +115,7 @@ def render_report(
     service_bands: Mapping[str, Any] | None = None,
     context: Any = None,
     population_year: int | str | None = None,
+    standard: Mapping[str, Mapping[str, pd.DataFrame]] | None = None,
     threshold: float | None = None,
 ) -> str:
     """The report as one HTML string (see :func:`write_report`).
@@ -167,6 +170,12 @@ def render_report(
         (:func:`geoaccess.plot.map_context`, or the OSM extract to read them from).
     population_year : int or str, optional
         Year of the population counts, for the maps' headings ("mid-2020").
+    standard : mapping, optional
+        Access standards to report beside the findings: name → the tables of
+        :func:`geoaccess.equality.eia_tables` ``(..., standard=name)`` (e.g. "a centre
+        within 15 minutes on foot or 10 by car" over a matrix per mode): their findings,
+        the share meeting each under every scenario, who would lose it, and by
+        deprivation.
     threshold : float, optional
         Old name of ``threshold_minutes`` (FutureWarning).
 
@@ -331,6 +340,7 @@ def render_report(
                    for n in names],
         baseline=comp.baseline if comp is not None else None,
         findings=by_scenario, caveats=caveats, figures=figures, tables=tbl, savings=savings,
+        standards=[_standard_block(t, words) for t in (standard or {}).values()],
         method=_method_items(res, comp, geo, lab, network, walk_in_m),
         provenance=_provenance_items(res),
         definitions=[(r["item"].removeprefix("definition: "), r["value"])
