@@ -41,7 +41,7 @@ from .deprivation import DeprivedAreas, most_deprived
 from .stats import relative_risk
 
 __all__ = ["SHARE_LABELS", "TRAVEL_WORDS", "Findings", "describe_population", "findings",
-           "service_noun"]
+           "service_noun", "within_phrase"]
 
 
 # --------------------------------------------------------------------------- wording
@@ -84,8 +84,14 @@ TRAVEL_WORDS: dict[str, str] = {"walk": "walk", "pushchair": "walk with a pushch
                                 "cycle": "cycle ride", "drive": "drive"}
 
 
-def _within_phrase(label: str, mode: str) -> str:
-    """``within 15 minutes' walk`` for a threshold label and a travel mode."""
+def within_phrase(label: str, mode: str) -> str:
+    """``within 15 minutes' walk`` for a threshold label and a travel mode.
+
+    Examples
+    --------
+    >>> within_phrase("15", "walk"), within_phrase("20", "transit")
+    ("within 15 minutes' walk", 'within 20 minutes by public transport')
+    """
     unit = "minute" if label == "1" else "minutes"
     if mode in TRAVEL_WORDS:
         return f"within {label} {unit}' {TRAVEL_WORDS[mode]}"
@@ -333,7 +339,7 @@ def findings(
         if not isinstance(shares, Mapping):
             shares = {c: SHARE_LABELS.get(c, group_label(c)) for c in shares}
         share_cols = share_columns(table, shares, ids, what)
-    within = _within_phrase(lab, res.mode)
+    within = within_phrase(lab, res.mode)
     noun = service_noun(service)
     total = float(w.sum())
     entries: list[tuple[str, str | None, str]] = []

@@ -140,7 +140,7 @@ def savings_and_losses(
         No money column in ``sites``, a single scenario, or a threshold not evaluated.
     """
     from ..equality import most_deprived
-    from ..equality.narrative import _within_phrase, describe_population
+    from ..equality.narrative import describe_population, within_phrase
     from ..evaluate import Comparison, Result, compare
     from ..optimise.costs import Baseline
 
@@ -172,7 +172,7 @@ def savings_and_losses(
     dep = (most_deprived(areas, comp[comp.scenario_names[0]].index, place=place)
            if areas is not None and "imd_decile" in areas.columns else None)
     words = describe_population(res.population) if res.population else "areas"
-    within = _within_phrase(lab, res.mode)
+    within = within_phrase(lab, res.mode)
     one_offs_given = has_costs(sites.drop(columns=["running_cost"], errors="ignore"))
     rows = []
     for name in comp.scenario_names:
