@@ -489,6 +489,9 @@ def test_findings_count_longer_journeys_at_homes(homes_tt, rutland_areas, rutlan
     c = ga.compare(r)
     longer = c.summary.loc[0, "population_loss"]
     assert 0 < longer < rutland_areas["children_0_4"].sum()
-    text = " ".join(ga.findings(c, rutland_areas, threshold_minutes=15).sentences)
+    found = ga.findings(c, rutland_areas, threshold_minutes=15)
+    text = " ".join(found.sentences)
+    caveats = " ".join(found.caveats)
+    assert "Each journey starts at a home" in caveats and "one point" not in caveats
     share = longer / rutland_areas["children_0_4"].sum()
     assert f"{longer:,.0f} ({share:.0%}) would have a longer journey" in text

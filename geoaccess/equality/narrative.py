@@ -621,8 +621,9 @@ def _caveats(res: Result, comp: Comparison, table: pd.DataFrame, ids: pd.Index, 
         origin = (_ORIGINS.get(str(methods.mode().iloc[0]), str(methods.mode().iloc[0]))
                   if len(methods) else "one point in the area")
         access = prov.get("access_speed_kmh")
-        out.append(f"Each area's journeys start from one point ({origin}), joined to the "
-                   f"nearest {mode} path or road"
+        start = ("Each journey starts at a home" if getattr(res, "origins", None) is not None
+                 else f"Each area's journeys start from one point ({origin})")
+        out.append(f"{start}, joined to the nearest {mode} path or road"
                    + (f" and walked at {float(access):g} km/h" if access else "")
                    + f"; sites are joined the same way. Points more than "
                    f"{float(prov['max_snap_m']):g} m from the network have no time.")
