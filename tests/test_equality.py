@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 import geoaccess.equality as eq
 from geoaccess.equality import _format as fmt
 from geoaccess.equality.export import _sheet_names
-from geoaccess.equality.narrative import _within_phrase
+from geoaccess.equality.narrative import within_phrase
 from geoaccess.errors import InputError
 
 # ------------------------------------------------------------------ independent formulas
@@ -825,8 +825,8 @@ def test_counts_and_labels_for_readers():
     assert eq.describe_population("pop_5_15") == "people aged 5–15"
     assert eq.describe_population("children_under_5") == "children under 5"
     assert eq.describe_population("lone_parents") == "lone parents"
-    assert _within_phrase("15", "drive") == "within 15 minutes' drive"
-    assert _within_phrase("20", "transit") == "within 20 minutes by public transport"
+    assert within_phrase("15", "drive") == "within 15 minutes' drive"
+    assert within_phrase("20", "transit") == "within 20 minutes by public transport"
     assert fmt.ratio_text(0.004) == "less than 0.01" and fmt.ratio_text(1033.2) == "1,033"
 
 
