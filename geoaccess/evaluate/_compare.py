@@ -251,26 +251,20 @@ def _by_origin(result: Result, baseline: str, name: str, tol: float, labels: lis
                           "baseline_minutes": b, "nearest_minutes": p,
                           "change_minutes": change,
                           "status": pd.Categorical(status, categories=list(STATUSES))})
+    met: list[tuple[str, np.ndarray, np.ndarray]] = []
     for lab, t in zip(labels, result.thresholds, strict=True):
         with np.errstate(invalid="ignore"):
-            wb, wp = b <= t, p <= t
-        loses, gains = wb & ~wp, ~wb & wp
-        frame[f"loses_{lab}"] = loses
-        frame[f"gains_{lab}"] = gains
-        out[f"population_loses_{lab}"] = np.bincount(code, w * loses, minlength=n_areas)
-        out[f"population_gains_{lab}"] = np.bincount(code, w * gains, minlength=n_areas)
-        row[f"population_loses_{lab}"] = float(w[loses].sum())
-        row[f"population_gains_{lab}"] = float(w[gains].sum())
-    for rule in rules:  # homes meeting the standard before and not after, or the reverse
-        if rule not in base.columns:
-            continue
-        mb, mp = base[rule].to_numpy(bool), prop[rule].to_numpy(bool)
-        loses, gains = mb & ~mp, ~mb & mp
-        frame[f"loses_{rule}"] = loses
-        frame[f"gains_{rule}"] = gains
-        out[f"population_loses_{rule}"] = np.bincount(code, w * loses, minlength=n_areas)
-        out[f"population_gains_{rule}"] = np.bincount(code, w * gains, minlength=n_areas)
-        row[f"population_loses_{rule}"] = float(w[loses].sum())
-        row[f"population_gains_{rule}"] = float(w[gains].sum())
+            met.append((lab, b <= t, p <= t))
+    # homes meeting a standard before and not after, or the reverse
+    met += [(rule, base[rule].to_numpy(bool), prop[rule].to_numpy(bool))
+            for rule in rules if rule in base.columns]
+    for name, before, after in met:
+        loses, gains = before & ~after, ~before & after
+        frame[f"loses_{name}"] = loses
+        frame[f"gains_{name}"] = gains
+        out[f"population_loses_{name}"] = np.bincount(code, w * loses, minlength=n_areas)
+        out[f"population_gains_{name}"] = np.bincount(code, w * gains, minlength=n_areas)
+        row[f"population_loses_{name}"] = float(w[loses].sum())
+        row[f"population_gains_{name}"] = float(w[gains].sum())
     frame[weight] = w
     return frame
