@@ -5,19 +5,21 @@ hundreds of kilometres from where its buses go, or station parents far from any 
 :func:`check_tables` finds such things with rules that do not depend on the place:
 
 ``far_stop``
-    A stop more than ``far_km`` from the nearest *other* stop that vehicles serve. The
-    bound is generous and adapts to the feed: the larger of 10 km and five times the 99th
-    percentile of served stops' distances to their nearest served neighbour (in a town,
-    neighbouring stops are a few hundred metres apart; in the Highlands, more).
+    A stop more than a bound from the nearest *other* stop that vehicles serve. The
+    bound is generous and adapts to the feed: the larger of 10 km and 20 times the median
+    distance from a served stop to its nearest served neighbour (in a town, neighbouring
+    stops are a few hundred metres apart; in the Highlands, more). A median is not moved
+    by a few stray stops, however far.
 ``fast_hop``
     Two consecutive stops of a trip so far apart that the vehicle would need more than
     150 km/h (350 km/h on rail, GTFS ``route_type`` 2 and 100-117) to cover the
     straight line between them in the scheduled time plus one minute (timetables are
     rounded to the minute, so a hop timed at 0 minutes is allowed a minute).
 ``misplaced_stop``
-    A stop every hop to or from which, on some trip, is a ``fast_hop``: the stop, not its
-    neighbours, is in the wrong place (the classic "spike" of a mis-keyed coordinate).
-    Routing leaves such stops out.
+    A stop both of whose hops on some trip are ``fast_hop`` s (the classic "spike" of a
+    mis-keyed coordinate), or that ends a trip with a fast hop from a stop whose other
+    hop is normal: the stop, not its neighbours, is in the wrong place. Routing leaves
+    such stops out. (A fast hop between the only two stops of a trip blames neither.)
 ``unused_stop``
     A stop or station (``location_type`` 0 or 1) at which no trip stops. Stations are
     never served directly; the detail says whether the station groups stops that are.
@@ -40,7 +42,7 @@ MAX_SPEED_KMH = 150.0
 MAX_RAIL_SPEED_KMH = 350.0
 #: Smallest bound of the far-stop rule, km, and the multiple of the neighbour distance.
 FAR_KM_MIN = 10.0
-FAR_FACTOR = 5.0
+FAR_FACTOR = 20.0
 _EARTH_M = 6_371_008.8
 _DAY = 86_400.0
 
@@ -64,11 +66,11 @@ def _clock(seconds: float) -> str:
 
 
 def far_bound_km(nearest_km: np.ndarray) -> float:
-    """The far-stop bound: max(10 km, 5 x the 99th percentile of neighbour distances)."""
+    """The far-stop bound: max(10 km, 20 x the median neighbour distance)."""
     finite = nearest_km[np.isfinite(nearest_km)]
     if not len(finite):
         return FAR_KM_MIN
-    return float(max(FAR_KM_MIN, FAR_FACTOR * np.percentile(finite, 99)))
+    return float(max(FAR_KM_MIN, FAR_FACTOR * np.median(finite)))
 
 
 def _rows(kind: str, severity: str, stop_id, to_stop_id, trip_id, detail) -> pd.DataFrame:
@@ -142,12 +144,16 @@ def _hops(stops: pd.DataFrame, routes: pd.DataFrame, trips: pd.DataFrame,
         f"{v:,.0f} km/h (the limit is {lim:g} km/h)"
         for t, a, b, d, s, v, lim in zip(trip[i], sid[i], sid[i + 1], dist[i], secs[i],
                                          kmh[i], limit[i], strict=True)])
-    # a stop time all of whose hops on its trip are fast is the one out of place
+    # the stop out of place: both its hops on a trip are fast (a spike), or it ends a
+    # trip with a fast hop from a neighbour whose other hop is normal
     before = np.r_[False, same]  # has a hop from the previous stop
     after = np.r_[same, False]
     fast_before = np.r_[False, fast]
     fast_after = np.r_[fast, False]
-    spike = (before | after) & (~before | fast_before) & (~after | fast_after)
+    next_ok = np.r_[after[1:] & ~fast_after[1:], False]  # the next stop's onward hop
+    prev_ok = np.r_[False, before[:-1] & ~fast_before[:-1]]
+    spike = ((fast_before & fast_after) | (~before & fast_after & next_ok)
+             | (~after & fast_before & prev_ok))
     if not spike.any():
         return hop
     k = np.nonzero(spike)[0]

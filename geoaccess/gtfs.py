@@ -272,7 +272,8 @@ class GTFSFeed:
         p = self.check()
         odd = set(p.loc[p["kind"].isin(["far_stop", "misplaced_stop"]), "stop_id"])
         st = self.stops
-        keep = (st["stop_id"].isin(self.stop_times["stop_id"]) & ~st["stop_id"].isin(odd)
+        keep = (st["stop_id"].isin(pd.unique(self.stop_times["stop_id"]))
+                & ~st["stop_id"].isin(odd)
                 & st["stop_lon"].notna() & st["stop_lat"].notna())
         if not keep.any():
             return (np.nan,) * 4  # type: ignore[return-value]
@@ -609,13 +610,15 @@ def check_gtfs(feed: GTFSFeed | str | os.PathLike[str]) -> pd.DataFrame:
     hold anywhere without tuning:
 
     - ``far_stop`` (warning): a stop more than a generous bound from the nearest other
-      stop that vehicles serve; the bound is the larger of 10 km and five times the
-      99th percentile of served stops' distances to their nearest served neighbour.
+      stop that vehicles serve; the bound is the larger of 10 km and 20 times the
+      median distance from a served stop to its nearest served neighbour (a median,
+      so that stray stops do not move it).
     - ``fast_hop`` (warning): consecutive stops of a trip whose straight-line distance
       needs more than 150 km/h (350 km/h on rail, ``route_type`` 2 or 100-117) in the
       scheduled time plus one minute (times are rounded to the minute).
-    - ``misplaced_stop`` (warning): a stop all of whose hops on some trip are fast
-      hops; its coordinates, not its neighbours', are wrong.
+    - ``misplaced_stop`` (warning): a stop both of whose hops on some trip are fast
+      hops, or that ends a trip with a fast hop from a stop whose other hop is normal;
+      its coordinates, not its neighbours', are wrong.
       :func:`~geoaccess.transit_travel_times` leaves such stops out, with a warning.
     - ``unused_stop`` (info): a stop or station at which no trip stops.
     - ``after_midnight`` (info): a stop time at or after 24:00:00 (valid GTFS, handled).

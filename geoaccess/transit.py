@@ -264,8 +264,11 @@ def _as_feeds(feeds: FeedLike | Sequence[FeedLike]) -> list[GTFSFeed]:
 def _prepare(walk_network: Network, feeds, sites, areas, *, date, deps: np.ndarray,
              max_walk_s: float, max_trip_s: float, max_snap_m: float,
              access_kmh: float, arrive: bool = False) -> _Prepared:
-    """Timetable, stops and walking legs for departures ``deps`` (arrival deadlines
-    when ``arrive``: trips are then kept from ``max_trip_s`` before the first)."""
+    """Timetable, stops and walking legs for departures ``deps``.
+
+    With ``arrive``, ``deps`` are arrival deadlines and trips are kept from
+    ``max_trip_s`` before the first.
+    """
     if not isinstance(walk_network, Network):
         raise InputError("walk_network: expected a geoaccess.Network, e.g. "
                          "Network.from_osm_file(path, mode='walk')")
@@ -483,9 +486,9 @@ def _reversed_patterns(prep: _Prepared, slack_s: float) -> raptor.Patterns:
 def _run_arrive(prep: _Prepared, *, percentiles: Sequence[float], max_rides: int,
                 slack_s: float, keep_all: bool = False, progress: bool = False,
                 chunk: int = 128):
-    """As :func:`_run` for arrival deadlines ``prep.deps``: seconds from the latest
-    departure to the deadline, by range RAPTOR over the reversed timetable.
+    """As :func:`_run` for arrival deadlines ``prep.deps``, on the reversed timetable.
 
+    Seconds from the latest departure to the deadline, by the range RAPTOR kernel.
     The sites are the origins of the reversed search and the areas its targets: access
     walks are the egress walks turned round, egress the access walks, transfers the
     transfer walks; ``every[a, d, j]`` is for deadline ``prep.deps[d]``.
@@ -574,8 +577,7 @@ def transit_travel_times(
     access_speed_kmh: float | None = None,
     progress: bool = False,
 ) -> TravelTimes | dict[float, TravelTimes]:
-    """Area → site travel minutes by public transport and walking: leaving in a window, or
-    arriving by a time.
+    """Area → site minutes by public transport and walking: leave in a window or arrive by.
 
     **Leaving in a window** (``departure_window``, the default 07:00-10:00): for every
     departure minute in the window the earliest arrival at each site is found, then the
