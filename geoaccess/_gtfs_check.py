@@ -118,7 +118,7 @@ def _hops(stops: pd.DataFrame, routes: pd.DataFrame, trips: pd.DataFrame,
     if len(st) < 2:
         return empty
     coords = stops.drop_duplicates("stop_id").set_index("stop_id")
-    at = coords.index.get_indexer(st["stop_id"])
+    at = coords.index.get_indexer(pd.Index(st["stop_id"]))
     lon = np.r_[coords["stop_lon"].to_numpy(np.float64), np.nan][at]
     lat = np.r_[coords["stop_lat"].to_numpy(np.float64), np.nan][at]
     trip_codes, trip_names = pd.factorize(st["trip_id"])
