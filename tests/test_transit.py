@@ -586,3 +586,54 @@ def test_poa_arrive_by_equals_forward_brute_force(poa):
     assert (ours[fin] > want[fin] - 60.0 - 1e-6).all()
     # public transport matters for some pairs: better than walking by over a minute
     assert (ours[fin] < prep.walk_s[fin] - 60).sum() > 10
+
+
+# ------------------------------------------- Bus Open Data Service: Chester
+def test_chester_misplaced_stop_left_out(shared_data):
+    """Selwyn's Travel 811 (Bus Open Data Service, Chester) calls at a copy of 'Sealand
+    School' keyed in the Atlantic. Routing leaves that stop out with a warning naming
+    it, and the trip runs straight on from 'Post Office' (5120AWF80670, 07:25:00) to
+    'Expressway Business Park' (5120WDB47544, 07:26:53), 910 m apart.
+
+    A straight street (EPSG:27700) through the two stops, area 300 m before the first,
+    site 300 m past the second, walked at 4.8 km/h (225 s per 300 m; walking all the
+    way 1,510 m = 18.9 min). Leaving at 07:20: stop at 07:23:45, boards (slack 60 s)
+    the 07:25:00, off at 07:26:53, site 07:30:38: 10 min 38 s = 10.63 min. Arrive by
+    07:31: leave by 07:25:00 - 60 s - 225 s = 07:20:15, 10.75 min (the 07:22 bus
+    gives 13.75). Only the two stops on the street are within max_snap_m=5 m of it.
+    """
+    path = shared_data / "chester" / "chester-20230816-small_gtfs.zip"
+    with pytest.warns(ga.DataWarning, match="5120WD22102"):
+        feed = ga.read_gtfs(path, name="bods")
+    stops = feed.stops.set_index("stop_id")
+    to_bng = pyproj.Transformer.from_crs(4326, 27700, always_xy=True)
+    (ax, bx), (ay, by) = to_bng.transform(
+        stops.loc[["5120AWF80670", "5120WDB47544"], "stop_lon"].to_numpy(),
+        stops.loc[["5120AWF80670", "5120WDB47544"], "stop_lat"].to_numpy())
+    gap = float(np.hypot(bx - ax, by - ay))
+    ux, uy = (bx - ax) / gap, (by - ay) / gap
+    along = np.r_[np.arange(-300.0, 0.0, 50.0), np.linspace(0.0, gap, 19),
+                  gap + np.arange(50.0, 301.0, 50.0)]
+    n = len(along)
+    u = np.r_[np.arange(n - 1), np.arange(1, n)]
+    v = np.r_[np.arange(1, n), np.arange(n - 1)]
+    secs = np.abs(along[v] - along[u]) / (4.8 / 3.6)
+    net = ga.Network.from_arcs(u, v, secs, ax + ux * along, ay + uy * along,
+                               crs="EPSG:27700", mode="walk")
+    areas = ga.read_areas(pd.DataFrame({"area_id": ["A"], "population": [10.0],
+                                        "x": [ax - 300 * ux], "y": [ay - 300 * uy]}),
+                          x="x", y="y", crs="EPSG:27700", population="population")
+    sites = ga.read_sites(pd.DataFrame({"site_id": ["S"], "name": ["Site"],
+                                        "x": [bx + 300 * ux], "y": [by + 300 * uy]}),
+                          x="x", y="y", crs="EPSG:27700")
+    opts = {"date": "2023-08-16", "max_snap_m": 5}  # only the two stops on the street
+    with pytest.warns(ga.DataWarning, match=r"left out of routing.*5120WD22102"):
+        tt = ga.transit_travel_times(net, feed, sites, areas,
+                                     departure_window=("07:20", "07:21"), **opts)
+    assert tt.minutes.loc["A", "S"] == pytest.approx(638 / 60, abs=0.01)
+    assert tt.provenance["feeds"][0]["stops_left_out"] == ["5120WD22102"]
+    with pytest.warns(ga.DataWarning, match="5120WD22102"):
+        by = ga.transit_travel_times(net, feed, sites, areas, arrive_by="07:31", **opts)
+    assert by.minutes.loc["A", "S"] == pytest.approx(10.75, abs=0.01)
+    walk = ga.travel_times(net, sites, areas)
+    assert walk.minutes.loc["A", "S"] == pytest.approx(1510 / 80, abs=0.2)
