@@ -291,9 +291,9 @@ def write_outputs(
         for mode in modes[1:]:
             other = (compare(results[mode], baseline=base, tolerance_minutes=tolerance_minutes)
                      if len(names) > 1 else results[mode])
-            other_eia[mode] = eq.eia_tables(other, areas, by=equality_by,
-                                            shares=equality_shares, threshold_minutes=eq_thr,
-                                            place=place, service=service)
+            other_eia[mode] = {k: round_for_export(v) for k, v in eq.eia_tables(
+                other, areas, by=equality_by, shares=equality_shares, threshold_minutes=eq_thr,
+                place=place, service=service).items()}  # rounded as the main mode's
         if "excel" in tables:
             sheets = {"summary": res.summary, "areas": res.areas}
             if comp is not None:
