@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -73,8 +71,8 @@ def test_config_reads_the_transit_section(poa_config):
     ("transit: {gtfs: run.yaml, date: 13/05/2019}", "transit.date must be a date"),
     ("transit: {gtfs: run.yaml, date: 2019-05-13, arrive_by: 9:30}",
      "write times in quotes"),
-    ("transit: {gtfs: run.yaml, date: 2019-05-13, arrive_by: '09:30', "
-     "departure_window: ['07:00', '10:00']}", "not both"),
+    (("transit: {gtfs: run.yaml, date: 2019-05-13, arrive_by: '09:30', "
+     "departure_window: ['07:00', '10:00']}"), "not both"),
     ("transit: {gtfs: run.yaml, date: 2019-05-13, departure_window: ['07:00']}",
      "transit.departure_window must be two times"),
     ("transit: {gtfs: run.yaml, date: 2019-05-13, max_transfers: -1}",
