@@ -239,3 +239,24 @@ def summary_notes(problems: pd.DataFrame) -> list[tuple[str, str]]:
             notes.append((severity, (f"{len(rows)} {one if len(rows) == 1 else many} {rest}"
                                     f"{served}; {label} {shown} (see feed.check())")))
     return notes
+
+
+def drop_stops(stops: pd.DataFrame, trips: pd.DataFrame, stop_times: pd.DataFrame,
+               frequencies: pd.DataFrame, ids: pd.Index) -> tuple[dict, list[str]]:
+    """The tables without stops ``ids`` (and trips left with fewer than two), and notes."""
+    from ._validate import show_ids
+
+    kept = stops[~stops["stop_id"].isin(ids)].copy()
+    kept.loc[kept["parent_station"].isin(ids), "parent_station"] = ""
+    st = stop_times[~stop_times["stop_id"].isin(ids)]
+    size = st.groupby("trip_id", sort=False)["stop_id"].transform("size")
+    short_trips = set(st.loc[size < 2, "trip_id"])
+    gone = (set(stop_times["trip_id"]) - set(st["trip_id"])) | short_trips
+    notes = [f"{len(ids)} stops removed with without_stops: {show_ids(ids.tolist())}"]
+    if gone:
+        notes.append(f"{len(gone)} trips dropped, left with fewer than two stops: "
+                     f"{show_ids(sorted(gone))}")
+    return {"stops": kept.reset_index(drop=True),
+            "stop_times": st[(size >= 2).to_numpy()].reset_index(drop=True),
+            "trips": trips[~trips["trip_id"].isin(gone)].reset_index(drop=True),
+            "frequencies": frequencies[~frequencies["trip_id"].isin(gone)]}, notes

@@ -49,8 +49,9 @@ import numpy as np
 import pandas as pd
 
 from . import _gtfs_check
-from ._crs import haversine_m
 from ._fs import sha256_file
+from ._gtfs_times import expand_frequencies as _expand_frequencies
+from ._gtfs_times import interpolate as _interpolate
 from ._validate import Problems, show_ids
 from .errors import DataWarning, InputError
 
@@ -318,22 +319,9 @@ class GTFSFeed:
                              f"{show_ids(unknown.tolist())}; take them from feed.stops or "
                              "feed.check()", path=self.path, column="stop_id",
                              rows=unknown.tolist())
-        stops = self.stops[~self.stops["stop_id"].isin(ids)].copy()
-        stops.loc[stops["parent_station"].isin(ids), "parent_station"] = ""
-        st = self.stop_times[~self.stop_times["stop_id"].isin(ids)]
-        size = st.groupby("trip_id", sort=False)["stop_id"].transform("size")
-        short_trips = st.loc[size < 2, "trip_id"].unique().tolist()
-        gone = set(self.stop_times["trip_id"]) - set(st["trip_id"]) | set(short_trips)
-        st = st[size >= 2].reset_index(drop=True)
-        trips = self.trips[~self.trips["trip_id"].isin(gone)].reset_index(drop=True)
-        freq = self.frequencies[~self.frequencies["trip_id"].isin(gone)]
-        notes = list(self.notes) + [(f"{len(ids)} stops removed with without_stops: "
-                                    f"{show_ids(ids.tolist())}")]
-        if gone:
-            notes.append(f"{len(gone)} trips dropped, left with fewer than two stops: "
-                         f"{show_ids(sorted(gone))}")
-        return dataclasses.replace(self, stops=stops.reset_index(drop=True), trips=trips,
-                                   stop_times=st, frequencies=freq, notes=notes,
+        tables, notes = _gtfs_check.drop_stops(self.stops, self.trips, self.stop_times,
+                                               self.frequencies, ids)
+        return dataclasses.replace(self, **tables, notes=list(self.notes) + notes,
                                    _problems=None)
 
     # ------------------------------------------------------------- calendar
@@ -457,29 +445,6 @@ def _a_weekday(feed: GTFSFeed, first: dt.date | None, last: dt.date | None) -> s
             return day.isoformat()
         day += dt.timedelta(days=1)
     return first.isoformat()
-
-
-def _expand_frequencies(tmpl: pd.DataFrame, freq: pd.DataFrame) -> pd.DataFrame:
-    """One run per departure of each frequency row, stop times shifted from the template."""
-    first = tmpl.groupby("trip_id", sort=False)["departure_s"].min()
-    rows = []
-    for i, (trip, start, end, headway) in enumerate(zip(
-            freq["trip_id"], freq["start_s"], freq["end_s"], freq["headway_secs"],
-            strict=True)):
-        starts = np.arange(start, end, headway, dtype=np.float64)
-        if not len(starts):
-            continue
-        rows.append(pd.DataFrame({"trip_id": trip, "run": i, "start": starts}))
-    if not rows:
-        return tmpl.iloc[:0]
-    runs = pd.concat(rows, ignore_index=True)
-    runs["n"] = runs.groupby("trip_id").cumcount()
-    merged = runs.merge(tmpl, on="trip_id", how="inner")
-    offset = merged["start"] - merged["trip_id"].map(first)
-    merged["arrival_s"] = merged["arrival_s"] + offset
-    merged["departure_s"] = merged["departure_s"] + offset
-    merged["trip_id"] = merged["trip_id"] + "~" + merged["n"].astype(str)
-    return merged[tmpl.columns]
 
 
 # ---------------------------------------------------------------------------- reader
@@ -848,31 +813,3 @@ def _stop_times(frame: pd.DataFrame, stops: pd.DataFrame, trips: pd.DataFrame,
                      "fix the times or remove the trips", "arrival_time",
                      np.unique(trip[back]).tolist())
     return st
-
-
-def _interpolate(st: pd.DataFrame, stops: pd.DataFrame, start: np.ndarray,
-                 blank: np.ndarray) -> None:
-    """Fill blank times linearly in distance between the surrounding timed stops."""
-    coords = stops.set_index("stop_id")[["stop_lon", "stop_lat"]]
-    coords = coords[~coords.index.duplicated()]
-    lon = st["stop_id"].map(coords["stop_lon"]).to_numpy(np.float64)
-    lat = st["stop_id"].map(coords["stop_lat"]).to_numpy(np.float64)
-    step = np.zeros(len(st))
-    step[1:] = haversine_m(lon[:-1], lat[:-1], lon[1:], lat[1:])
-    step[start] = 0.0
-    # unknown distances count as one unit each, so such stops are spaced evenly
-    step = np.where(np.isfinite(step), step, 1.0)
-    group = np.cumsum(start)
-    cum = pd.Series(step).groupby(group).cumsum().to_numpy()
-    pos = np.arange(len(st))
-    timed = ~blank
-    prev_i = pd.Series(np.where(timed, pos, np.nan)).ffill().to_numpy().astype(np.int64)
-    next_i = pd.Series(np.where(timed, pos, np.nan)).bfill().to_numpy().astype(np.int64)
-    span = cum[next_i] - cum[prev_i]
-    frac = np.where(span > 0, (cum - cum[prev_i]) / np.where(span > 0, span, 1.0),
-                    (pos - prev_i) / np.maximum(next_i - prev_i, 1))
-    t0 = st["departure_s"].to_numpy()[prev_i]
-    t1 = st["arrival_s"].to_numpy()[next_i]
-    fill = t0 + frac * (t1 - t0)
-    st.loc[blank, "arrival_s"] = fill[blank]
-    st.loc[blank, "departure_s"] = fill[blank]

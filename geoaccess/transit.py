@@ -457,32 +457,6 @@ def _run(prep: _Prepared, *, percentiles: Sequence[float], max_rides: int, slack
     return out, all_out
 
 
-def _transpose(csr: tuple, n_cols: int):
-    """A CSR triple (rows -> cols) turned round (cols -> rows)."""
-    ptr, col, sec = csr
-    row = np.repeat(np.arange(len(ptr) - 1), np.diff(ptr))
-    return _csr_of(np.asarray(col, np.int64), row.astype(np.int64), sec, n_cols)
-
-
-def _reversed_patterns(prep: _Prepared, slack_s: float) -> raptor.Patterns:
-    """The day's timetable run backwards in time, for arrive-by searches.
-
-    Time ``t`` becomes ``-t``: each trip runs its stops in reverse order, a stop's
-    departure becomes ``-arrival`` and its arrival ``-departure + slack``, and boarding
-    and alighting swap. A forward journey leaving at ``L`` and arriving by ``D`` is a
-    reversed one leaving at ``-D`` and arriving at ``-L``, so the earliest reversed
-    arrival is the latest departure. The boarding slack moves onto the reversed
-    arrival (the forward boarding) so that the kernel runs with no slack of its own
-    and every forward boarding keeps exactly its slack.
-    """
-    tt = prep.stop_times.iloc[::-1]
-    codes, _ = pd.factorize(tt["trip"], sort=False)
-    return raptor.build_patterns(
-        codes.astype(np.int64), tt["stop"].to_numpy(np.int64),
-        -tt["dep"].to_numpy(np.float64) + slack_s, -tt["arr"].to_numpy(np.float64),
-        tt["alight"].to_numpy(bool), tt["board"].to_numpy(bool), len(prep.stops))
-
-
 def _run_arrive(prep: _Prepared, *, percentiles: Sequence[float], max_rides: int,
                 slack_s: float, keep_all: bool = False, progress: bool = False,
                 chunk: int = 128):
@@ -501,11 +475,15 @@ def _run_arrive(prep: _Prepared, *, percentiles: Sequence[float], max_rides: int
     live = np.nonzero(prep.a_snap.seg >= 0)[0]
     compact = np.full(n_a, -1, np.int64)
     compact[live] = np.arange(len(live))
-    patterns = _reversed_patterns(prep, slack_s)
-    access = _transpose(prep.egress, n_s)  # site -> stop
-    egress = _transpose(prep.access, n_p)  # stop -> area
+    tt = prep.stop_times
+    patterns = raptor.reversed_patterns(
+        pd.factorize(tt["trip"], sort=False)[0], tt["stop"].to_numpy(), tt["arr"].to_numpy(),
+        tt["dep"].to_numpy(), tt["board"].to_numpy(bool), tt["alight"].to_numpy(bool),
+        n_p, slack_s)
+    access = raptor.transpose(prep.egress, n_s)  # site -> stop
+    egress = raptor.transpose(prep.access, n_p)  # stop -> area
     egress = (egress[0], compact[egress[1]], egress[2])
-    transfers = _transpose(prep.transfers, n_p)
+    transfers = raptor.transpose(prep.transfers, n_p)
     walk = np.ascontiguousarray(prep.walk_s[live].T)  # (sites, live areas)
     deps = np.sort(-prep.deps)  # reversed departures, ascending
     out = np.full((n_pct, n_a, n_s), np.inf)
