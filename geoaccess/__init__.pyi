@@ -26,6 +26,7 @@ from .origins import summarise_origins as summarise_origins
 # 2. networks
 from .network import Network as Network
 from .gtfs import GTFSFeed as GTFSFeed
+from .gtfs import check_gtfs as check_gtfs
 from .gtfs import read_gtfs as read_gtfs
 
 # 3. the travel-time matrix

@@ -49,6 +49,10 @@ bundled dataset, see :mod:`geoaccess.datasets`)::
     baseline: Current
     thresholds: [10, 15, 20, 30, 45, 60]
     equality: {by: [imd_decile, imd_quintile, ward], threshold: 15}
+    transit:                              # optional: adds the mode "transit"
+      gtfs: [bus.zip]                     # GTFS timetables (Bus Open Data Service...)
+      date: 2023-06-13                    # a school-term weekday in their calendars
+      arrive_by: "09:30"                  # or departure_window: ["07:00", "10:00"]
     outputs:
       folder: out/rutland
       tables: [csv, excel]

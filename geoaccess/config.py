@@ -6,10 +6,12 @@ The keys are described in :mod:`geoaccess.cli`.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import logging
 import math
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -18,7 +20,7 @@ from typing import Any
 from ._yaml import load_yaml, short
 from .errors import InputError
 
-__all__ = ["OutputSettings", "RunConfig", "load_config"]
+__all__ = ["OutputSettings", "RunConfig", "TransitConfig", "load_config"]
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,12 @@ _SITE_OPTIONS = {"id_column", "name_column", "kind_column", "capacity_column",
 _AREA_OPTIONS = {"population", "id_column", "imd_column", "lat", "lon", "x", "y", "crs",
                  "layer", "encoding"}
 
+
+#: The public transport mode: GTFS timetables (the ``transit`` section) and walking.
+TRANSIT_MODE = "transit"
+_TRANSIT_KEYS = ("gtfs", "date", "arrive_by", "departure_window", "max_walk_minutes",
+                 "max_transfers", "max_trip_minutes", "percentile")
+_CLOCK = re.compile(r"^\d{1,2}:[0-5]\d$")
 
 #: Largest number of minutes a threshold or tolerance may be (a day).
 MAX_MINUTES = 24 * 60.0
@@ -87,6 +95,26 @@ class OutputSettings:
 
 
 @dataclass
+class TransitConfig:
+    """The ``transit`` section: public transport by GTFS timetables and the walking network.
+
+    Examples
+    --------
+    >>> TransitConfig(gtfs=[], date="2019-05-13", arrive_by="09:30").departure_window is None
+    True
+    """
+
+    gtfs: list[Path]
+    date: str
+    arrive_by: str | None = None
+    departure_window: tuple[str, str] | None = None
+    max_walk_minutes: float = 20.0
+    max_transfers: int = 3
+    max_trip_minutes: float = 120.0
+    percentile: float = 50.0
+
+
+@dataclass
 class RunConfig:
     """A validated ``geoaccess run`` configuration (paths resolved).
 
@@ -132,6 +160,7 @@ class RunConfig:
     extra: dict[str, Any] = field(default_factory=dict)
     #: access standards (name → rule text) evaluated over every mode's matrix
     standard: dict[str, str] = field(default_factory=dict)
+    transit: TransitConfig | None = None
 
     def output_settings(self) -> OutputSettings:
         """The fields of this configuration that say what to compute and write."""
@@ -280,6 +309,87 @@ def _source(c: _Checker, value: Any, key: str, options: set[str]
     return c.path(value, key), {}
 
 
+def _clock(c: _Checker, value: Any, key: str) -> str | None:
+    """A time of day ``"HH:MM"``; YAML reads an unquoted 10:00 as the number 600."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        c.add(key, f"{key}: {value} is not a time of day; write times in quotes, e.g. "
+                   "\"09:30\" (YAML reads an unquoted 10:00 as the number 600)")
+        return None
+    if not isinstance(value, str) or not _CLOCK.match(value.strip()):
+        c.add(key, f"{key} must be a time of day such as \"09:30\", found {short(value)}")
+        return None
+    return value.strip()
+
+
+def _transit(c: _Checker, data: Any, modes: list[str]) -> TransitConfig | None:
+    """The ``transit`` section, checked; ``transit`` is added to ``modes`` if missing."""
+    if data is None:
+        if TRANSIT_MODE in modes:
+            c.add("transit", "network.modes lists transit: add a 'transit' section with "
+                             "at least 'gtfs' (timetable files) and 'date'")
+        return None
+    t = c.keys(data, "transit", _TRANSIT_KEYS, required=["gtfs", "date"])
+    if not t:
+        return None
+    if TRANSIT_MODE not in modes:
+        modes.append(TRANSIT_MODE)
+    raw = t.get("gtfs", [])
+    items = [raw] if isinstance(raw, (str, Mapping)) else raw
+    feeds: list[Path] = []
+    if not isinstance(items, list) or not items:
+        c.add("transit.gtfs", "transit.gtfs must be a GTFS file (.zip or folder) or a list "
+                              f"of them, found {short(raw)}")
+        items = []
+    for i, item in enumerate(items):
+        key = "transit.gtfs" if len(items) == 1 else f"transit.gtfs[{i}]"
+        p = c.path(item, key)
+        if p is not None:
+            feeds.append(p)
+    date = t.get("date")
+    day = None
+    if "date" in t:
+        if isinstance(date, dt.date):
+            day = date.isoformat()
+        elif isinstance(date, str) and re.match(r"^\d{4}-\d{2}-\d{2}$", date.strip()):
+            try:
+                day = dt.date.fromisoformat(date.strip()).isoformat()
+            except ValueError:
+                day = None
+        if day is None:
+            c.add("transit.date", f"transit.date must be a date such as 2019-05-13 (a "
+                                  f"school-term weekday in the timetables), found {short(date)}")
+    arrive = _clock(c, t["arrive_by"], "transit.arrive_by") if "arrive_by" in t else None
+    window = None
+    if "departure_window" in t:
+        w = t["departure_window"]
+        if not isinstance(w, list) or len(w) != 2:
+            c.add("transit.departure_window", "transit.departure_window must be two times, "
+                                              f"e.g. [\"07:00\", \"10:00\"], found {short(w)}")
+        else:
+            ends = [_clock(c, v, "transit.departure_window") for v in w]
+            if ends[0] is not None and ends[1] is not None:
+                window = (ends[0], ends[1])
+        if "arrive_by" in t:
+            c.add("transit.arrive_by", "give transit.arrive_by (arrive by a time) or "
+                                       "transit.departure_window (leave in a window), not both")
+    minutes = {}
+    for key, default in (("max_walk_minutes", 20.0), ("max_trip_minutes", 120.0)):
+        v = (c.number(t[key], f"transit.{key}", maximum=MAX_MINUTES, unit=" minutes")
+             if key in t else default)
+        minutes[key] = default if v is None else v
+    xfers = t.get("max_transfers", 3)
+    if isinstance(xfers, bool) or not isinstance(xfers, int) or not 0 <= xfers <= 10:
+        c.add("transit.max_transfers", "transit.max_transfers must be a whole number from 0 "
+                                       f"to 10, found {short(xfers)}")
+        xfers = 3
+    pct = (c.number(t["percentile"], "transit.percentile", positive=False, minimum=0,
+                    maximum=100) if "percentile" in t else 50.0)
+    return TransitConfig(gtfs=feeds, date=day or "", arrive_by=arrive, departure_window=window,
+                         max_walk_minutes=minutes["max_walk_minutes"], max_transfers=xfers,
+                         max_trip_minutes=minutes["max_trip_minutes"],
+                         percentile=50.0 if pct is None else pct)
+
+
 def load_config(path: str | os.PathLike[str] | Mapping[str, Any], *,
                 out: str | os.PathLike[str] | None = None,
                 sections: Sequence[str] = ()) -> RunConfig:
@@ -333,7 +443,7 @@ def load_config(path: str | os.PathLike[str] | Mapping[str, Any], *,
     top = c.keys(data, "", ["title", "place", "service", "credits", "data_sources", "network",
                             "sites", "areas", "population", "scenarios", "baseline",
                             "thresholds", "tolerance_minutes", "equality", "outputs",
-                            "standard", *sections],
+                            "standard", "transit", *sections],
                  required=["network", "sites", "areas"])
     # network
     net = c.keys(top.get("network"), "network",
@@ -351,11 +461,14 @@ def load_config(path: str | os.PathLike[str] | Mapping[str, Any], *,
     if not isinstance(modes, (list, tuple)) or not modes:
         c.add("network.modes", f"network.modes must list modes among {list(MODES)}")
         modes = ["walk"]
-    bad = [m for m in modes if m not in MODES]
+    bad = [m for m in modes if m not in (*MODES, TRANSIT_MODE)]
     if bad:
         c.add("network.modes", f"network.modes: unknown modes {bad}; choose from "
-                               f"{list(MODES)}")
-    if source is not None and source.suffix == ".npz" and len(modes) > 1:
+                               f"{[*MODES, TRANSIT_MODE]}")
+    modes = list(modes)
+    transit = _transit(c, top.get("transit"), modes)
+    street = [m for m in modes if m != TRANSIT_MODE]
+    if source is not None and source.suffix == ".npz" and len(street) > 1:
         c.add("network.modes", "a saved network (.npz) holds one mode; list only that mode")
     speed = net.get("speed_kmh")
     if speed is not None:
@@ -467,8 +580,7 @@ def load_config(path: str | os.PathLike[str] | Mapping[str, Any], *,
              for k in ("matrix", "report", "interactive", "explorer", "screenshots")}
     for key in ("title", "place", "service"):
         c.text(top.get(key), key)
-    standard = _standards(c, top.get("standard"), list(modes) + (["transit"] if "transit"
-                                                                 in top else []))
+    standard = _standards(c, top.get("standard"), modes)  # transit joins modes with its section
     c.raise_if_any()
     if source is None or sites is None or areas is None:  # pragma: no cover - reported above
         raise InputError(f"{where}: network.source, sites and areas are required", path=where)
@@ -486,7 +598,7 @@ def load_config(path: str | os.PathLike[str] | Mapping[str, Any], *,
         write_matrix=flags["matrix"], tables=tables, maps=maps, dpi=int(dpi),
         report=flags["report"], interactive=flags["interactive"], explorer=flags["explorer"],
         screenshots=flags["screenshots"], extra={k: top[k] for k in sections if k in top},
-        standard=standard)
+        standard=standard, transit=transit)
 
 
 def _standards(c: _Checker, value: Any, modes: list[str]) -> dict[str, str]:

@@ -34,10 +34,12 @@ Handling of awkward but valid GTFS, in brief (details in :func:`read_gtfs`):
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import logging
 import os
+import warnings
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -46,12 +48,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._crs import haversine_m
+from . import _gtfs_check
 from ._fs import sha256_file
+from ._gtfs_times import expand_frequencies as _expand_frequencies
+from ._gtfs_times import interpolate as _interpolate
 from ._validate import Problems, show_ids
-from .errors import InputError
+from .errors import DataWarning, InputError
 
-__all__ = ["GTFSFeed", "as_date", "parse_gtfs_time", "read_gtfs"]
+__all__ = ["GTFSFeed", "as_date", "check_gtfs", "parse_gtfs_time", "read_gtfs"]
 
 log = logging.getLogger(__name__)
 
@@ -237,12 +241,88 @@ class GTFSFeed:
     frequencies: pd.DataFrame
     notes: list[str] = field(default_factory=list)
     sha256: str | None = None
+    _problems: pd.DataFrame | None = field(default=None, repr=False)
 
     def __repr__(self) -> str:
         first, last = self.service_range
         span = f"{first}..{last}" if first else "no service dates"
         return (f"GTFSFeed({self.name!r}, stops={len(self.stops):,}, routes="
                 f"{len(self.routes):,}, trips={len(self.trips):,}, service {span})")
+
+    # ------------------------------------------------------------- checks
+    def check(self) -> pd.DataFrame:
+        """The feed's problems of geography and time: :func:`check_gtfs` of this feed."""
+        if self._problems is None:
+            self._problems = _gtfs_check.check_tables(self.stops, self.routes, self.trips,
+                                                      self.stop_times)
+        return self._problems.copy()
+
+    def misplaced_stops(self) -> list[str]:
+        """Stops reached only by impossibly fast hops (``misplaced_stop`` in :meth:`check`)."""
+        p = self.check()
+        return sorted(p.loc[p["kind"] == "misplaced_stop", "stop_id"].unique().tolist())
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        """``(min_lon, min_lat, max_lon, max_lat)`` of the stops that trips serve.
+
+        Far and misplaced stops (:meth:`check`) and stations no trip serves are left out,
+        so a stray stop in the sea or a list of coach stations across the country does not
+        stretch a study area taken from the feed. NaN when no stop qualifies.
+        """
+        p = self.check()
+        odd = set(p.loc[p["kind"].isin(["far_stop", "misplaced_stop"]), "stop_id"])
+        st = self.stops
+        keep = (st["stop_id"].isin(pd.unique(self.stop_times["stop_id"]))
+                & ~st["stop_id"].isin(odd)
+                & st["stop_lon"].notna() & st["stop_lat"].notna())
+        if not keep.any():
+            return (np.nan,) * 4  # type: ignore[return-value]
+        lon, lat = st.loc[keep, "stop_lon"], st.loc[keep, "stop_lat"]
+        return (float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max()))
+
+    def without_stops(self, stop_ids: Iterable[str]) -> GTFSFeed:
+        """A copy of the feed without some stops (and their stop times).
+
+        Trips that stopped there run on between their other stops, at their timetabled
+        times; a trip left with fewer than two stops is dropped. Stops naming a removed
+        station as ``parent_station`` lose the reference. Typical use, after
+        :meth:`check`::
+
+            problems = feed.check()
+            odd = problems.loc[problems["kind"].isin(["far_stop", "misplaced_stop"]),
+                               "stop_id"]
+            clean = feed.without_stops(odd)
+
+        Parameters
+        ----------
+        stop_ids : iterable of str
+            Ids of the stops to remove; ids not in the feed raise ``InputError``.
+
+        Returns
+        -------
+        GTFSFeed
+            A new feed; its :attr:`notes` say what was removed.
+
+        Examples
+        --------
+        >>> import geoaccess as ga
+        >>> feed = ga.read_gtfs(ga.datasets.get_path("porto-alegre-trensurb"))
+        >>> first = feed.stops["stop_id"].iloc[0]
+        >>> len(feed.without_stops([first]).stops) == len(feed.stops) - 1
+        True
+        """
+        ids = pd.Index([str(s) for s in stop_ids]).unique()
+        unknown = ids.difference(pd.Index(self.stops["stop_id"]))
+        if len(unknown):
+            raise InputError(f"{self.path}: without_stops: stop ids not in the feed "
+                             f"{show_ids(unknown.tolist())}; take them from feed.stops or "
+                             "feed.check()", path=self.path, column="stop_id",
+                             rows=unknown.tolist())
+        tables, notes = _gtfs_check.drop_stops(self.stops, self.trips, self.stop_times,
+                                               self.frequencies, ids)
+        return dataclasses.replace(self, **tables, notes=list(self.notes) + notes,
+                                   _problems=None)
 
     # ------------------------------------------------------------- calendar
     @property
@@ -367,29 +447,6 @@ def _a_weekday(feed: GTFSFeed, first: dt.date | None, last: dt.date | None) -> s
     return first.isoformat()
 
 
-def _expand_frequencies(tmpl: pd.DataFrame, freq: pd.DataFrame) -> pd.DataFrame:
-    """One run per departure of each frequency row, stop times shifted from the template."""
-    first = tmpl.groupby("trip_id", sort=False)["departure_s"].min()
-    rows = []
-    for i, (trip, start, end, headway) in enumerate(zip(
-            freq["trip_id"], freq["start_s"], freq["end_s"], freq["headway_secs"],
-            strict=True)):
-        starts = np.arange(start, end, headway, dtype=np.float64)
-        if not len(starts):
-            continue
-        rows.append(pd.DataFrame({"trip_id": trip, "run": i, "start": starts}))
-    if not rows:
-        return tmpl.iloc[:0]
-    runs = pd.concat(rows, ignore_index=True)
-    runs["n"] = runs.groupby("trip_id").cumcount()
-    merged = runs.merge(tmpl, on="trip_id", how="inner")
-    offset = merged["start"] - merged["trip_id"].map(first)
-    merged["arrival_s"] = merged["arrival_s"] + offset
-    merged["departure_s"] = merged["departure_s"] + offset
-    merged["trip_id"] = merged["trip_id"] + "~" + merged["n"].astype(str)
-    return merged[tmpl.columns]
-
-
 # ---------------------------------------------------------------------------- reader
 def read_gtfs(path: str | os.PathLike[str], *, name: str | None = None) -> GTFSFeed:
     """Read and check a GTFS feed (a ``.zip`` or a folder of ``.txt`` files).
@@ -409,6 +466,12 @@ def read_gtfs(path: str | os.PathLike[str], *, name: str | None = None) -> GTFSF
     Handled, and listed in :attr:`GTFSFeed.notes` (and logged at WARNING level):
     stops without coordinates (they take their parent station's, else cannot be
     walked to or from) and blank intermediate times (interpolated by distance).
+
+    Checked after reading with :func:`check_gtfs` (stops far from the rest, hops
+    implying impossible speeds, misplaced stops, unused stops and stations, times past
+    24:00): one sentence per kind is added to :attr:`GTFSFeed.notes`, and the
+    warnings (far, fast, misplaced) are also issued as a
+    :class:`~geoaccess.DataWarning`.
 
     Parameters
     ----------
@@ -490,8 +553,68 @@ def _read(src: _Source, path: Path, feed_name: str) -> GTFSFeed:
                      f"{show_ids(stops.loc[lost, 'stop_id'].tolist())}")
     for note in notes:
         log.warning("%s: %s", path.name, note)
-    return GTFSFeed(feed_name, where, stops, routes, trips, stop_times, calendar,
+    feed = GTFSFeed(feed_name, where, stops, routes, trips, stop_times, calendar,
                     calendar_dates, frequencies, notes, sha256_file(path))
+    serious = []
+    for severity, note in _gtfs_check.summary_notes(feed.check()):
+        feed.notes.append(note)
+        if severity == "warning":
+            serious.append(note)
+        else:
+            log.info("%s: %s", path.name, note)
+    if serious:
+        warnings.warn(f"{path.name}: " + "; ".join(serious), DataWarning, stacklevel=3)
+    return feed
+
+
+def check_gtfs(feed: GTFSFeed | str | os.PathLike[str]) -> pd.DataFrame:
+    """Problems of a GTFS feed's geography and times, one row each, in plain words.
+
+    Valid GTFS can still hold a stop keyed in the wrong place, or station records far
+    from any service (Bus Open Data Service exports do both). The rules, chosen to
+    hold anywhere without tuning:
+
+    - ``far_stop`` (warning): a stop more than a generous bound from the nearest other
+      stop that vehicles serve; the bound is the larger of 10 km and 20 times the
+      median distance from a served stop to its nearest served neighbour (a median,
+      so that stray stops do not move it).
+    - ``fast_hop`` (warning): consecutive stops of a trip whose straight-line distance
+      needs more than 150 km/h (350 km/h on rail, ``route_type`` 2 or 100-117) in the
+      scheduled time plus one minute (times are rounded to the minute).
+    - ``misplaced_stop`` (warning): a stop both of whose hops on some trip are fast
+      hops, or that ends a trip with a fast hop from a stop whose other hop is normal;
+      its coordinates, not its neighbours', are wrong.
+      :func:`~geoaccess.transit_travel_times` leaves such stops out, with a warning.
+    - ``unused_stop`` (info): a stop or station at which no trip stops.
+    - ``after_midnight`` (info): a stop time at or after 24:00:00 (valid GTFS, handled).
+
+    :func:`read_gtfs` runs these checks, adds one sentence per kind to
+    :attr:`GTFSFeed.notes` and warns (:class:`~geoaccess.DataWarning`) about the
+    warnings. Remove stops with :meth:`GTFSFeed.without_stops`; :attr:`GTFSFeed.bounds`
+    already leaves far and misplaced stops out.
+
+    Parameters
+    ----------
+    feed : GTFSFeed or path
+        A feed read by :func:`read_gtfs`, or a path to read.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``kind``, ``severity`` (``"warning"`` or ``"info"``), ``stop_id``,
+        ``to_stop_id`` (the second stop of a fast hop, else blank), ``trip_id`` (blank
+        where no trip is concerned) and ``detail`` (a plain sentence).
+
+    Examples
+    --------
+    >>> import geoaccess as ga
+    >>> problems = ga.check_gtfs(ga.datasets.get_path("porto-alegre-trensurb"))
+    >>> sorted(set(problems["kind"]) & {"far_stop", "fast_hop", "misplaced_stop"})
+    []
+    """
+    if not isinstance(feed, GTFSFeed):
+        feed = read_gtfs(feed)
+    return feed.check()
 
 
 def _duplicates(frame: pd.DataFrame, col: str, fname: str, problems: Problems) -> None:
@@ -690,31 +813,3 @@ def _stop_times(frame: pd.DataFrame, stops: pd.DataFrame, trips: pd.DataFrame,
                      "fix the times or remove the trips", "arrival_time",
                      np.unique(trip[back]).tolist())
     return st
-
-
-def _interpolate(st: pd.DataFrame, stops: pd.DataFrame, start: np.ndarray,
-                 blank: np.ndarray) -> None:
-    """Fill blank times linearly in distance between the surrounding timed stops."""
-    coords = stops.set_index("stop_id")[["stop_lon", "stop_lat"]]
-    coords = coords[~coords.index.duplicated()]
-    lon = st["stop_id"].map(coords["stop_lon"]).to_numpy(np.float64)
-    lat = st["stop_id"].map(coords["stop_lat"]).to_numpy(np.float64)
-    step = np.zeros(len(st))
-    step[1:] = haversine_m(lon[:-1], lat[:-1], lon[1:], lat[1:])
-    step[start] = 0.0
-    # unknown distances count as one unit each, so such stops are spaced evenly
-    step = np.where(np.isfinite(step), step, 1.0)
-    group = np.cumsum(start)
-    cum = pd.Series(step).groupby(group).cumsum().to_numpy()
-    pos = np.arange(len(st))
-    timed = ~blank
-    prev_i = pd.Series(np.where(timed, pos, np.nan)).ffill().to_numpy().astype(np.int64)
-    next_i = pd.Series(np.where(timed, pos, np.nan)).bfill().to_numpy().astype(np.int64)
-    span = cum[next_i] - cum[prev_i]
-    frac = np.where(span > 0, (cum - cum[prev_i]) / np.where(span > 0, span, 1.0),
-                    (pos - prev_i) / np.maximum(next_i - prev_i, 1))
-    t0 = st["departure_s"].to_numpy()[prev_i]
-    t1 = st["arrival_s"].to_numpy()[next_i]
-    fill = t0 + frac * (t1 - t0)
-    st.loc[blank, "arrival_s"] = fill[blank]
-    st.loc[blank, "departure_s"] = fill[blank]

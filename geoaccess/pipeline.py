@@ -298,9 +298,9 @@ def write_outputs(
         for mode in modes[1:]:
             other = (compare(results[mode], baseline=base, tolerance_minutes=tolerance_minutes)
                      if len(names) > 1 else results[mode])
-            other_eia[mode] = eq.eia_tables(other, areas, by=equality_by,
-                                            shares=equality_shares, threshold_minutes=eq_thr,
-                                            place=place, service=service)
+            other_eia[mode] = {k: round_for_export(v) for k, v in eq.eia_tables(
+                other, areas, by=equality_by, shares=equality_shares, threshold_minutes=eq_thr,
+                place=place, service=service).items()}  # rounded as the main mode's
         std_tables = _standard_tables(matrices, areas, scenarios, standard, base, cfg)
         for key, t in std_tables.items():
             stem = "eia_tables_standard" + ("" if len(std_tables) == 1 else f"_{key}")
@@ -572,7 +572,57 @@ def read_inputs(cfg: RunConfig) -> tuple[Any, Any, list[Any]]:
     if cfg.baseline is not None and cfg.baseline not in names:
         raise InputError(f"baseline: {cfg.baseline!r} is not a scenario; scenarios are "
                          f"{names}", column="baseline")
+    if cfg.transit is not None:
+        _transit_feeds(cfg)  # read and checked now, so that --check covers them
     return sites, areas, scenarios
+
+
+# ======================================================================= public transport
+_FEEDS: dict[tuple, list[Any]] = {}
+
+
+def _transit_feeds(cfg: RunConfig) -> list[Any]:
+    """The ``transit.gtfs`` feeds, read once per run, with the date checked against each."""
+    from .gtfs import read_gtfs
+
+    assert cfg.transit is not None
+    key = tuple((str(p), p.stat().st_mtime_ns) for p in cfg.transit.gtfs)
+    if key not in _FEEDS:
+        _FEEDS.clear()
+        feeds = []
+        for p in cfg.transit.gtfs:
+            try:
+                feeds.append(read_gtfs(p))
+            except InputError as exc:
+                raise InputError(f"transit.gtfs: {exc}", path=p, column="transit.gtfs") from exc
+        _FEEDS[key] = feeds
+    feeds = _FEEDS[key]
+    for feed in feeds:
+        first, last = feed.service_range
+        if first is None or not str(first) <= cfg.transit.date <= str(last):
+            raise InputError(f"transit.date: {cfg.transit.date} is outside the calendar of "
+                             f"{feed.path} ({first} to {last}); choose a school-term weekday "
+                             "in that range", path=feed.path, column="transit.date")
+    return feeds
+
+
+def _transit_matrix(cfg: RunConfig, walk: Any, sites: Any, areas: Any, *,
+                    progress: bool = False) -> Any:
+    """The public transport matrix of the ``transit`` section, on the walking network.
+
+    Journeys start at one point per area (the areas' origins).
+    """
+    from .transit import transit_travel_times
+
+    t = cfg.transit
+    assert t is not None
+    timing: dict[str, Any] = ({"arrive_by": t.arrive_by} if t.arrive_by is not None
+                              else {"departure_window": t.departure_window})
+    return transit_travel_times(walk, _transit_feeds(cfg), sites, areas, date=t.date,
+                                percentiles=t.percentile, max_walk_minutes=t.max_walk_minutes,
+                                max_transfers=t.max_transfers,
+                                max_trip_minutes=t.max_trip_minutes,
+                                max_snap_m=cfg.max_snap_m, progress=progress, **timing)
 
 
 def load_network(cfg: RunConfig, mode: str) -> Any:
@@ -603,12 +653,18 @@ def run(cfg: RunConfig, *, progress: bool = True) -> dict[str, Path]:
         areas = rows = set_origins(areas, residential_origins(areas, cfg.network_source))
     networks, matrices, per_area = {}, {}, {}
     for mode in cfg.modes:
+        if mode == "transit":  # after the street modes: it walks on the walk network
+            continue
         networks[mode] = _network(cfg, mode)
         matrices[mode] = travel_times(networks[mode], sites, rows, progress=progress,
                                       max_snap_m=cfg.max_snap_m)
         if rows is not areas:
             per_area[mode] = travel_times(networks[mode], sites, areas, progress=progress,
                                           max_snap_m=cfg.max_snap_m)
+    if cfg.transit is not None:
+        walk = networks["walk"] if "walk" in networks else _network(cfg, "walk")
+        matrices["transit"] = _transit_matrix(cfg, walk, sites, areas, progress=progress)
+        matrices = {m: matrices[m] for m in cfg.modes}  # the first mode is the main one
     # maps show the towns, roads and water of the extract the network was built from
     osm = cfg.network_source
     context = osm if osm.name.lower().endswith((".pbf", ".osm", ".osm.bz2")) else None

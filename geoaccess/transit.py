@@ -19,11 +19,14 @@ and sites, the snap distances walked at ``access_speed_kmh``). For every departu
 minute in the window the earliest arrival is found (waiting at the origin counts as
 part of the journey, as in the DfT Journey Time Statistics, r5r and r5py), and the
 minutes are summarised per area and site as percentiles over the departure minutes:
-the median by default.
+the median by default. Or, for a session that starts at a set time, ``arrive_by="09:30"``
+gives for each area and site the time from the latest departure that still arrives by
+09:30 to 09:30 (so waiting at the site before the session counts).
 
 The routing is range RAPTOR over arrays, compiled with numba when it is installed
 (``geoaccess/_kernels/raptor.py``); the walking legs are searches of the one routing
 core, :func:`~geoaccess._kernels.dijkstra.many_to_all`, bounded by ``max_walk_minutes``.
+Arrive-by searches run the same RAPTOR kernel on the timetable reversed in time.
 """
 
 from __future__ import annotations
@@ -82,6 +85,32 @@ def _window(departure_window: Sequence[Any], step_minutes: float) -> np.ndarray:
     if not step_minutes > 0:
         raise InputError(f"departure_step_minutes={step_minutes!r} must be positive")
     return np.arange(start, end, step_minutes * 60.0)
+
+
+def _deadlines(arrive_by: Any, arrival_window: Sequence[Any] | None,
+               step_minutes: float) -> np.ndarray:
+    """Arrival deadlines in seconds: one (``arrive_by``) or a window's, ascending.
+
+    ``arrival_window=(start, end)`` is the mirror image of a departure window: every
+    step after ``start`` up to and including ``end``, so ``("09:00", "09:30")`` is
+    09:01, 09:02 ... 09:30 (30 deadlines).
+    """
+    if arrive_by is not None and arrival_window is not None:
+        raise InputError("give arrive_by or arrival_window, not both")
+    if arrive_by is not None:
+        return np.array([_clock_seconds(arrive_by, "arrive_by")])
+    assert arrival_window is not None
+    if isinstance(arrival_window, str) or len(arrival_window) != 2:
+        raise InputError(f"arrival_window={arrival_window!r}: give a (start, end) pair "
+                         "such as ('09:00', '09:30')")
+    start = _clock_seconds(arrival_window[0], "arrival_window start")
+    end = _clock_seconds(arrival_window[1], "arrival_window end")
+    if not end > start:
+        raise InputError(f"arrival_window={tuple(arrival_window)!r}: the end must come "
+                         "after the start")
+    if not step_minutes > 0:
+        raise InputError(f"departure_step_minutes={step_minutes!r} must be positive")
+    return np.sort(end - np.arange(0.0, end - start, step_minutes * 60.0))
 
 
 # ------------------------------------------------------------------- walking legs
@@ -234,7 +263,12 @@ def _as_feeds(feeds: FeedLike | Sequence[FeedLike]) -> list[GTFSFeed]:
 
 def _prepare(walk_network: Network, feeds, sites, areas, *, date, deps: np.ndarray,
              max_walk_s: float, max_trip_s: float, max_snap_m: float,
-             access_kmh: float) -> _Prepared:
+             access_kmh: float, arrive: bool = False) -> _Prepared:
+    """Timetable, stops and walking legs for departures ``deps``.
+
+    With ``arrive``, ``deps`` are arrival deadlines and trips are kept from
+    ``max_trip_s`` before the first.
+    """
     if not isinstance(walk_network, Network):
         raise InputError("walk_network: expected a geoaccess.Network, e.g. "
                          "Network.from_osm_file(path, mode='walk')")
@@ -250,9 +284,18 @@ def _prepare(walk_network: Network, feeds, sites, areas, *, date, deps: np.ndarr
 
     # ---- the day's timetable, all feeds together
     parts, stop_parts, info = [], [], []
-    t0, t1 = deps[0], deps[-1] + max_trip_s
+    t0, t1 = ((deps[0] - max_trip_s, deps[-1]) if arrive
+              else (deps[0], deps[-1] + max_trip_s))
     for feed in feed_list:
         st = feed.stop_times_on(day)
+        misplaced = feed.misplaced_stops()
+        if misplaced:
+            st = st[~st["stop_id"].isin(misplaced)]
+            warnings.warn(
+                f"{feed.name}: {len(misplaced)} stop{'s' if len(misplaced) != 1 else ''} "
+                f"left out of routing, reached only by impossibly fast hops (its "
+                f"coordinates are probably wrong): {misplaced[:10]}; trips run on between "
+                "their other stops (see geoaccess.check_gtfs)", DataWarning, stacklevel=3)
         n_day = st["trip_id"].nunique()
         if len(st):
             span = st.groupby("trip_id", sort=False).agg(first=("departure_s", "min"),
@@ -262,7 +305,7 @@ def _prepare(walk_network: Network, feeds, sites, areas, *, date, deps: np.ndarr
         info.append({"name": feed.name, "path": feed.path, "sha256": feed.sha256,
                      "service_range": [str(d) for d in feed.service_range],
                      "trips_on_date": int(n_day), "trips_in_window": int(st["trip_id"].nunique()),
-                     "notes": list(feed.notes)})
+                     "notes": list(feed.notes), "stops_left_out": list(misplaced)})
         if n_day == 0:
             log.warning("%s: no trips run on %s (a %s); only its other days have service",
                         feed.name, day.isoformat(), day.strftime("%A"))
@@ -371,7 +414,7 @@ def _prepare(walk_network: Network, feeds, sites, areas, *, date, deps: np.ndarr
         stops=stops, stop_times=timetable, deps=deps, patterns=patterns, access=access,
         transfers=transfers, egress=egress, walk_s=walk_s, a_snap=a_snap, s_snap=s_snap,
         ax=ax, ay=ay, sx=sx, sy=sy, feeds=info,
-        options={"date": day.isoformat(), "max_walk_s": max_walk_s,
+        options={"date": day.isoformat(), "arrive": arrive, "max_walk_s": max_walk_s,
                  "max_trip_s": max_trip_s, "max_snap_m": max_snap_m,
                  "access_speed_kmh": access_kmh})
 
@@ -414,11 +457,63 @@ def _run(prep: _Prepared, *, percentiles: Sequence[float], max_rides: int, slack
     return out, all_out
 
 
+def _run_arrive(prep: _Prepared, *, percentiles: Sequence[float], max_rides: int,
+                slack_s: float, keep_all: bool = False, progress: bool = False,
+                chunk: int = 128):
+    """As :func:`_run` for arrival deadlines ``prep.deps``, on the reversed timetable.
+
+    Seconds from the latest departure to the deadline, by the range RAPTOR kernel.
+    The sites are the origins of the reversed search and the areas its targets: access
+    walks are the egress walks turned round, egress the access walks, transfers the
+    transfer walks; ``every[a, d, j]`` is for deadline ``prep.deps[d]``.
+    """
+    from ._progress import tqdm
+
+    n_a, n_s = prep.walk_s.shape
+    n_p = len(prep.stops)
+    n_pct = len(percentiles)
+    live = np.nonzero(prep.a_snap.seg >= 0)[0]
+    compact = np.full(n_a, -1, np.int64)
+    compact[live] = np.arange(len(live))
+    tt = prep.stop_times
+    patterns = raptor.reversed_patterns(
+        pd.factorize(tt["trip"], sort=False)[0], tt["stop"].to_numpy(), tt["arr"].to_numpy(),
+        tt["dep"].to_numpy(), tt["board"].to_numpy(bool), tt["alight"].to_numpy(bool),
+        n_p, slack_s)
+    access = raptor.transpose(prep.egress, n_s)  # site -> stop
+    egress = raptor.transpose(prep.access, n_p)  # stop -> area
+    egress = (egress[0], compact[egress[1]], egress[2])
+    transfers = raptor.transpose(prep.transfers, n_p)
+    walk = np.ascontiguousarray(prep.walk_s[live].T)  # (sites, live areas)
+    deps = np.sort(-prep.deps)  # reversed departures, ascending
+    out = np.full((n_pct, n_a, n_s), np.inf)
+    all_out = np.full((n_a, len(deps), n_s), np.inf) if keep_all else None
+    acc_ptr, acc_stop, acc_s = access
+    bar = tqdm(total=n_s, desc="public transport", unit="site", disable=not progress,
+               leave=False)
+    for a in range(0, n_s, chunk):
+        b = min(a + chunk, n_s)
+        lo, hi = acc_ptr[a], acc_ptr[b]
+        acc = (acc_ptr[a:b + 1] - lo, acc_stop[lo:hi], acc_s[lo:hi])
+        res, every = raptor.range_raptor(
+            patterns, n_p, transfers, acc, egress, walk[a:b], deps, max_rides=max_rides,
+            slack=0.0, max_trip=prep.options["max_trip_s"], percentiles=percentiles,
+            keep_all=keep_all)
+        out[:, live, a:b] = res.transpose(0, 2, 1)
+        if all_out is not None:
+            # reversed departure i is deadline -deps[i]: deadlines ascend when reversed
+            all_out[live, :, a:b] = every[:, ::-1, :].transpose(2, 1, 0)
+        bar.update(b - a)
+    bar.close()
+    return out, all_out
+
+
 # ------------------------------------------------------------------------ public
 @overload
 def transit_travel_times(walk_network: Network, feeds: FeedLike | Sequence[FeedLike],
                          sites, areas, *, date: str | dt.date,
-                         departure_window: Sequence[Any] = ...,
+                         departure_window: Sequence[Any] | None = ...,
+                         arrive_by: Any = ..., arrival_window: Sequence[Any] | None = ...,
                          percentiles: float = ..., max_walk_minutes: float = ...,
                          max_transfers: int = ..., max_trip_minutes: float = ...,
                          board_slack_seconds: float = ...,
@@ -430,7 +525,8 @@ def transit_travel_times(walk_network: Network, feeds: FeedLike | Sequence[FeedL
 @overload
 def transit_travel_times(walk_network: Network, feeds: FeedLike | Sequence[FeedLike],
                          sites, areas, *, date: str | dt.date,
-                         departure_window: Sequence[Any] = ...,
+                         departure_window: Sequence[Any] | None = ...,
+                         arrive_by: Any = ..., arrival_window: Sequence[Any] | None = ...,
                          percentiles: Sequence[float] = ..., max_walk_minutes: float = ...,
                          max_transfers: int = ..., max_trip_minutes: float = ...,
                          board_slack_seconds: float = ...,
@@ -446,7 +542,9 @@ def transit_travel_times(
     areas,
     *,
     date: str | dt.date,
-    departure_window: Sequence[Any] = ("07:00", "10:00"),
+    departure_window: Sequence[Any] | None = None,
+    arrive_by: Any = None,
+    arrival_window: Sequence[Any] | None = None,
     percentiles: float | Sequence[float] = 50,
     max_walk_minutes: float = 20.0,
     max_transfers: int = 3,
@@ -457,15 +555,26 @@ def transit_travel_times(
     access_speed_kmh: float | None = None,
     progress: bool = False,
 ) -> TravelTimes | dict[float, TravelTimes]:
-    """Area → site travel minutes by public transport and walking, over departure times.
+    """Area → site minutes by public transport and walking: leave in a window or arrive by.
 
-    For every departure minute in ``departure_window`` the earliest arrival at each
-    site is found, then the journey times (arrival less departure minute: waiting at
-    the origin counts) are summarised per area and site by percentile over the
-    departure minutes, with the nearest-rank rule (the median of 60 departures is the
-    30th shortest). A pair with no journey within ``max_trip_minutes`` at a departure
-    minute counts as infinitely long there, so a median is missing (NaN, with a
-    reason) when more than half the departures have no journey.
+    **Leaving in a window** (``departure_window``, the default 07:00-10:00): for every
+    departure minute in the window the earliest arrival at each site is found, then the
+    journey times (arrival less departure minute: waiting at the origin counts) are
+    summarised per area and site by percentile over the departure minutes, with the
+    nearest-rank rule (the median of 60 departures is the 30th shortest). A pair with
+    no journey within ``max_trip_minutes`` at a departure minute counts as infinitely
+    long there, so a median is missing (NaN, with a reason) when more than half the
+    departures have no journey.
+
+    **Arriving by a time** (``arrive_by="09:30"``, for a session that starts then): for
+    each area and site, the latest time a family can leave home and still reach the
+    site by 09:30 (walk, bus, any changes, walk; ``board_slack_seconds`` before every
+    boarding), and the time reported is 09:30 less that latest departure. Waiting at
+    the site before the session therefore counts, as a family experiences it: if the
+    only bus arrives at 09:05, the journey is counted from leaving home for that bus
+    to 09:30. A walk all the way counts its walking time (a family walking can leave
+    just in time). ``arrival_window=("09:00", "09:30")`` does the same for every
+    deadline after 09:00 up to 09:30 and summarises by percentile, as for departures.
 
     Parameters
     ----------
@@ -482,11 +591,19 @@ def transit_travel_times(
         ``origin_y``).
     date : str or datetime.date
         Service date, e.g. ``"2019-05-13"``; must lie in every feed's calendar.
-    departure_window : (start, end)
+    departure_window : (start, end), optional
         Departure times ``"HH:MM"`` (or :class:`datetime.time`); every
         ``departure_step_minutes`` from ``start`` up to but excluding ``end``, so
         ``("07:00", "08:00")`` is 60 departures. The DfT Journey Time Statistics use
-        07:00-10:00.
+        07:00-10:00, the default when no arrival time is given.
+    arrive_by : str or datetime.time, optional
+        Arrive by this time (``"09:30"``) instead of leaving in a window; the minutes
+        are from the latest departure that arrives in time to this time.
+    arrival_window : (start, end), optional
+        Arrival deadlines every ``departure_step_minutes`` after ``start`` up to and
+        including ``end`` (the mirror image of ``departure_window``), summarised by
+        percentile. Only one of ``departure_window``, ``arrive_by`` and
+        ``arrival_window`` may be given.
     percentiles : float or sequence of float
         Percentile(s) of journey time over the departure minutes, 0-100. A single
         number (default 50, the median) returns one :class:`TravelTimes`; a sequence
@@ -504,7 +621,7 @@ def transit_travel_times(
         Time needed at a stop before a vehicle's departure to board it (R5's default
         is 60 s); applies to every boarding.
     departure_step_minutes : float
-        Spacing of departure times in the window.
+        Spacing of departure times (or arrival deadlines) in the window.
     max_snap_m : float, optional
         Largest distance from an area origin, a site or a stop to the walking network
         (default :data:`geoaccess.settings.max_snap_m`).
@@ -517,7 +634,7 @@ def transit_travel_times(
     -------
     TravelTimes or dict of float to TravelTimes
         ``mode="transit"``; the provenance records the feeds (with checksums), the
-        date, window and every option.
+        date, the window or arrival time and every option.
 
     Raises
     ------
@@ -529,7 +646,15 @@ def transit_travel_times(
     -----
     GTFS ``transfers.txt`` is not used: transfers are walks on the walking network
     between stops (with the same stop allowed, after ``board_slack_seconds``).
-    ``frequencies.txt`` trips run at ``start_time + n * headway_secs``.
+    ``frequencies.txt`` trips run at ``start_time + n * headway_secs``. Stops that
+    :func:`~geoaccess.check_gtfs` finds misplaced (reached only by impossibly fast
+    hops) are left out, with a :class:`~geoaccess.DataWarning` naming them; their
+    trips run on between their other stops.
+
+    Arrive-by times come from the same range RAPTOR run on the timetable reversed in
+    time (each trip's stops in reverse order, times negated, boarding and alighting
+    swapped) from the sites back to the areas: the earliest reversed arrival is the
+    latest departure, exactly, not to the nearest minute.
 
     Examples
     --------
@@ -543,6 +668,10 @@ def transit_travel_times(
     ...                              departure_window=("14:00", "15:00"))  # doctest: +SKIP
     >>> tt.mode  # doctest: +SKIP
     'transit'
+    >>> session = ga.transit_travel_times(walk, feeds, sites, areas, date="2019-05-13",
+    ...                                   arrive_by="14:30")  # doctest: +SKIP
+    >>> session.provenance["arrive_by"]  # doctest: +SKIP
+    '14:30'
     """
     single = np.ndim(percentiles) == 0
     pcts = [float(percentiles)] if single else [float(p) for p in percentiles]  # type: ignore[arg-type,union-attr]
@@ -558,7 +687,13 @@ def transit_travel_times(
         raise InputError(f"max_transfers={max_transfers!r} must be a whole number >= 0")
     if not board_slack_seconds >= 0:
         raise InputError(f"board_slack_seconds={board_slack_seconds!r} must be >= 0")
-    deps = _window(departure_window, departure_step_minutes)
+    arrive = arrive_by is not None or arrival_window is not None
+    if arrive and departure_window is not None:
+        raise InputError("give departure_window (leave in a window) or arrive_by / "
+                         "arrival_window (arrive by a time), not both")
+    deps = (_deadlines(arrive_by, arrival_window, departure_step_minutes) if arrive
+            else _window(("07:00", "10:00") if departure_window is None
+                         else departure_window, departure_step_minutes))
     max_snap = float(settings.max_snap_m if max_snap_m is None else max_snap_m)
     access_kmh = float(settings.access_speed_kmh if access_speed_kmh is None
                        else access_speed_kmh)
@@ -567,11 +702,24 @@ def transit_travel_times(
 
     prep = _prepare(walk_network, feeds, sites, areas, date=date, deps=deps,
                     max_walk_s=max_walk_s, max_trip_s=max_trip_s, max_snap_m=max_snap,
-                    access_kmh=access_kmh)
-    secs, _ = _run(prep, percentiles=pcts, max_rides=int(max_transfers) + 1,
-                   slack_s=float(board_slack_seconds), progress=progress)
+                    access_kmh=access_kmh, arrive=arrive)
+    secs, _ = (_run_arrive if arrive else _run)(
+        prep, percentiles=pcts, max_rides=int(max_transfers) + 1,
+        slack_s=float(board_slack_seconds), progress=progress)
 
-    window = f"{_hhmm(deps[0])}-{_hhmm(deps[-1] + departure_step_minutes * 60)}"
+    step_s = departure_step_minutes * 60
+    if not arrive:
+        window = f"{_hhmm(deps[0])}-{_hhmm(deps[-1] + step_s)}"
+        timing = {"departure_window": window}
+        times_words = f"departures {window}"
+    elif len(deps) == 1:
+        window = _hhmm(deps[0])
+        timing = {"arrive_by": window}
+        times_words = f"arrival deadline (arrive by {window})"
+    else:
+        window = f"{_hhmm(deps[0] - step_s)}-{_hhmm(deps[-1])}"
+        timing = {"arrival_window": window}
+        times_words = f"arrival deadlines {window} (arrive by each)"
     walk_mode = walk_network.mode
     area_reason = _snap.unsnapped_reasons(prep.a_snap, "area origin", walk_mode, max_snap,
                                           prep.area_ids)
@@ -587,17 +735,24 @@ def transit_travel_times(
     provenance = {f"walk_network_{k}": v for k, v in walk_network.provenance.items()}
     stops = prep.stops
     provenance.update({
-        "mode": "transit", "feeds": prep.feeds, "date": prep.options["date"],
-        "departure_window": window, "departure_step_minutes": departure_step_minutes,
-        "departures": int(len(deps)), "max_walk_minutes": float(max_walk_minutes),
+        "mode": "transit", "feeds": prep.feeds, "date": prep.options["date"], **timing,
+        "departure_step_minutes": departure_step_minutes,
+        ("deadlines" if arrive else "departures"): int(len(deps)),
+        "time_rule": ("arrive by: minutes from the latest departure that arrives in time "
+                      "to the arrival time (waiting at the site counts)" if arrive else
+                      "leave in a window: minutes from each departure to the earliest "
+                      "arrival (waiting at the start counts)"),
+        "max_walk_minutes": float(max_walk_minutes),
         "max_transfers": int(max_transfers), "max_trip_minutes": float(max_trip_minutes),
         "board_slack_seconds": float(board_slack_seconds), "max_snap_m": max_snap,
         "access_speed_kmh": access_kmh, "network_crs": walk_network.crs,
         "stops_used": int(len(stops)), "stops_not_walkable": int((~stops["walkable"]).sum()),
         "trips": int(prep.stop_times["trip"].nunique()),
         "patterns": int(prep.patterns.n_patterns),
-        "percentile_rule": "nearest rank over departure minutes",
-        "engine": f"range RAPTOR ({raptor.ENGINE})",
+        "percentile_rule": ("nearest rank over arrival deadlines" if arrive
+                            else "nearest rank over departure minutes"),
+        "engine": (f"range RAPTOR on the time-reversed timetable ({raptor.ENGINE})"
+                   if arrive else f"range RAPTOR ({raptor.ENGINE})"),
     })
     results: dict[float, TravelTimes] = {}
     for q, p in enumerate(pcts):
@@ -606,9 +761,14 @@ def transit_travel_times(
         minutes[~(prep.a_snap.seg >= 0), :] = np.nan
         minutes[:, ~(prep.s_snap.seg >= 0)] = np.nan
         frame = pd.DataFrame(minutes, index=prep.area_ids, columns=prep.site_ids)
-        pair = (f"no public transport or walking journey within max_trip_minutes="
-                f"{max_trip_minutes:g} for {_share(p, len(deps))} of the {len(deps)} "
-                f"departures {window} on {prep.options['date']} (percentile {p:g})")
+        if arrive and len(deps) == 1:
+            pair = (f"no public transport or walking journey of at most "
+                    f"max_trip_minutes={max_trip_minutes:g} arrives by {window} on "
+                    f"{prep.options['date']}")
+        else:
+            pair = (f"no public transport or walking journey within max_trip_minutes="
+                    f"{max_trip_minutes:g} for {_share(p, len(deps))} of the {len(deps)} "
+                    f"{times_words} on {prep.options['date']} (percentile {p:g})")
         prov = dict(provenance, percentile=p)
         results[p] = TravelTimes(frame, mode="transit", area_reason=area_reason,
                                  site_reason=site_reason, pair_reason=pair, snap=snap,

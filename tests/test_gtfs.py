@@ -64,7 +64,9 @@ def test_tiny_feed_read_as_written(tmp_path):
     st = feed.stop_times_on("2024-03-05")
     assert st["departure_s"].tolist() == [25_200.0, 25_800.0]
     assert st["stop_id"].tolist() == ["P", "Q"]
-    assert feed.notes == []
+    # the only note: the station STN, which no trip serves (information, no warning)
+    assert len(feed.notes) == 1 and "'STN'" in feed.notes[0]
+    assert feed.check()["kind"].tolist() == ["unused_stop"]
 
 
 def test_zip_with_files_in_a_folder(tmp_path):
@@ -312,3 +314,182 @@ def test_helsinki_frequencies_expanded(shared_data):
 def test_public_api():
     assert ga.read_gtfs is read_gtfs
     assert ga.GTFSFeed.__name__ == "GTFSFeed"
+
+
+# ------------------------------------------------- Bus Open Data Service: Chester
+def _haversine_km(lon1, lat1, lon2, lat2):
+    """Great-circle km on a sphere of radius 6,371.0088 km (the test's own formula)."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    a = (np.sin((p2 - p1) / 2) ** 2
+         + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2)
+    return 2 * 6371.0088 * np.arcsin(np.sqrt(a))
+
+
+@pytest.fixture(scope="module")
+def chester_path(shared_data):
+    return shared_data / "chester" / "chester-20230816-small_gtfs.zip"
+
+
+@pytest.fixture(scope="module")
+def chester(chester_path):
+    with pytest.warns(ga.DataWarning, match="5120WD22102"):
+        return read_gtfs(chester_path)
+
+
+@pytest.fixture(scope="module")
+def chester_raw(chester_path):
+    with zipfile.ZipFile(chester_path) as z:
+        return {n: pd.read_csv(z.open(f"{n}.txt"), dtype=str, keep_default_na=False)
+                for n in ("stops", "stop_times", "trips", "routes", "agency", "calendar")}
+
+
+def test_chester_trips_by_day(chester, chester_raw):
+    """Trips on Wednesday 2023-08-16, Saturday 19th and Sunday 20th, counted from the
+    raw calendar (no calendar_dates rows): 804, 159 and 23."""
+    cal, trips = chester_raw["calendar"], chester_raw["trips"]
+    got, want = [], []
+    for day, col in (("20230816", "wednesday"), ("20230819", "saturday"),
+                     ("20230820", "sunday")):
+        on = cal.loc[(cal[col] == "1") & (cal["start_date"] <= day)
+                     & (cal["end_date"] >= day), "service_id"]
+        want.append(int(trips["service_id"].isin(on).sum()))
+        got.append(len(chester.trips_on(f"{day[:4]}-{day[4:6]}-{day[6:]}")))
+    assert got == want == [804, 159, 23]
+
+
+def test_chester_checks_match_raw_files(chester, chester_raw):
+    """Every check recomputed from the raw text files with the rules as documented.
+
+    - far: a stop more than max(10 km, 20 x the median of served stops' nearest-served-
+      neighbour km) from the nearest other served stop: the stray 'Sealand School' and 22
+      unused coach stations;
+    - fast hops: consecutive stops (by stop_sequence) whose distance over (scheduled
+      minutes + 1) exceeds 150 km/h: 6 hops, all on 3 trips of Selwyn's Travel 811;
+    - misplaced: the stop whose every hop on a trip is fast: only the stray;
+    - unused: stops no stop time names: 27, all stations;
+    - after midnight: stop times with an hour of 24 or more: 36.
+    """
+    problems = chester.check()
+    stops, st = chester_raw["stops"], chester_raw["stop_times"]
+    lon = stops["stop_lon"].astype(float).to_numpy()
+    lat = stops["stop_lat"].astype(float).to_numpy()
+    served = stops["stop_id"].isin(st["stop_id"]).to_numpy()
+    km = _haversine_km(lon[:, None], lat[:, None], lon[served][None, :], lat[served][None, :])
+    ids = stops["stop_id"].to_numpy()
+    km[ids[:, None] == ids[served][None, :]] = np.inf  # not itself
+    nearest = km.min(axis=1)
+    bound = max(10.0, 20 * np.median(nearest[served]))
+    assert bound == 10.0  # neighbouring stops are a few hundred metres apart
+    far = set(ids[nearest > bound])
+    assert set(problems.loc[problems["kind"] == "far_stop", "stop_id"]) == far
+    assert len(far) == 23 and len(far - set(ids[served])) == 22
+    assert far & set(ids[served]) == {"5120WD22102"}
+    unused = set(ids[~served])
+    assert set(problems.loc[problems["kind"] == "unused_stop", "stop_id"]) == unused
+    assert len(unused) == 27
+    assert set(stops.loc[~served, "location_type"]) == {"1"}
+
+    st = st.assign(seq=st["stop_sequence"].astype(int)).sort_values(["trip_id", "seq"])
+    where = stops.set_index("stop_id")
+    lo = st["stop_id"].map(where["stop_lon"]).astype(float).to_numpy()
+    la = st["stop_id"].map(where["stop_lat"]).astype(float).to_numpy()
+    t = parse_gtfs_time(st["arrival_time"])
+    d = parse_gtfs_time(st["departure_time"])
+    same = st["trip_id"].to_numpy()[1:] == st["trip_id"].to_numpy()[:-1]
+    kmh = _haversine_km(lo[:-1], la[:-1], lo[1:], la[1:]) / ((np.maximum(t[1:] - d[:-1], 0)
+                                                              + 60) / 3600)
+    fast = same & (kmh > 150)
+    hops = problems[problems["kind"] == "fast_hop"]
+    assert sorted(zip(hops["trip_id"], hops["stop_id"], hops["to_stop_id"], strict=True)) == \
+        sorted(zip(st["trip_id"].to_numpy()[:-1][fast], st["stop_id"].to_numpy()[:-1][fast],
+                   st["stop_id"].to_numpy()[1:][fast], strict=True))
+    assert fast.sum() == 6 and hops["trip_id"].nunique() == 3
+    info = (chester_raw["trips"].merge(chester_raw["routes"], on="route_id")
+            .merge(chester_raw["agency"], on="agency_id").set_index("trip_id"))
+    assert set(info.loc[hops["trip_id"], "route_short_name"]) == {"811"}
+    assert set(info.loc[hops["trip_id"], "agency_name"]) == {"Selwyn's Travel"}
+    assert (kmh[fast] > 10_000).all()  # about 496 km in a minute or two
+    assert chester.misplaced_stops() == ["5120WD22102"]
+    late = (st["arrival_time"].str[:2].astype(int) >= 24) | (
+        st["departure_time"].str[:2].astype(int) >= 24)
+    assert (problems["kind"] == "after_midnight").sum() == late.sum() == 36
+    # severities: what a user must act on is a warning, the rest is information
+    assert set(problems.loc[problems["severity"] == "warning", "kind"]) == {
+        "far_stop", "fast_hop", "misplaced_stop"}
+    # the notes say it in words
+    assert any("5120WD22102" in n and "misplaced" in n for n in chester.notes)
+
+
+def test_chester_bounds_and_cleaning(chester, chester_raw):
+    """The feed's bounds leave the stray and the far stations out: they are the box of
+    the served stops less the stray (Chester, Wirral, Deeside, Wrexham, Denbighshire),
+    not most of southern Britain. Removing the far stops leaves a feed with no warning
+    and the same 804 trips; the 811 trips then run straight from the stop before the
+    stray to the one after, at a believable speed."""
+    stops, st = chester_raw["stops"], chester_raw["stop_times"]
+    used = stops[stops["stop_id"].isin(st["stop_id"]) & (stops["stop_id"] != "5120WD22102")]
+    lon, lat = used["stop_lon"].astype(float), used["stop_lat"].astype(float)
+    assert chester.bounds == pytest.approx((lon.min(), lat.min(), lon.max(), lat.max()))
+    assert -3.40 < chester.bounds[0] and chester.bounds[2] < -2.68
+    assert 52.97 < chester.bounds[1] and chester.bounds[3] < 53.42
+    problems = chester.check()
+    odd = problems.loc[problems["kind"].isin(["far_stop", "misplaced_stop"]), "stop_id"]
+    clean = chester.without_stops(odd)
+    assert len(clean.stops) == len(chester.stops) - 23
+    assert len(clean.stop_times) == len(chester.stop_times) - 3
+    assert len(clean.trips_on("2023-08-16")) == 804
+    again = clean.check()
+    assert not (again["severity"] == "warning").any()
+    assert set(again["kind"]) == {"unused_stop", "after_midnight"}
+    assert any("23 stops removed" in n for n in clean.notes)
+    trip = problems.loc[problems["kind"] == "fast_hop", "trip_id"].iloc[0]
+    rows = clean.stop_times[clean.stop_times["trip_id"] == trip].reset_index(drop=True)
+    i = int(np.nonzero((rows["stop_id"] == "5120AWF80670").to_numpy())[0][0])
+    nxt = rows.loc[i + 1]
+    where = stops.set_index("stop_id")
+    km = _haversine_km(*(float(where.loc[s, c]) for s in ("5120AWF80670", nxt["stop_id"])
+                         for c in ("stop_lon", "stop_lat")))
+    hours = (nxt["arrival_s"] - rows.loc[i, "departure_s"] + 60) / 3600
+    assert nxt["stop_id"] == "5120WDB47544" and km / hours < 60
+    with pytest.raises(InputError, match="NOT-A-STOP"):
+        chester.without_stops(["NOT-A-STOP"])
+
+
+def test_real_feeds_without_false_alarms(shared_data):
+    """Porto Alegre's bus and metro and Helsinki's trams, buses and metro raise no
+    far-stop, fast-hop or misplaced-stop warning (reading them warns of nothing)."""
+    for path in (shared_data / "porto-alegre" / "poa_trensurb.zip",
+                 shared_data / "helsinki" / "hsl-gtfs-2022-02-22.zip"):
+        problems = ga.check_gtfs(path)
+        assert not (problems["severity"] == "warning").any(), path.name
+
+
+def test_check_spike_and_ends(tmp_path):
+    """A hand-made feed: stop X is keyed 1 degree of latitude (111 km) north of the
+    line P-M-Q. On trip T1 (P, X, Q, 2 min apart) both hops to and from X imply about
+    111 km in 3 min = 2,200 km/h: two fast hops, and X, the middle of the spike, is
+    misplaced (P and Q have no other hop on T1 and are normal on T2). T3 ends at X
+    (P, M, X): M -> X is fast and P -> M normal, so again X is to blame. X is also far
+    (111 km from the nearest other served stop; the bound is 10 km)."""
+    stops = ("stop_id,stop_name,stop_lat,stop_lon\nP,Park,51.500,-0.1\n"
+             "M,Mid,51.503,-0.1\nQ,Quay,51.509,-0.1\nX,Stray,52.503,-0.1\n")
+    st_text = ("trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+               "T1,07:00:00,07:00:00,P,1\nT1,07:02:00,07:02:00,X,2\n"
+               "T1,07:04:00,07:04:00,Q,3\n"
+               "T2,08:00:00,08:00:00,P,1\nT2,08:02:00,08:02:00,M,2\n"
+               "T2,08:04:00,08:04:00,Q,3\n"
+               "T3,09:00:00,09:00:00,P,1\nT3,09:02:00,09:02:00,M,2\n"
+               "T3,09:04:00,09:04:00,X,3\n")
+    trips = "route_id,service_id,trip_id\nR1,WK,T1\nR1,WK,T2\nR1,WK,T3\n"
+    with pytest.warns(ga.DataWarning, match="misplaced"):
+        feed = read_gtfs(write_feed(tmp_path / "f", stops_txt=stops, stop_times_txt=st_text,
+                                    trips_txt=trips))
+    p = feed.check()
+    assert sorted(zip(p.loc[p["kind"] == "fast_hop", "stop_id"],
+                      p.loc[p["kind"] == "fast_hop", "to_stop_id"], strict=True)) == [
+        ("M", "X"), ("P", "X"), ("X", "Q")]
+    assert feed.misplaced_stops() == ["X"]
+    mis = p[p["kind"] == "misplaced_stop"].iloc[0]
+    assert "2 trips" in mis["detail"]
+    assert set(p.loc[p["kind"] == "far_stop", "stop_id"]) == {"X"}
+    assert feed.bounds == pytest.approx((-0.1, 51.5, -0.1, 51.509))

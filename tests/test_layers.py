@@ -27,7 +27,8 @@ LAYERS: dict[str, int] = {
     "_validate": 0, "_progress": 0, "_csr": 0, "_numba": 0, "_yaml": 0, "_staging": 0,
     "_deprecate": 0,
     # 1: loading inputs
-    "io": 1, "datasets": 1, "origins": 1, "gtfs": 1, "uk": 1, "venues": 1,
+    "io": 1, "datasets": 1, "origins": 1, "gtfs": 1, "_gtfs_check": 1, "_gtfs_times": 1,
+    "uk": 1, "venues": 1,
     # 2: networks
     "network": 2, "_osm": 2, "_modes": 2, "_graph": 2,
     # 3: the matrix (light: no routing, no plotting)

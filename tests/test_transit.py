@@ -472,3 +472,168 @@ def test_a_feed_that_misses_the_network_warns(shared_data, rutland_walk, rutland
     both = np.isfinite(w) & np.isfinite(t)
     assert both.any()
     np.testing.assert_allclose(t[both], w[both], atol=1e-6)
+
+
+# ------------------------------------------------------------------ arrive by
+def test_toy_arrive_by_hand_worked(toy):
+    """Arrive at S by a deadline: minutes from the latest departure from A to the deadline.
+
+    Walk A->P 2.5 min, slack 1 min, R->S 2.5 min, Q->S 12.5 min; walking 37.5 min.
+    - by 07:25: 07:05 bus P->Q (07:15), change to the 07:17 (R 07:20), S 07:22:30. Leave
+      A by 07:05 - 1 - 2.5 = 07:01:30: 23.5 min (the bus then walking from Q reaches S
+      at 07:27:30, too late);
+    - by 07:45: the 07:20 bus and the 07:35 change reach S at 07:40:30; leave 07:16:30:
+      28.5 min;
+    - by 07:40: the 07:20 bus gets to S at 07:40:30 (or 07:42:30 walking from Q), too
+      late; the 07:05 bus works (leave 07:01:30, 38.5 min, arriving 17.5 min early), but
+      walking is 37.5 min: 37.5;
+    - by 07:25 with no slack: leave 07:02:30, 22.5 min;
+    - by 07:25 with one ride only (max_transfers=0): the bus and a walk from Q arrive
+      07:27:30, too late: walking, 37.5; by 07:30 the same journey is in time: 28.5.
+    """
+    got = {(when, slack, xfers): run_toy(toy, departure_window=None, arrive_by=when,
+                                         board_slack_seconds=slack, max_transfers=xfers)
+           .minutes.loc["A", "S"]
+           for when, slack, xfers in [("07:25", 60, 3), ("07:45", 60, 3), ("07:40", 60, 3),
+                                      ("07:25", 0, 3), ("07:25", 60, 0), ("07:30", 60, 0)]}
+    want = {("07:25", 60, 3): 23.5, ("07:45", 60, 3): 28.5, ("07:40", 60, 3): 37.5,
+            ("07:25", 0, 3): 22.5, ("07:25", 60, 0): 37.5, ("07:30", 60, 0): 28.5}
+    assert got == pytest.approx(want, abs=1e-3)
+    tt = run_toy(toy, departure_window=None, arrive_by="07:25")
+    assert tt.provenance["arrive_by"] == "07:25"
+    assert "departure_window" not in tt.provenance
+    assert tt.provenance["deadlines"] == 1
+
+
+def test_toy_arrive_by_pickup_and_reasons(toy, tmp_path):
+    """No boarding at Q on route 2: by 07:25 only walking works (37.5). With
+    max_trip_minutes=30 the 23.5-minute journey counts but by 07:40 none does (walking
+    37.5, the bus 38.5): the time is missing and the reason says 'arrives by 07:40'."""
+    net, _, sites, areas = toy
+    feed = ga.read_gtfs(toy_feed(tmp_path / "g", route2_pickup_at_q=1))
+    tt = run_toy((net, feed, sites, areas), departure_window=None, arrive_by="07:25")
+    assert tt.minutes.loc["A", "S"] == pytest.approx(37.5)
+    short = run_toy(toy, departure_window=None, arrive_by="07:25", max_trip_minutes=30)
+    assert short.minutes.loc["A", "S"] == pytest.approx(23.5, abs=1e-3)
+    none = run_toy(toy, departure_window=None, arrive_by="07:40", max_trip_minutes=30)
+    assert np.isnan(none.minutes.loc["A", "S"])
+    reason = none.reasons.set_index("area_id").loc["A", "reason"]
+    assert "arrives by 07:40" in reason
+
+
+def test_toy_arrival_window(toy):
+    """Deadlines 07:21 ... 07:45 (25, after the start up to the end).
+
+    07:21-07:22: walking, 37.5. 07:23-07:38: the 07:05 bus and change (S 07:22:30,
+    leave 07:01:30): 21.5 ... 36.5. 07:39-07:40: 37.5 (the bus gives 37.5 and 38.5,
+    walking 37.5). 07:41-07:45: the 07:20 bus (S 07:40:30, leave 07:16:30): 24.5 ...
+    28.5. Sorted, the 13th of 25 (the median): 21.5, 22.5, 23.5, 24.5, 24.5, 25.5,
+    25.5, 26.5, 26.5, 27.5, 27.5, 28.5, 28.5 -> 28.5; p0 = 21.5, p100 = 37.5.
+    """
+    res = run_toy(toy, departure_window=None, arrival_window=("07:20", "07:45"),
+                  percentiles=(0, 50, 100))
+    got = {p: res[p].minutes.loc["A", "S"] for p in res}
+    assert got == pytest.approx({0: 21.5, 50: 28.5, 100: 37.5}, abs=1e-3)
+    assert res[50].provenance["arrival_window"] == "07:20-07:45"
+    assert res[50].provenance["deadlines"] == 25
+
+
+def test_arrive_by_bad_options(toy):
+    with pytest.raises(InputError, match="not both"):
+        run_toy(toy, arrive_by="07:30")  # run_toy also gives a departure window
+    with pytest.raises(InputError, match="not both"):
+        run_toy(toy, departure_window=None, arrive_by="07:30",
+                arrival_window=("07:00", "07:30"))
+    with pytest.raises(InputError, match="arrive_by"):
+        run_toy(toy, departure_window=None, arrive_by="half past nine")
+    with pytest.raises(InputError, match="arrival_window"):
+        run_toy(toy, departure_window=None, arrival_window=("07:30", "07:00"))
+
+
+def test_poa_arrive_by_equals_forward_brute_force(poa):
+    """Arrive by 14:30 on real Porto Alegre data, against the forward search.
+
+    For every departure minute d from 14:00 to 14:30 the forward range RAPTOR gives the
+    earliest arrival a(d); the latest d with a(d) <= 14:30 gives 14:30 - d. The
+    arrive-by time (the latest departure exactly, not on the minute) must lie within
+    the minute below that: 14:30 - d - 60 s < ours <= 14:30 - d; and where no minute
+    arrives in time (within max_trip 30 minutes) ours must be missing too.
+    """
+    net, feeds, sites, areas = poa
+    deps = transit._window(("14:00", "14:31"), 1)
+    sub = areas.iloc[::4]
+    prep = transit._prepare(net, feeds, sites, sub, date="2019-05-13", deps=deps,
+                            max_walk_s=900.0, max_trip_s=1800.0, max_snap_m=500.0,
+                            access_kmh=4.8)
+    _, every = transit._run(prep, percentiles=[50], max_rides=4, slack_s=60.0,
+                            keep_all=True)
+    deadline = deps[-1]
+    from dataclasses import replace
+
+    _, latest = transit._run_arrive(replace(prep, deps=np.array([deadline])),
+                                    percentiles=[50], max_rides=4, slack_s=60.0,
+                                    keep_all=True)
+    ours = latest[:, 0, :]
+    arrive = deps[None, :, None] + every  # (areas, minutes, sites)
+    ok = arrive <= deadline + 1e-6
+    any_ok = ok.any(axis=1)
+    last = len(deps) - 1 - np.argmax(ok[:, ::-1, :], axis=1)
+    want = np.where(any_ok, deadline - deps[last], np.inf)
+    np.testing.assert_array_equal(np.isfinite(ours), np.isfinite(want))
+    fin = np.isfinite(want)
+    assert fin.sum() > 100
+    assert (ours[fin] <= want[fin] + 1e-6).all()
+    assert (ours[fin] > want[fin] - 60.0 - 1e-6).all()
+    # public transport matters for some pairs: better than walking by over a minute
+    assert (ours[fin] < prep.walk_s[fin] - 60).sum() > 10
+
+
+# ------------------------------------------- Bus Open Data Service: Chester
+def test_chester_misplaced_stop_left_out(shared_data):
+    """Selwyn's Travel 811 (Bus Open Data Service, Chester) calls at a copy of 'Sealand
+    School' keyed in the Atlantic. Routing leaves that stop out with a warning naming
+    it, and the trip runs straight on from 'Post Office' (5120AWF80670, 07:25:00) to
+    'Expressway Business Park' (5120WDB47544, 07:26:53), 910 m apart.
+
+    A straight street (EPSG:27700) through the two stops, area 300 m before the first,
+    site 300 m past the second, walked at 4.8 km/h (225 s per 300 m; walking all the
+    way 1,510 m = 18.9 min). Leaving at 07:20: stop at 07:23:45, boards (slack 60 s)
+    the 07:25:00, off at 07:26:53, site 07:30:38: 10 min 38 s = 10.63 min. Arrive by
+    07:31: leave by 07:25:00 - 60 s - 225 s = 07:20:15, 10.75 min (the 07:22 bus
+    gives 13.75). Only the two stops on the street are within max_snap_m=5 m of it.
+    """
+    path = shared_data / "chester" / "chester-20230816-small_gtfs.zip"
+    with pytest.warns(ga.DataWarning, match="5120WD22102"):
+        feed = ga.read_gtfs(path, name="bods")
+    stops = feed.stops.set_index("stop_id")
+    to_bng = pyproj.Transformer.from_crs(4326, 27700, always_xy=True)
+    (ax, bx), (ay, by) = to_bng.transform(
+        stops.loc[["5120AWF80670", "5120WDB47544"], "stop_lon"].to_numpy(),
+        stops.loc[["5120AWF80670", "5120WDB47544"], "stop_lat"].to_numpy())
+    gap = float(np.hypot(bx - ax, by - ay))
+    ux, uy = (bx - ax) / gap, (by - ay) / gap
+    along = np.r_[np.arange(-300.0, 0.0, 50.0), np.linspace(0.0, gap, 19),
+                  gap + np.arange(50.0, 301.0, 50.0)]
+    n = len(along)
+    u = np.r_[np.arange(n - 1), np.arange(1, n)]
+    v = np.r_[np.arange(1, n), np.arange(n - 1)]
+    secs = np.abs(along[v] - along[u]) / (4.8 / 3.6)
+    net = ga.Network.from_arcs(u, v, secs, ax + ux * along, ay + uy * along,
+                               crs="EPSG:27700", mode="walk")
+    areas = ga.read_areas(pd.DataFrame({"area_id": ["A"], "population": [10.0],
+                                        "x": [ax - 300 * ux], "y": [ay - 300 * uy]}),
+                          x="x", y="y", crs="EPSG:27700", population="population")
+    sites = ga.read_sites(pd.DataFrame({"site_id": ["S"], "name": ["Site"],
+                                        "x": [bx + 300 * ux], "y": [by + 300 * uy]}),
+                          x="x", y="y", crs="EPSG:27700")
+    opts = {"date": "2023-08-16", "max_snap_m": 5}  # only the two stops on the street
+    with pytest.warns(ga.DataWarning, match=r"left out of routing.*5120WD22102"):
+        tt = ga.transit_travel_times(net, feed, sites, areas,
+                                     departure_window=("07:20", "07:21"), **opts)
+    assert tt.minutes.loc["A", "S"] == pytest.approx(638 / 60, abs=0.01)
+    assert tt.provenance["feeds"][0]["stops_left_out"] == ["5120WD22102"]
+    with pytest.warns(ga.DataWarning, match="5120WD22102"):
+        by = ga.transit_travel_times(net, feed, sites, areas, arrive_by="07:31", **opts)
+    assert by.minutes.loc["A", "S"] == pytest.approx(10.75, abs=0.01)
+    walk = ga.travel_times(net, sites, areas)
+    assert walk.minutes.loc["A", "S"] == pytest.approx(1510 / 80, abs=0.2)

@@ -38,7 +38,8 @@ import numpy as np
 from . import _numba
 from ._numba import njit, prange
 
-__all__ = ["ENGINE", "Patterns", "build_patterns", "range_raptor"]
+__all__ = ["ENGINE", "Patterns", "build_patterns", "range_raptor", "reversed_patterns",
+           "transpose"]
 
 
 # -------------------------------------------------------------------- range RAPTOR
@@ -302,6 +303,35 @@ def build_patterns(trip, stop, arr, dep, board, alight, n_stops) -> Patterns:
         np.asarray(time_ptr, np.int64), cat(arr_l, np.float64), cat(dep_l, np.float64),
         cat(trips_l, np.int64), stop_pat_ptr, pat_of[order].astype(np.int64),
         pos[order].astype(np.int64))
+
+
+def reversed_patterns(trip, stop, arr, dep, board, alight, n_stops, slack) -> Patterns:
+    """The timetable run backwards in time, as patterns, for arrive-by searches.
+
+    Stop times as for :func:`build_patterns` (sorted by trip then sequence). Time ``t``
+    becomes ``-t``: each trip runs its stops in reverse order, a stop's departure becomes
+    ``-arrival`` and its arrival ``-departure + slack``, and boarding and alighting swap.
+    A forward journey leaving at ``L`` and arriving by ``D`` is a reversed one leaving at
+    ``-D`` and arriving at ``-L``, so the earliest reversed arrival is the latest
+    departure. The boarding slack moves onto the reversed arrival (the forward boarding),
+    so :func:`range_raptor` runs with ``slack=0`` and every forward boarding, including
+    the first, keeps exactly its slack.
+    """
+    r = slice(None, None, -1)
+    return build_patterns(np.asarray(trip)[r], np.asarray(stop, np.int64)[r],
+                          -np.asarray(dep, np.float64)[r] + slack,
+                          -np.asarray(arr, np.float64)[r], np.asarray(alight, bool)[r],
+                          np.asarray(board, bool)[r], n_stops)
+
+
+def transpose(csr, n_cols):
+    """A CSR triple ``(ptr, col, value)`` of rows -> cols turned round (cols -> rows)."""
+    ptr, col, val = csr
+    row = np.repeat(np.arange(len(ptr) - 1), np.diff(ptr))
+    order = np.lexsort((row, col))
+    out_ptr = np.zeros(n_cols + 1, np.int64)
+    np.cumsum(np.bincount(np.asarray(col, np.int64), minlength=n_cols), out=out_ptr[1:])
+    return out_ptr, row[order].astype(np.int64), np.asarray(val, np.float64)[order]
 
 
 def range_raptor(pat: Patterns, n_stops, transfers, access, egress, walk_s, deps, *,

@@ -612,6 +612,16 @@ def _caveats(res: Result, comp: Comparison, table: pd.DataFrame, ids: pd.Index, 
         out.append("Journey times are modelled from the public transport timetables"
                    + (f" for {date}" if date else "") + " with walking to and from stops; "
                    "they depend on the departure time and do not allow for delays.")
+        if prov.get("arrive_by"):
+            t = prov["arrive_by"]
+            out.append(f"Each time is for arriving by {t}: from the latest time a family can "
+                       f"leave home and still arrive by {t}, so any wait before {t} counts.")
+        elif prov.get("departure_window"):
+            pct = float(prov.get("percentile", 50))
+            which = "the median" if pct == 50 else f"the {pct:g}th percentile"
+            out.append(f"Each time is {which} over leaving home at each minute between "
+                       f"{str(prov['departure_window']).replace('-', ' and ')}; waiting for "
+                       "the bus counts.")
     else:
         out.append(f"Journey times were supplied as a matrix ({source or 'source not recorded'}"
                    "); how they were modelled is not recorded here.")
