@@ -17,8 +17,9 @@ THRESHOLDS = [15, 30, 45]
 
 @pytest.fixture(scope="module")
 def poa_config(shared_data, tmp_path_factory):
-    """A run on Porto Alegre: 40 hexagons near the centre, 6 healthcare sites, walking
-    and public transport arriving by 14:30 on Monday 2019-05-13."""
+    """A run on Porto Alegre: 40 hexagons near the centre, 6 healthcare sites (today, and
+    a proposal keeping every other one), walking and public transport arriving by 14:30
+    on Monday 2019-05-13, and a standard over both modes."""
     folder = shared_data / "porto-alegre"
     work = tmp_path_factory.mktemp("poa_run")
     hexes = pd.read_csv(folder / "poa_hexgrid.csv")
@@ -27,7 +28,9 @@ def poa_config(shared_data, tmp_path_factory):
     centre.loc[d.sort_values().index[:40]].to_csv(work / "areas.csv", index=False)
     health = hexes[hexes["healthcare"] > 0]
     dh = np.hypot(health["lon"] + 51.215, health["lat"] + 30.035)
-    health.loc[dh.sort_values().index[:6]].to_csv(work / "sites.csv", index=False)
+    chosen = health.loc[dh.sort_values().index[:6]]
+    chosen.to_csv(work / "sites.csv", index=False)
+    kept = ", ".join(str(i) for i in chosen["id"].iloc[::2])
     text = f"""
 network:
   source: {folder / 'poa_osm.pbf'}
@@ -35,8 +38,13 @@ network:
 sites: {{path: sites.csv, id_column: id, name_column: id, lat: lat, lon: lon}}
 areas: {{path: areas.csv, id_column: id, lat: lat, lon: lon, population: population}}
 population: population
-scenarios: {{include_current: Current}}
+scenarios:
+  include_current: Current
+  define:
+    Every other site: {{open: [{kept}]}}
+baseline: Current
 thresholds: {THRESHOLDS}
+standard: any site within 5 minutes on foot or 10 by bus
 transit:
   gtfs: [{folder / 'poa_eptc.zip'}, {folder / 'poa_trensurb.zip'}]
   date: 2019-05-13
@@ -133,11 +141,14 @@ def test_run_writes_transit_outputs_equal_to_the_library(poa_config, tmp_path):
     walk_tt = ga.travel_times(walk, sites, areas)
     assert (tt.minutes.to_numpy() <= walk_tt.minutes.to_numpy() + 1e-9).all()
 
-    scen = [ga.Scenario.from_sites(sites, "Current")]
-    res = ga.evaluate(tt, areas, scen, population="population", thresholds=THRESHOLDS)
+    current = ga.Scenario.from_sites(sites, "Current")
+    half = ga.Scenario.from_site_ids("Every other site", sites["site_id"].iloc[::2],
+                                     sites=sites)
+    res = ga.evaluate(tt, areas, [current, half], population="population",
+                      thresholds=THRESHOLDS)
     tables = {k: round_for_export(v) for k, v in eq.eia_tables(
-        res, areas, by=None, shares=None, threshold_minutes=None, place=None,
-        service="an open site").items()}
+        ga.compare(res, baseline="Current"), areas, by=None, shares=None,
+        threshold_minutes=None, place=None, service="an open site").items()}
     want = eq.to_csv(tables, tmp_path / "want")
     for name, path in want.items():
         got = out / "eia_tables_transit" / path.name
@@ -153,3 +164,35 @@ def test_run_writes_transit_outputs_equal_to_the_library(poa_config, tmp_path):
     col = [c for c in summary.columns if "30" in c and "share" in c.lower()]
     assert col, summary.columns.tolist()
     assert row[col[0]] == pytest.approx(share, abs=0.001)
+
+
+def test_run_writes_a_standard_over_walking_and_public_transport(poa_config, tmp_path):
+    """"Any site within 5 minutes on foot or 10 by bus" as one measure from the run:
+    the share meeting it and the people losing it in ``eia_tables_standard`` equal a
+    computation by hand from the walking and public transport matrices (an area meets
+    it when its nearest open site is within 5 minutes' walk or 10 minutes by public
+    transport; one point per area)."""
+    out = tmp_path / "run"
+    assert cli.main(["--quiet", "run", str(poa_config), "--out", str(out)]) == 0
+    cfg = config.load_config(poa_config)
+    areas = ga.read_areas(cfg.areas, **cfg.area_options)
+    walk = ga.TravelTimes.load(out / "travel_times_walk.parquet").minutes
+    bus = ga.TravelTimes.load(out / "travel_times_transit.parquet").minutes
+    pop = areas.set_index("area_id")["population"].reindex(walk.index).to_numpy(float)
+    sites = list(walk.columns)
+    kept = sites[::2]
+
+    def meets(open_sites):
+        return ((walk[open_sites].min(axis=1) <= 5) | (bus[open_sites].min(axis=1) <= 10)
+                ).to_numpy()
+
+    now, after = meets(sites), meets(kept)
+    table = pd.read_csv(out / "eia_tables_standard" / "standard.csv").set_index("scenario")
+    assert table.loc["Current", "share_meeting [proportion]"] == pytest.approx(
+        pop[now].sum() / pop.sum(), abs=1e-3)
+    assert table.loc["Every other site", "share_meeting [proportion]"] == pytest.approx(
+        pop[after].sum() / pop.sum(), abs=1e-3)
+    assert table.loc["Every other site", "population_losing [people]"] == pytest.approx(
+        pop[now & ~after].sum(), abs=0.5)
+    assert pop[now & ~after].sum() > 0  # the proposal does take the standard from some
+    assert (out / "eia_tables_standard.xlsx").exists()
