@@ -36,11 +36,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import io
 import logging
 import os
 import warnings
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +48,7 @@ import pandas as pd
 
 from . import _gtfs_check
 from ._fs import sha256_file
+from ._gtfs_files import FeedFiles
 from ._gtfs_times import expand_frequencies as _expand_frequencies
 from ._gtfs_times import interpolate as _interpolate
 from ._validate import Problems, show_ids
@@ -139,55 +138,6 @@ def _parse_dates(series: pd.Series, where: str, column: str, problems: Problems,
         problems.add(f"{where}: column {column!r} has values that are not YYYYMMDD dates "
                      f"({show_ids(series[bad].tolist())})", column, ids[bad].tolist())
     return out.dt.date
-
-
-class _Source:
-    """Files of a feed in a zip or a folder (also a zip whose files sit in one folder)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.members: dict[str, str] = {}
-        self.zip: zipfile.ZipFile | None = None
-        if path.is_dir():
-            for p in path.iterdir():
-                if p.is_file():
-                    self.members[p.name.lower()] = str(p)
-        else:
-            try:
-                self.zip = zipfile.ZipFile(path)
-            except (zipfile.BadZipFile, OSError) as exc:
-                raise InputError(f"{path}: not a GTFS zip file ({exc}); give a .zip or a "
-                                 "folder of GTFS .txt files", path=path) from exc
-            names = [n for n in self.zip.namelist() if not n.endswith("/")]
-            for n in names:
-                base = n.rsplit("/", 1)[-1].lower()
-                if base.endswith(".txt") and (base not in self.members
-                                              or n.count("/") < self.members[base].count("/")):
-                    self.members[base] = n
-
-    def has(self, name: str) -> bool:
-        return name in self.members
-
-    def read(self, name: str) -> pd.DataFrame:
-        member = self.members[name]
-        raw = (self.zip.read(member) if self.zip is not None
-               else Path(member).read_bytes())
-        if not raw.strip():
-            return pd.DataFrame()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("latin-1")
-            log.warning("%s/%s is not UTF-8 (as GTFS requires); read as Latin-1",
-                        self.path.name, name)
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                            na_filter=False, skipinitialspace=True)
-        frame.columns = [str(c).strip().lower() for c in frame.columns]
-        return frame
-
-    def close(self) -> None:
-        if self.zip is not None:
-            self.zip.close()
 
 
 # ----------------------------------------------------------------------------- feed
@@ -501,14 +451,14 @@ def read_gtfs(path: str | os.PathLike[str], *, name: str | None = None) -> GTFSF
     if not path.exists():
         raise InputError(f"{path}: GTFS feed not found", path=path)
     feed_name = name or path.name.split(".")[0]
-    src = _Source(path)
+    src = FeedFiles(path)
     try:
         return _read(src, path, feed_name)
     finally:
         src.close()
 
 
-def _read(src: _Source, path: Path, feed_name: str) -> GTFSFeed:
+def _read(src: FeedFiles, path: Path, feed_name: str) -> GTFSFeed:
     where = str(path)
     problems = Problems(where, where)
     missing_files = [f for f in REQUIRED_FILES if not src.has(f)]

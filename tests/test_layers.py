@@ -28,7 +28,7 @@ LAYERS: dict[str, int] = {
     "_deprecate": 0,
     # 1: loading inputs
     "io": 1, "datasets": 1, "origins": 1, "gtfs": 1, "_gtfs_check": 1, "_gtfs_times": 1,
-    "uk": 1, "venues": 1,
+    "_gtfs_files": 1, "uk": 1, "venues": 1,
     # 2: networks
     "network": 2, "_osm": 2, "_modes": 2, "_graph": 2,
     # 3: the matrix (light: no routing, no plotting)
