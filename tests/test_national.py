@@ -368,3 +368,17 @@ def test_national_configuration_problems_are_listed(tmp_path):
     cfg = load_national_config(base | {"national": {"authority_column": "ward",
                                                     "max_minutes": 50}})
     assert cfg.max_minutes == {"walk": 50.0, "drive": 50.0}
+
+
+def test_national_runs_refuse_public_transport(shared_data):
+    """A national configuration listing public transport is refused when it is read,
+    naming network.modes, not late in the run with an unknown mode."""
+    from geoaccess.national.command import load_national_config
+
+    feed = shared_data / "porto-alegre" / "poa_eptc.zip"
+    cfg = {"network": {"source": {"dataset": "rutland-osm"}, "modes": ["walk", "transit"]},
+           "sites": {"dataset": "rutland-sites"}, "areas": {"dataset": "rutland-lsoa"},
+           "transit": {"gtfs": [str(feed)], "date": "2019-05-13"},
+           "national": {"authority_column": "ward"}}
+    with pytest.raises(InputError, match="a national run computes street modes only"):
+        load_national_config(cfg)

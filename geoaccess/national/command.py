@@ -192,6 +192,10 @@ def load_national_config(path: str | os.PathLike[str] | Mapping[str, Any], *,
     if not isinstance(column, str) or not column:
         problems.append("national.authority_column must name the areas' column of authority "
                         "codes")
+    if "transit" in run.modes:
+        problems.append("network.modes: a national run computes street modes only (walk, "
+                        "pushchair, cycle, drive); public transport is run per authority "
+                        "with 'geoaccess run' and a transit section")
     top = max(run.thresholds) if run.thresholds else 60.0
     bound = raw.get("max_minutes", top)
     per_mode = bound if isinstance(bound, Mapping) else {m: bound for m in run.modes}
