@@ -21,11 +21,15 @@ from .origins import build_origins
 from .scenario import Scenario
 from .travel import travel_times
 
-__all__ = ["DATA_SOURCES", "demo_scenarios", "load_demo", "run_demo"]
+__all__ = ["DATA_SOURCES", "STANDARD", "demo_scenarios", "load_demo", "run_demo"]
 
 log = logging.getLogger(__name__)
 
 POPULATION = ["children_0_4", "children_5_15"]
+
+
+#: The demo's access standard over two modes, as in ``examples/rutland.yaml``.
+STANDARD = "any site within 15 minutes on foot or 5 by car"
 
 
 def load_demo(modes: tuple[str, ...] = ("walk", "drive"), *, progress: bool = False
@@ -195,6 +199,8 @@ def run_demo(out: str | os.PathLike[str] = "out", *, progress: bool = True,
       ``results.xlsx``, ``eia_tables.xlsx`` and ``eia_tables/*.csv``;
     - ``maps/``: minutes per scenario on one scale, before/after and change maps per
       proposal, service areas, the equality chart and the cumulative curve;
+    - ``eia_tables_standard.xlsx``: the standard :data:`STANDARD` over walking and
+      driving as one measure (also a section of the report);
     - ``report.html`` (self-contained), ``map.html`` (interactive) and ``explorer.html``
       (the consultation explorer), each opening offline;
     - ``screenshots/``: the three pages as a reader without a network sees them (when
@@ -233,5 +239,7 @@ def run_demo(out: str | os.PathLike[str] = "out", *, progress: bool = True,
         place="Rutland", service="a centre", credits=CREDITS, data_sources=DATA_SOURCES,
         extra_tables={"networks": _summary(demo)}, maps=maps, dpi=dpi, progress=progress,
         screenshots=screenshots, one_point_matrices=demo.get("area_travel_times"),
-        context=datasets.get_path("rutland-osm"), population_year="mid-2020")
+        context=datasets.get_path("rutland-osm"), population_year="mid-2020",
+        standard={"standard": STANDARD} if {"walk", "drive"} <= set(demo["travel_times"])
+        else None)
     return written

@@ -174,6 +174,18 @@ def test_demo_writes_the_scenario_comparison(tmp_path, rutland_sites, rutland_ar
     assert (tmp_path / "report.html").stat().st_size > 100_000
     assert not (tmp_path / "maps").exists()  # maps=(): the run test covers the maps
     assert {"report", "interactive_map", "eia_excel", "results_excel"} <= set(written)
+    # the demo's standard over walking and driving, by hand from the two matrices
+    table = pd.read_excel(tmp_path / "eia_tables_standard.xlsx", sheet_name="standard")
+    table = table.set_index(table.columns[0])
+    share = next(c for c in table.columns if str(c).startswith("share_meeting"))
+    pop = rutland_areas.set_index("area_id")["children_0_4"]
+    for scen in demo_scenarios(rutland_sites):
+        open_ = list(scen.open_sites)
+        met = ((rutland_walk_tt.minutes[open_].min(axis=1) <= 15)
+               | (rutland_drive_tt.minutes[open_].min(axis=1) <= 5))
+        assert table.loc[scen.name, share] == pytest.approx(
+            pop[met[met].index].sum() / pop.sum(), abs=6e-4), scen.name
+    assert "The standard: " in (tmp_path / "report.html").read_text(encoding="utf-8")
 
 
 def test_interrupted_run_leaves_no_files(tmp_path, monkeypatch, rutland_sites,
