@@ -302,7 +302,8 @@ def write_outputs(
                 other, areas, by=equality_by, shares=equality_shares, threshold_minutes=eq_thr,
                 place=place, service=service).items()}  # rounded as the main mode's
         std_tables = _standard_tables(matrices, areas, scenarios, standard, base, cfg)
-        for key, t in std_tables.items():
+        for key, full in std_tables.items():  # the report formats the unrounded tables
+            t = {k: round_for_export(v) for k, v in full.items()}
             stem = "eia_tables_standard" + ("" if len(std_tables) == 1 else f"_{key}")
             if "excel" in tables:
                 written[f"eia_excel_standard_{key}"] = eq.to_excel(t, st.path(f"{stem}.xlsx"))
@@ -444,13 +445,12 @@ def _standard_tables(matrices: Mapping[str, Any], areas: Any, scenarios: Sequenc
 
     ``standard``: name → rule in words; the modes it names must be among ``matrices``
     (the first is the main one). Returns name → :func:`geoaccess.equality.eia_tables`
-    ``(..., standard=name)``, rounded for export; empty without a standard.
+    ``(..., standard=name)``, unrounded; empty without a standard.
     """
     if not standard:
         return {}
     from . import equality as eq
     from .evaluate import compare, evaluate
-    from .report import round_for_export
 
     res = evaluate(dict(matrices), areas, scenarios, population=cfg.population,
                    thresholds=cfg.thresholds, rules=dict(standard))
@@ -460,8 +460,7 @@ def _standard_tables(matrices: Mapping[str, Any], areas: Any, scenarios: Sequenc
     for name in standard:
         t = eq.eia_tables(source, areas, by=cfg.equality_by, shares=cfg.equality_shares,
                           place=cfg.place, service=cfg.service, standard=name)
-        out[safe_name(name, what="standard name")] = {k: round_for_export(v)
-                                                      for k, v in t.items()}
+        out[safe_name(name, what="standard name")] = t
     log.info("evaluated the access standards %s over %s", list(standard), list(matrices))
     return out
 

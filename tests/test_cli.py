@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -185,7 +186,13 @@ def test_demo_writes_the_scenario_comparison(tmp_path, rutland_sites, rutland_ar
                | (rutland_drive_tt.minutes[open_].min(axis=1) <= 5))
         assert table.loc[scen.name, share] == pytest.approx(
             pop[met[met].index].sum() / pop.sum(), abs=6e-4), scen.name
-    assert "The standard: " in (tmp_path / "report.html").read_text(encoding="utf-8")
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    block = html[html.index('id="table-standard-standard"'):]
+    for scen in demo_scenarios(rutland_sites)[1:]:  # the sentence and the table agree
+        said = re.search(rf"under {re.escape(scen.name)}, (\d+)% \(", html)
+        shown = re.search(rf"<td>{re.escape(scen.name)}</td>\s*<td class=\"num\">(\d+)%", block)
+        assert said and shown and said.group(1) == shown.group(1), scen.name
+        assert int(said.group(1)) == round(100 * table.loc[scen.name, share])
 
 
 def test_interrupted_run_leaves_no_files(tmp_path, monkeypatch, rutland_sites,
