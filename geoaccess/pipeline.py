@@ -280,15 +280,16 @@ def write_outputs(
                             shares=equality_shares, threshold_minutes=eq_thr, place=place,
                             service=service)
         eia = {k: round_for_export(v) for k, v in eia.items()}
+        origins_table = None
         if one_point_matrices and main_mode in one_point_matrices:
             from .sensitivity import origin_comparison
 
             by_area = evaluate(one_point_matrices[main_mode], areas, scenarios,
                                population=population, thresholds=thresholds)
-            written["origins_comparison"] = write_csv(
-                round_for_export(origin_comparison(
-                    res, by_area, population_words=_population_words(population))),
-                st.path("origins_comparison.csv"))
+            origins_table = origin_comparison(
+                res, by_area, population_words=_population_words(population))
+            written["origins_comparison"] = write_csv(round_for_export(origins_table),
+                                                      st.path("origins_comparison.csv"))
         for name, frame in (extra_tables or {}).items():
             p = write_csv(round_for_export(frame),
                           st.path(f"{safe_name(name, what='extra table name')}.csv"))
@@ -380,6 +381,7 @@ def write_outputs(
                 by=equality_by, shares=equality_shares, credits=credit_text,
                 context=ctx, population_year=population_year,
                 data_sources=sources, standard=std_tables or None,
+                origins_comparison=origins_table,
                 service_bands={n: bands_of(n) for n in names} if net is not None else None)
             for mode in modes[1:]:  # each other mode of the run: its own report
                 other = (compare(results[mode], baseline=base,

@@ -11,6 +11,7 @@ it; and the optimiser's choice is checked against every possible choice.
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -495,3 +496,31 @@ def test_findings_count_longer_journeys_at_homes(homes_tt, rutland_areas, rutlan
     assert "Each journey starts at a home" in caveats and "one point" not in caveats
     share = longer / rutland_areas["children_0_4"].sum()
     assert f"{longer:,.0f} ({share:.0%}) would have a longer journey" in text
+
+
+def test_report_sets_homes_beside_one_point_per_area(homes_tt, rutland_walk_tt, rutland_areas,
+                                                     rutland_sites, current):
+    """The report's "Where journeys start" block shows, for the headline threshold, the
+    share of children within it from homes and from one point per area, each equal to
+    evaluate's summary of that matrix, and the sentence where they differ materially."""
+    from geoaccess.sensitivity import origin_comparison
+
+    few = ga.Scenario("Four libraries", {s: "hub" for s in rutland_sites["site_id"][:4]})
+    kw = {"population": "children_0_4", "thresholds": [15, 30]}
+    homes = ga.evaluate(homes_tt, rutland_areas, [current, few], **kw)
+    one = ga.evaluate(rutland_walk_tt, rutland_areas, [current, few], **kw)
+    table = origin_comparison(homes, one, population_words="children aged 0–4")
+    html = ga.render_report(ga.compare(homes), rutland_areas, sites=rutland_sites,
+                            threshold_minutes=15, origins_comparison=table)
+    block = html[html.index('id="origins"'):html.index("</section>", html.index('id="origins"'))]
+    for name in ("Current", "Four libraries"):
+        h = homes.summary.set_index("scenario").loc[name, "share_within_15"]
+        p = one.summary.set_index("scenario").loc[name, "share_within_15"]
+        row = re.search(rf"<td>{name}</td>\s*<td class=\"num\">15</td>\s*"
+                        rf"<td class=\"num\">(\d+)%</td>\s*<td class=\"num\">(\d+)%</td>", block)
+        assert row and row.groups() == (f"{100 * h:.0f}", f"{100 * p:.0f}"), name
+        if abs(h - p) >= 0.05:
+            assert f"Under {name}, {h:.0%} of children aged 0–4 live within 15 minutes" in block
+    assert "<td class=\"num\">30</td>" not in block  # only the headline threshold
+    assert 'id="origins"' not in ga.render_report(ga.compare(homes), rutland_areas,
+                                                  threshold_minutes=15)

@@ -18,6 +18,7 @@ from ..errors import InputError
 from ..plot import ATTRIBUTION, mode_words, population_words
 from ._format import _labels, _num
 from ._method import _method_items, _provenance_items
+from ._origins import _origins_block
 from ._standard import _standard_block
 from ._tables import (
     _change_table,
@@ -116,6 +117,7 @@ def render_report(
     context: Any = None,
     population_year: int | str | None = None,
     standard: Mapping[str, Mapping[str, pd.DataFrame]] | None = None,
+    origins_comparison: pd.DataFrame | None = None,
     threshold: float | None = None,
 ) -> str:
     """The report as one HTML string (see :func:`write_report`).
@@ -176,6 +178,10 @@ def render_report(
         within 15 minutes on foot or 10 by car" over a matrix per mode): their findings,
         the share meeting each under every scenario, who would lose it, and by
         deprivation.
+    origins_comparison : DataFrame, optional
+        :func:`geoaccess.sensitivity.origin_comparison` of the result (journeys from
+        homes) with the same scenarios from one point per area: the headline shares under
+        both, side by side, with a sentence where they differ materially.
     threshold : float, optional
         Old name of ``threshold_minutes`` (FutureWarning).
 
@@ -341,6 +347,7 @@ def render_report(
         baseline=comp.baseline if comp is not None else None,
         findings=by_scenario, caveats=caveats, figures=figures, tables=tbl, savings=savings,
         standards=[_standard_block(t, words) for t in (standard or {}).values()],
+        origins=_origins_block(origins_comparison, lab, words),
         method=_method_items(res, comp, geo, lab, network, walk_in_m),
         provenance=_provenance_items(res),
         definitions=[(r["item"].removeprefix("definition: "), r["value"])
