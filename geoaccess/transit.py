@@ -73,17 +73,22 @@ def _clock_seconds(value: Any, what: str) -> float:
     return int(m[1]) * 3600.0 + int(m[2]) * 60.0 + int(m[3] or 0)
 
 
-def _window(departure_window: Sequence[Any], step_minutes: float) -> np.ndarray:
-    if isinstance(departure_window, str) or len(departure_window) != 2:
-        raise InputError(f"departure_window={departure_window!r}: give a (start, end) pair "
-                         "such as ('07:00', '10:00')")
-    start = _clock_seconds(departure_window[0], "departure_window start")
-    end = _clock_seconds(departure_window[1], "departure_window end")
+def _span(window: Any, name: str, example: str, step_minutes: float) -> tuple[float, float]:
+    """``(start, end)`` of a window of clock times in seconds, checked."""
+    if window is None or isinstance(window, str) or len(window) != 2:
+        raise InputError(f"{name}={window!r}: give a (start, end) pair such as {example}")
+    start = _clock_seconds(window[0], f"{name} start")
+    end = _clock_seconds(window[1], f"{name} end")
     if not end > start:
-        raise InputError(f"departure_window={tuple(departure_window)!r}: the end must come "
-                         "after the start")
+        raise InputError(f"{name}={tuple(window)!r}: the end must come after the start")
     if not step_minutes > 0:
         raise InputError(f"departure_step_minutes={step_minutes!r} must be positive")
+    return start, end
+
+
+def _window(departure_window: Sequence[Any], step_minutes: float) -> np.ndarray:
+    start, end = _span(departure_window, "departure_window", "('07:00', '10:00')",
+                       step_minutes)
     return np.arange(start, end, step_minutes * 60.0)
 
 
@@ -99,17 +104,7 @@ def _deadlines(arrive_by: Any, arrival_window: Sequence[Any] | None,
         raise InputError("give arrive_by or arrival_window, not both")
     if arrive_by is not None:
         return np.array([_clock_seconds(arrive_by, "arrive_by")])
-    assert arrival_window is not None
-    if isinstance(arrival_window, str) or len(arrival_window) != 2:
-        raise InputError(f"arrival_window={arrival_window!r}: give a (start, end) pair "
-                         "such as ('09:00', '09:30')")
-    start = _clock_seconds(arrival_window[0], "arrival_window start")
-    end = _clock_seconds(arrival_window[1], "arrival_window end")
-    if not end > start:
-        raise InputError(f"arrival_window={tuple(arrival_window)!r}: the end must come "
-                         "after the start")
-    if not step_minutes > 0:
-        raise InputError(f"departure_step_minutes={step_minutes!r} must be positive")
+    start, end = _span(arrival_window, "arrival_window", "('09:00', '09:30')", step_minutes)
     return np.sort(end - np.arange(0.0, end - start, step_minutes * 60.0))
 
 
