@@ -257,3 +257,14 @@ def test_the_report_carries_the_standard(by_area, rutland_areas):
     # the finding sentence is in the report as written (escaped)
     sentence = tables["findings"]["text"].iloc[0].replace("'", "&#39;")
     assert sentence in html
+
+
+@pytest.mark.parametrize("name", ["15", "nearest_minutes", "my rule", ""])
+def test_rule_names_that_would_clash_are_refused(name):
+    """A rule named like a threshold ("15" would write loses_15 twice), a result column,
+    or with spaces is refused, naming it."""
+    tt = ga.TravelTimes.from_frame(pd.DataFrame({"S1": [5.0, 25.0]}, index=["E1", "E2"]))
+    areas = pd.DataFrame({"area_id": ["E1", "E2"], "children": [10.0, 20.0]})
+    with pytest.raises(InputError, match="clash with a result column"):
+        ga.evaluate(tt, areas, ga.Scenario("Now", {"S1": "hub"}), population="children",
+                    thresholds=[15], rules={name: "any site within 10 minutes"})

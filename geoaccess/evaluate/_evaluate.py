@@ -220,6 +220,14 @@ def _setup(tt: Any, areas: Any, scenarios: Any, *, population: Any, thresholds: 
                          "rename it")
     rule_objs = {str(k): (v if isinstance(v, _m.AccessRule) else _m.AccessRule.parse(str(v)))
                  for k, v in (rules or {}).items()}
+    labels = {_m.threshold_label(x) for x in thr}
+    clash = [k for k in rule_objs if k in reserved or k in labels or k == weight_name
+             or not k.replace("_", "").isalnum()]
+    if clash:
+        raise InputError(f"rules: the names {clash} clash with a result column or a "
+                         "threshold, or hold characters other than letters, digits and _; "
+                         "name each rule in words, e.g. rules={'standard': '...'}",
+                         column="rules", rows=clash)
     for scen in items:
         _m.open_mask(scen, t.site_ids.astype(str), None)
     modes = _rule_modes(given, t, rule_objs)
