@@ -21,6 +21,7 @@ from . import origins as origins
 from .origins import build_origins as build_origins
 from .origins import residential_origins as residential_origins
 from .venues import read_venues as read_venues
+from .venues import venues_from_place as venues_from_place
 from .origins import summarise_origins as summarise_origins
 
 # 2. networks

@@ -411,9 +411,7 @@ class Network:
 
         from . import settings
 
-        folder = Path(cache_folder) if cache_folder else Path(settings.cache_folder) / "osmnx"
-        ox.settings.use_cache = True
-        ox.settings.cache_folder = str(folder)
+        settings.use_osmnx_cache(cache_folder)
         network_type = {"walk": "walk", "pushchair": "walk", "cycle": "bike",
                         "drive": "drive"}.get(mode, "all")
         G = ox.graph_from_place(query, network_type=network_type, simplify=True,

@@ -12,6 +12,7 @@ Examples
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 #: Walking speed in km/h (Transport for London / DfT JTS assume 4.8 km/h).
@@ -30,3 +31,33 @@ max_snap_m: float = 500.0
 cache_folder: Path = Path.home() / ".cache" / "geoaccess"
 #: Default thresholds in minutes, as in the DfT Journey Time Statistics.
 thresholds_minutes: tuple[int, ...] = (10, 15, 20, 30, 45, 60)
+
+
+def use_osmnx_cache(folder: str | os.PathLike[str] | None = None) -> Path:
+    """Point osmnx's HTTP cache at ``folder`` (default ``cache_folder / "osmnx"``), quietly.
+
+    Every download through osmnx (:meth:`geoaccess.Network.from_place`,
+    :func:`geoaccess.venues_from_place`) goes through it, so a second call works offline.
+
+    Parameters
+    ----------
+    folder : path-like, optional
+        The cache folder.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder used.
+
+    Examples
+    --------
+    >>> use_osmnx_cache("/tmp/osmnx-cache").name
+    'osmnx-cache'
+    """
+    import osmnx as ox
+
+    path = Path(folder) if folder is not None else Path(cache_folder) / "osmnx"
+    ox.settings.use_cache = True
+    ox.settings.cache_folder = str(path)
+    ox.settings.log_console = False
+    return path

@@ -35,7 +35,7 @@ import pandas as pd
 from ._crs import metric_crs
 from .errors import InputError
 
-__all__ = ["VENUE_TYPES", "read_venues"]
+__all__ = ["VENUE_TYPES", "osm_venue_tags", "read_venues", "venues_from_place"]
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +109,119 @@ def _read_osm(path: Path, wanted: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["osm_id", "name", "venue_type", "lon", "lat"])
 
 
+def _from_features(gdf: Any, wanted: list[str]) -> pd.DataFrame:
+    """The venues among OpenStreetMap features as osmnx returns them (one column per tag)."""
+    if gdf.crs is not None and not gdf.crs.equals("EPSG:4326"):
+        gdf = gdf.to_crs("EPSG:4326")
+    index = gdf.index
+    if isinstance(index, pd.MultiIndex) and index.nlevels == 2:
+        ids = [f"{e}/{i}" for e, i in index]
+    elif {"element", "id"} <= set(gdf.columns):  # osmnx before 2.0 kept them as columns
+        ids = [f"{e}/{i}" for e, i in zip(gdf["element"], gdf["id"], strict=True)]
+    else:
+        raise InputError("read_venues: OpenStreetMap features need osmnx's (element, id) "
+                         "index, as features_from_place returns them", column="index")
+    tag_cols = [c for c in gdf.columns if c != gdf.geometry.name]
+    tags_of = gdf[tag_cols].astype(object).where(gdf[tag_cols].notna(), None)
+    rows = []
+    for osm_id, geom, values in zip(ids, gdf.geometry, tags_of.itertuples(index=False),
+                                    strict=True):
+        tags = {k: str(v) for k, v in zip(tag_cols, values, strict=True) if v is not None}
+        vtype = _venue_type(tags, wanted)
+        if vtype is None or geom is None or geom.is_empty:
+            continue
+        if geom.geom_type == "Point":
+            point = geom
+        elif geom.geom_type in ("Polygon", "MultiPolygon"):
+            point = geom.representative_point()
+        else:  # open ways are not venues (as in an extract)
+            continue
+        rows.append({"osm_id": osm_id, "name": tags.get("name"), "venue_type": vtype,
+                     "lon": point.x, "lat": point.y})
+    return pd.DataFrame(rows, columns=["osm_id", "name", "venue_type", "lon", "lat"])
+
+
+def osm_venue_tags(types: Iterable[str] | None = None) -> dict[str, list[str] | bool]:
+    """The OpenStreetMap tags that mark venues of ``types``, as osmnx's ``tags=`` takes them.
+
+    Parameters
+    ----------
+    types : iterable of str, optional
+        Keys of :data:`VENUE_TYPES` (default all).
+
+    Returns
+    -------
+    dict
+        Tag key → values (children's centres and family hubs named as such are found
+        among the features these tags return).
+
+    Examples
+    --------
+    >>> osm_venue_tags(["library", "village hall"])
+    {'amenity': ['library'], 'community_centre': ['village_hall'], 'building': ['village_hall']}
+    """
+    tags: dict[str, list[str]] = {}
+    for vtype in (list(VENUE_TYPES) if types is None else types):
+        for key, value in VENUE_TYPES[str(vtype)]:
+            if value not in tags.setdefault(key, []):
+                tags[key].append(value)
+    return dict(tags)
+
+
+def venues_from_place(
+    place: str,
+    *,
+    types: Iterable[str] | None = None,
+    roles: Mapping[str, str] | None = None,
+    merge_within_m: float = 10.0,
+    to_crs: Any = None,
+    cache_folder: str | os.PathLike[str] | None = None,
+) -> Any:
+    """Candidate venues of a place, downloaded from OpenStreetMap through osmnx (cached).
+
+    osmnx geocodes the place with Nominatim and downloads its features from Overpass; its
+    HTTP cache (``cache_folder``, default :data:`geoaccess.settings.cache_folder` /
+    ``osmnx``) makes a second call work offline. The features are then read exactly as
+    :func:`read_venues` reads an extract.
+
+    Parameters
+    ----------
+    place : str
+        A place name Nominatim knows, e.g. ``"Wolverhampton, UK"``.
+    types, roles, merge_within_m, to_crs
+        As in :func:`read_venues`.
+    cache_folder : path-like, optional
+        Folder of osmnx's HTTP cache.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        As :func:`read_venues`.
+
+    Examples
+    --------
+    >>> import geoaccess as ga
+    >>> venues = ga.venues_from_place("Rutland, UK")  # doctest: +SKIP
+    """
+    import osmnx as ox
+
+    from . import settings
+
+    wanted = list(VENUE_TYPES) if types is None else [str(t) for t in types]
+    unknown = [t for t in wanted if t not in VENUE_TYPES]
+    if unknown:
+        raise InputError(f"unknown venue types {unknown}; choose from {list(VENUE_TYPES)}",
+                         column="types", rows=unknown)
+    settings.use_osmnx_cache(cache_folder)
+    tags: dict[str, Any] = dict(osm_venue_tags(wanted))
+    tags.setdefault("amenity", []).extend(["social_facility", "childcare"])
+    features = ox.features_from_place(place, tags=tags)
+    out = read_venues(features, types=wanted, roles=roles, merge_within_m=merge_within_m,
+                      to_crs=to_crs)
+    out.attrs["source"] = f"{place} (osmnx), © OpenStreetMap contributors (ODbL 1.0)"
+    return out
+
+
 def _merge(frame: pd.DataFrame, x: np.ndarray, y: np.ndarray, within_m: float,
            order: list[str]) -> pd.DataFrame:
     """One row per venue: features within ``within_m`` of each other (in chains) are merged."""
@@ -136,7 +249,7 @@ def _merge(frame: pd.DataFrame, x: np.ndarray, y: np.ndarray, within_m: float,
 
 
 def read_venues(
-    source: str | os.PathLike[str],
+    source: str | os.PathLike[str] | Any,
     *,
     types: Iterable[str] | None = None,
     roles: Mapping[str, str] | None = None,
@@ -147,8 +260,10 @@ def read_venues(
 
     Parameters
     ----------
-    source : path-like
-        A local ``.osm.pbf``, ``.osm`` or ``.osm.bz2`` file.
+    source : path-like or geopandas.GeoDataFrame
+        A local ``.osm.pbf``, ``.osm`` or ``.osm.bz2`` file, or OpenStreetMap features as
+        osmnx returns them (``osmnx.features_from_place``, ``features_from_xml``...: index
+        ``(element, id)``, one column per tag), read the same way.
     types : iterable of str, optional
         Venue types to read (keys of :data:`VENUE_TYPES`); default all of them.
     roles : mapping, optional
@@ -181,12 +296,14 @@ def read_venues(
     """
     import geopandas as gpd
 
-    path = Path(source)
-    if not path.exists():
+    features = isinstance(source, gpd.GeoDataFrame)
+    path = Path("osmnx features") if features else Path(source)
+    if not features and not path.exists():
         raise InputError(f"{path}: file not found", path=path)
-    if not path.name.lower().endswith((".osm.pbf", ".osm", ".osm.bz2", ".pbf")):
+    if not features and not path.name.lower().endswith((".osm.pbf", ".osm", ".osm.bz2",
+                                                         ".pbf")):
         raise InputError(f"{path}: read_venues reads OpenStreetMap extracts (.osm.pbf, .osm, "
-                         ".osm.bz2)", path=path)
+                         ".osm.bz2) or osmnx features", path=path)
     wanted = list(VENUE_TYPES) if types is None else [str(t) for t in types]
     unknown = [t for t in wanted if t not in VENUE_TYPES]
     if unknown:
@@ -196,7 +313,7 @@ def read_venues(
         raise InputError(f"merge_within_m must be 0 or more metres, got {merge_within_m}",
                          column="merge_within_m")
     try:
-        raw = _read_osm(path, wanted)
+        raw = _from_features(source, wanted) if features else _read_osm(path, wanted)
     except RuntimeError as exc:
         raise InputError(f"{path}: not a readable OpenStreetMap file ({exc})",
                          path=path) from exc

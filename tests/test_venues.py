@@ -89,3 +89,31 @@ def test_bad_requests_are_refused(rutland_osm, tmp_path):
     pd.DataFrame({"a": [1]}).to_csv(csv)
     with pytest.raises(InputError, match="OpenStreetMap"):
         read_venues(csv)
+
+
+def test_osmnx_features_read_as_the_extract(shared_data, tmp_path):
+    """Features as osmnx returns them (here read by osmnx from Levenshulme's OSM XML with
+    the tags venues_from_place asks Overpass for) give the same venues as the PBF extract
+    read with pyosmium: same OSM ids, names, types and places (within 1 m)."""
+    import bz2
+
+    ox = pytest.importorskip("osmnx")
+    folder = shared_data / "manchester-levenshulme"
+    xml = tmp_path / "levenshulme.osm"
+    xml.write_bytes(bz2.decompress((folder / "levenshulme.osm.bz2").read_bytes()))
+    tags = ga.venues.osm_venue_tags()
+    tags.setdefault("amenity", []).extend(["social_facility", "childcare"])
+    features = ox.features_from_xml(xml, tags=tags)
+    from_osmnx = read_venues(features)
+    from_pbf = read_venues(folder / "levenshulme_input.osm.pbf")
+    assert len(from_pbf) >= 15  # 6 schools, 10 places of worship, a Sure Start...
+    cols = ["site_id", "name", "venue_type", "kind", "osm_ids", "merged"]
+    pd.testing.assert_frame_equal(from_osmnx[cols], from_pbf[cols])
+    gap = from_osmnx.geometry.distance(from_pbf.geometry)
+    assert gap.max() < 1.0
+    assert "Sure Start Longsight" in set(from_pbf["name"])
+
+
+def test_venues_from_place_refuses_unknown_types_before_any_download():
+    with pytest.raises(InputError, match="unknown venue types"):
+        ga.venues_from_place("Nowhere, UK", types=["castle"])
