@@ -105,6 +105,7 @@ def write_outputs(
     settings: OutputSettings | None = None,
     extra_tables: Mapping[str, Any] | None = None,
     one_point_matrices: Mapping[str, Any] | None = None,
+    standard_matrices: Mapping[str, Any] | None = None,
     progress: bool = False,
     context: Any = None,
     population_year: int | str | None = None,
@@ -151,6 +152,9 @@ def write_outputs(
         equality tables (``eia_tables_standard.xlsx`` and the folder
         ``eia_tables_standard``; ``_<name>`` after ``standard`` when there are several)
         and a section of the report.
+    standard_matrices : mapping, optional
+        Mode → matrix the standards are judged on, when not ``matrices`` (all from the
+        same starting points: e.g. one point per area beside public transport).
     **overrides
         Any field of :class:`~geoaccess.config.OutputSettings` given by name, overriding
         ``settings``:
@@ -302,7 +306,8 @@ def write_outputs(
             other_eia[mode] = {k: round_for_export(v) for k, v in eq.eia_tables(
                 other, areas, by=equality_by, shares=equality_shares, threshold_minutes=eq_thr,
                 place=place, service=service).items()}  # rounded as the main mode's
-        std_tables = _standard_tables(matrices, areas, scenarios, standard, base, cfg)
+        std_tables = _standard_tables(standard_matrices or matrices, areas, scenarios,
+                                      standard, base, cfg)
         for key, full in std_tables.items():  # the report formats the unrounded tables
             t = {k: round_for_export(v) for k, v in full.items()}
             stem = "eia_tables_standard" + ("" if len(std_tables) == 1 else f"_{key}")
@@ -672,5 +677,20 @@ def run(cfg: RunConfig, *, progress: bool = True) -> dict[str, Path]:
     return write_outputs(cfg.out, sites=sites, areas=areas, matrices=matrices, networks=networks,
                          scenarios=scenarios, settings=cfg.output_settings(), progress=progress,
                          one_point_matrices=per_area or None, context=context,
-                         standard=getattr(cfg, "standard", None) or None)
+                         standard=getattr(cfg, "standard", None) or None,
+                         standard_matrices=_standard_matrices(matrices, per_area))
+
+
+def _standard_matrices(matrices: Mapping[str, Any], per_area: Mapping[str, Any]
+                       ) -> dict[str, Any] | None:
+    """The matrices a standard is judged on, all from the same starting points.
+
+    Public transport starts from one point per area; when the street modes start at homes,
+    a standard is judged on their one-point matrices beside it (the findings' caveats then
+    say journeys start from one point per area). None: the run's own matrices.
+    """
+    if "transit" not in matrices or not per_area:
+        return None
+    log.info("the standards are judged from one point per area, as public transport is")
+    return {m: per_area.get(m, tt) for m, tt in matrices.items()}
 

@@ -268,3 +268,34 @@ def test_rule_names_that_would_clash_are_refused(name):
     with pytest.raises(InputError, match="clash with a result column"):
         ga.evaluate(tt, areas, ga.Scenario("Now", {"S1": "hub"}), population="children",
                     thresholds=[15], rules={name: "any site within 10 minutes"})
+
+
+def test_standard_judged_on_its_own_matrices(tmp_path, rutland_walk_tt, rutland_drive_tt,
+                                              rutland_areas, rutland_sites):
+    """write_outputs judges a standard on ``standard_matrices`` when given (as a run does
+    when public transport starts from one point per area and the street modes from
+    homes): here driving is only among them, and the table equals the hand computation
+    from the two one-point matrices."""
+    from geoaccess import pipeline
+
+    scenarios = demo_scenarios(rutland_sites)
+    rule = "any site within 15 minutes on foot or 5 by car"
+    pipeline.write_outputs(tmp_path / "out", sites=rutland_sites, areas=rutland_areas,
+                           matrices={"walk": rutland_walk_tt}, scenarios=scenarios,
+                           standard_matrices={"walk": rutland_walk_tt,
+                                              "drive": rutland_drive_tt},
+                           standard={"standard": rule}, population="children_0_4",
+                           maps=[], report=False, interactive=False, explorer=False,
+                           tables=["csv"])
+    table = pd.read_csv(tmp_path / "out" / "eia_tables_standard" / "standard.csv")
+    table = table.set_index("scenario")
+    pop = rutland_areas.set_index("area_id")["children_0_4"]
+    for scen in scenarios:
+        cols = list(scen.open_sites)
+        met = ((rutland_walk_tt.minutes[cols].min(axis=1) <= 15)
+               | (rutland_drive_tt.minutes[cols].min(axis=1) <= 5))
+        assert table.loc[scen.name, "share_meeting [proportion]"] == pytest.approx(
+            pop[met[met].index].sum() / pop.sum(), abs=6e-4)
+    chosen = pipeline._standard_matrices({"walk": 1, "transit": 2}, {"walk": 3})
+    assert chosen == {"walk": 3, "transit": 2}
+    assert pipeline._standard_matrices({"walk": 1, "drive": 2}, {"walk": 3}) is None
