@@ -8,8 +8,13 @@ from typing import Any
 
 def tqdm(*args: Any, **kwargs: Any) -> Any:
     """A tqdm bar; the notebook widget only when ipywidgets is installed (no warning)."""
-    import tqdm.auto
-    import tqdm.std
+    bar: Any
+    if importlib.util.find_spec("ipywidgets"):  # importing tqdm.auto without it warns
+        import tqdm.auto
 
-    bar: Any = tqdm.auto.tqdm if importlib.util.find_spec("ipywidgets") else tqdm.std.tqdm
+        bar = tqdm.auto.tqdm
+    else:
+        import tqdm.std
+
+        bar = tqdm.std.tqdm
     return bar(*args, **kwargs)

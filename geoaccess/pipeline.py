@@ -184,10 +184,10 @@ def write_outputs(
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
     import pandas as pd
-    from tqdm.auto import tqdm
 
     from . import equality as eq
     from . import plot as gp
+    from ._progress import tqdm
     from .evaluate import compare, evaluate
     from .report import DataSource, round_for_export, write_report
     from .travel import service_areas

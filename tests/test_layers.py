@@ -168,3 +168,16 @@ def test_scoring_a_saved_matrix_loads_no_routing_or_plotting(tmp_path):
                           timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+def test_progress_bars_do_not_import_the_notebook_widget_without_ipywidgets():
+    """Without ipywidgets, tqdm.auto warns "IProgress not found" in every notebook when it
+    is imported; geoaccess's bars use plain text then, and never import it."""
+    code = ("import importlib.util, sys\n"
+            "from geoaccess._progress import tqdm\n"
+            "bar = tqdm(total=3, disable=True); bar.update(3); bar.close()\n"
+            "print(importlib.util.find_spec('ipywidgets') is None, 'tqdm.auto' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    if out[0] == "True":  # no ipywidgets here
+        assert out[1] == "False"

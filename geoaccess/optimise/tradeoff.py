@@ -205,7 +205,7 @@ def trade_off(
     rows: list[dict[str, Any]] = []
     bar = None
     if progress:
-        from tqdm.auto import tqdm
+        from .._progress import tqdm
 
         bar = tqdm(total=len(jobs), desc="trade-off", unit="solve")
     lab = threshold_label(threshold)
